@@ -1,0 +1,256 @@
+//! Domain types: what an import request carries, and the job, stops and warnings RouteMate stores
+//! and answers with. Field names are the wire names of the integration API.
+
+use crate::geocode::GeocodeLevel;
+use serde::{Deserialize, Serialize};
+
+/// A validated `POST /v1/integration-import` body (also what a CSV or JSON job file becomes).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportRequest {
+    pub external_job_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub driver_email: Option<String>,
+    pub stops: Vec<StopInput>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub depot: Option<DepotInput>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_to_depot: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+}
+
+/// One stop as the integrator sends it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StopInput {
+    pub external_stop_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default = "default_parcels")]
+    pub parcel_count: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lat: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lng: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_minutes: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_window: Option<TimeWindow>,
+}
+
+fn default_parcels() -> u32 {
+    1
+}
+
+/// `{"start": "09:00", "end": "11:00"}`, local time of the job's day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimeWindow {
+    pub start: String,
+    pub end: String,
+}
+
+/// Where the route starts (and ends when `return_to_depot`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DepotInput {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lat: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lng: Option<f64>,
+}
+
+/// Job status, derived from the driver assignment and the stop statuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobStatus {
+    Unassigned,
+    Assigned,
+    InProgress,
+    Completed,
+    Cancelled,
+}
+
+impl JobStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobStatus::Unassigned => "unassigned",
+            JobStatus::Assigned => "assigned",
+            JobStatus::InProgress => "in_progress",
+            JobStatus::Completed => "completed",
+            JobStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "unassigned" => JobStatus::Unassigned,
+            "assigned" => JobStatus::Assigned,
+            "in_progress" => JobStatus::InProgress,
+            "completed" => JobStatus::Completed,
+            "cancelled" => JobStatus::Cancelled,
+            _ => return None,
+        })
+    }
+}
+
+/// Stop status as a driver app or the dispatcher reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopStatus {
+    Pending,
+    Completed,
+    Failed,
+    Skipped,
+}
+
+impl StopStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StopStatus::Pending => "pending",
+            StopStatus::Completed => "completed",
+            StopStatus::Failed => "failed",
+            StopStatus::Skipped => "skipped",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "pending" => StopStatus::Pending,
+            "completed" => StopStatus::Completed,
+            "failed" => StopStatus::Failed,
+            "skipped" => StopStatus::Skipped,
+            _ => return None,
+        })
+    }
+
+    /// A final status: the stop needs no more work.
+    pub fn is_final(self) -> bool {
+        self != StopStatus::Pending
+    }
+}
+
+/// Derives the job status from its driver and stop statuses.
+pub fn job_status(has_driver: bool, cancelled: bool, stops: &[StopStatus]) -> JobStatus {
+    if cancelled {
+        return JobStatus::Cancelled;
+    }
+    let done = stops.iter().filter(|s| s.is_final()).count();
+    if !stops.is_empty() && done == stops.len() {
+        JobStatus::Completed
+    } else if done > 0 {
+        JobStatus::InProgress
+    } else if has_driver {
+        JobStatus::Assigned
+    } else {
+        JobStatus::Unassigned
+    }
+}
+
+/// How a stop was placed, as shown to integrators.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GeocodeInfo {
+    /// "input", "gazetteer", "cache", "correction", "nominatim", "none".
+    pub source: String,
+    pub level: GeocodeLevel,
+    pub confidence: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matched: Option<String>,
+}
+
+/// A stop as stored and answered: in route order, with its placement, legs and status.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stop {
+    pub external_stop_id: String,
+    /// 1-based position in the route; `None` for a stop left out (not placed).
+    pub sequence: Option<u32>,
+    pub address: Option<String>,
+    pub label: Option<String>,
+    pub parcel_count: u32,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    pub geocode: GeocodeInfo,
+    pub status: StopStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_note: Option<String>,
+    /// Distance of the leg arriving at this stop, km (straight-line estimate × road factor).
+    pub leg_distance_km: Option<f64>,
+    pub leg_duration_minutes: Option<f64>,
+    /// Planned arrival, "HH:MM" from the day's start time.
+    pub eta: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    pub service_minutes: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_window: Option<TimeWindow>,
+    /// Locked in place by the dispatcher: re-optimization keeps its sequence.
+    #[serde(default)]
+    pub locked: bool,
+}
+
+/// Route totals and how they were obtained.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Optimization {
+    pub total_distance_km: f64,
+    pub total_duration_minutes: f64,
+    /// "straight_line_estimate": haversine × road factor, not a road network.
+    pub distance_source: String,
+    pub estimate: bool,
+    pub road_factor: f64,
+    pub average_speed_kmh: f64,
+    pub routed_stops: usize,
+    pub unplaced_stops: usize,
+    pub algorithm: String,
+    pub elapsed_ms: u64,
+}
+
+/// Something the integrator should know about a result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Warning {
+    pub code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_stop_id: Option<String>,
+    pub message: String,
+}
+
+impl Warning {
+    pub fn job(code: &str, message: impl Into<String>) -> Self {
+        Warning {
+            code: code.into(),
+            external_stop_id: None,
+            message: message.into(),
+        }
+    }
+
+    pub fn stop(code: &str, stop: &str, message: impl Into<String>) -> Self {
+        Warning {
+            code: code.into(),
+            external_stop_id: Some(stop.into()),
+            message: message.into(),
+        }
+    }
+}
+
+/// Warning codes, stable for integrators.
+pub mod warning_codes {
+    pub const GEOCODE_FAILED: &str = "GEOCODE_FAILED";
+    pub const GEOCODE_APPROXIMATE: &str = "GEOCODE_APPROXIMATE";
+    pub const GEOCODE_AMBIGUOUS: &str = "GEOCODE_AMBIGUOUS";
+    pub const ADDRESS_FLAGGED: &str = "ADDRESS_FLAGGED";
+    pub const DRIVER_REGISTERED: &str = "DRIVER_REGISTERED";
+    pub const NO_DRIVER: &str = "NO_DRIVER";
+    pub const JOB_UPDATED: &str = "JOB_UPDATED";
+    pub const STOP_ADDED: &str = "STOP_ADDED";
+    pub const STOP_REMOVED: &str = "STOP_REMOVED";
+    pub const STOP_CHANGED: &str = "STOP_CHANGED";
+    pub const DEPOT_MISSING: &str = "DEPOT_MISSING";
+}

@@ -1,0 +1,90 @@
+//! The route optimizer: given a distance matrix, a start, an end mode and locked positions, find a
+//! short visiting order within a wall-clock budget.
+//!
+//! The interface ([`RouteProblem`], [`SolveOptions`], [`solve`], [`check`]) is what the import
+//! pipeline and the CLI call; the search behind it may change freely.
+
+mod baseline;
+mod checker;
+mod matrix;
+
+pub use checker::{check, CheckError};
+pub use matrix::DistanceMatrix;
+
+use std::time::Duration;
+
+/// Where the route ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RouteEnd {
+    /// Back to the start node (closed tour).
+    Closed,
+    /// Wherever the last stop is (open path).
+    Open,
+    /// At this node, distinct from the start.
+    Fixed(usize),
+}
+
+/// One optimization request. Nodes are `0..matrix.len()`; every node except `start` (and the
+/// `Fixed` end) is a stop to visit exactly once.
+#[derive(Debug, Clone)]
+pub struct RouteProblem {
+    pub matrix: DistanceMatrix,
+    pub start: usize,
+    pub end: RouteEnd,
+    /// `(node, position)`: the stop `node` must be visited at `position` (0-based among the
+    /// visited stops, i.e. excluding the start and a fixed end).
+    pub locked: Vec<(usize, usize)>,
+}
+
+/// Search settings.
+#[derive(Debug, Clone, Copy)]
+pub struct SolveOptions {
+    /// Wall-clock budget; the best valid order is returned by budget + 5 %.
+    pub time_limit: Duration,
+    pub seed: u64,
+}
+
+impl SolveOptions {
+    /// The interactive default for `n` stops (≤ 100 ms up to 200 stops).
+    pub fn for_size(n: usize) -> Self {
+        SolveOptions {
+            time_limit: budget_for(n),
+            seed: 1,
+        }
+    }
+}
+
+/// The budget the import pipeline uses for `n` stops.
+pub fn budget_for(n: usize) -> Duration {
+    match n {
+        0..=200 => Duration::from_millis(100),
+        201..=1000 => Duration::from_millis(1000),
+        _ => Duration::from_millis(2000),
+    }
+}
+
+/// A solved route.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteSolution {
+    /// Every node once: `start` first, then the stops in visiting order, then the `Fixed` end if
+    /// any. For `Closed` the return edge to `start` is implied (not repeated).
+    pub order: Vec<usize>,
+    /// Total length in metres including the return edge for `Closed`.
+    pub length: u64,
+}
+
+/// Optimizes `problem` within `opts.time_limit`. Never fails: invalid locks (out of range,
+/// duplicates) are ignored, and the result is always a valid order.
+pub fn solve(problem: &RouteProblem, opts: &SolveOptions) -> RouteSolution {
+    baseline::solve(problem, opts)
+}
+
+/// Length of `order` under `problem`'s end mode.
+pub fn route_length(problem: &RouteProblem, order: &[usize]) -> u64 {
+    let m = &problem.matrix;
+    let mut total: u64 = order.windows(2).map(|w| m.get(w[0], w[1]) as u64).sum();
+    if problem.end == RouteEnd::Closed && order.len() > 1 {
+        total += m.get(order[order.len() - 1], order[0]) as u64;
+    }
+    total
+}

@@ -1,0 +1,1 @@
+//! The RouteMate HTTP API: an axum router over the engine's `api` facade.

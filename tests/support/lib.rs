@@ -1,0 +1,1 @@
+//! Helpers for the black-box tests: start the built binary, talk HTTP to it.
