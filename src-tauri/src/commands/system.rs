@@ -1,0 +1,35 @@
+//! About the app itself: paths and local API status, the log view, update checks, tile cache.
+
+use super::UiError;
+use crate::logging::{self, LogTail};
+use crate::state::{AppInfo, Desktop};
+use crate::tiles::TileCacheInfo;
+use crate::updates::{self, UpdateStatus};
+use tauri::{AppHandle, State};
+
+#[tauri::command]
+pub async fn app_info(state: State<'_, Desktop>) -> Result<AppInfo, UiError> {
+    Ok(state.info())
+}
+
+/// The last `max_lines` lines of the newest log file.
+#[tauri::command]
+pub async fn read_log(state: State<'_, Desktop>, max_lines: usize) -> Result<LogTail, UiError> {
+    logging::tail(&state.paths.log_dir, max_lines)
+}
+
+/// "Check for updates": up to date, a newer version, or offline — never an error dialog.
+#[tauri::command]
+pub async fn check_update(app: AppHandle) -> Result<UpdateStatus, UiError> {
+    Ok(updates::check(&app).await)
+}
+
+#[tauri::command]
+pub async fn tile_cache_info(state: State<'_, Desktop>) -> Result<TileCacheInfo, UiError> {
+    state.tiles.info()
+}
+
+#[tauri::command]
+pub async fn clear_tile_cache(state: State<'_, Desktop>) -> Result<TileCacheInfo, UiError> {
+    state.tiles.clear()
+}

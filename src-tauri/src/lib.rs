@@ -1,0 +1,126 @@
+//! RouteMate Desktop: the thin Tauri 2 shell over the engine. `run()` wires the plugins, the
+//! managed state (engine, paths, tile cache), the commands, engine events → UI events, the
+//! `tiles://` protocol and the local API on loopback.
+//!
+//! Invariants: the shell holds no domain logic (commands are one-liners into `Api`); the engine
+//! is given its data dir (`ROUTEMATE_DATA` or the app data dir) and never looks it up itself.
+
+pub mod commands;
+pub mod events;
+pub mod importing;
+pub mod logging;
+pub mod loopback;
+pub mod state;
+pub mod tiles;
+pub mod updates;
+
+#[cfg(test)]
+mod bindings;
+
+use routemate_engine::{Api, EngineConfig};
+use state::{AppPaths, Desktop, LocalApi};
+use std::sync::Mutex;
+use tauri::{Manager, Runtime};
+
+/// Every command the UI may call (also listed in build.rs and capabilities/default.json).
+#[macro_export]
+macro_rules! command_handler {
+    () => {
+        tauri::generate_handler![
+            $crate::commands::jobs::list_jobs,
+            $crate::commands::jobs::get_job,
+            $crate::commands::jobs::set_stop_status,
+            $crate::commands::jobs::import_sample,
+            $crate::commands::jobs::import_file,
+            $crate::commands::jobs::import_text,
+            $crate::commands::edit::move_stop_to,
+            $crate::commands::edit::set_stop_locked,
+            $crate::commands::edit::move_stop_pin,
+            $crate::commands::edit::reoptimize_job,
+            $crate::commands::edit::restore_stops,
+            $crate::commands::edit::list_triage,
+            $crate::commands::credentials::create_credential,
+            $crate::commands::credentials::list_credentials,
+            $crate::commands::credentials::revoke_credential,
+            $crate::commands::settings::get_settings,
+            $crate::commands::settings::update_settings,
+            $crate::commands::settings::pick_folder,
+            $crate::commands::system::app_info,
+            $crate::commands::system::read_log,
+            $crate::commands::system::check_update,
+            $crate::commands::system::tile_cache_info,
+            $crate::commands::system::clear_tile_cache,
+        ]
+    };
+}
+
+/// Starts the desktop app (the binary's only call).
+pub fn run() {
+    // One TLS stack (ring) for the updater and tile fetches, installed before any client exists.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    build(tauri::Builder::default())
+        .invoke_handler(command_handler!())
+        .run(tauri::generate_context!())
+        .expect("RouteMate could not start");
+}
+
+/// Everything but the command list and the context, generic over the runtime so tests can use
+/// `tauri::test::mock_builder()`.
+pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder
+        .plugin(tauri_plugin_updater::Builder::new().build())
+        .register_asynchronous_uri_scheme_protocol("tiles", |ctx, request, responder| {
+            let app = ctx.app_handle().clone();
+            let path = request.uri().path().to_string();
+            tauri::async_runtime::spawn(async move {
+                responder.respond(tile_response(&app, &path).await);
+            });
+        })
+        .setup(|app| {
+            let handle = app.handle();
+            let paths = AppPaths::resolve(
+                std::env::var_os("ROUTEMATE_DATA").filter(|v| !v.is_empty()).map(Into::into),
+                handle.path().app_data_dir()?,
+                handle.path().app_log_dir()?,
+                handle.path().app_cache_dir()?,
+            );
+            if let Some(guard) = logging::init(&paths.log_dir) {
+                // Lives as long as the process: flushing logs at exit.
+                std::mem::forget(guard);
+            }
+            tracing::info!(data = %paths.data_dir.display(), "RouteMate Desktop starting");
+            let api = Api::open(EngineConfig::new(paths.data_dir.clone())).inspect_err(|e| {
+                tracing::error!(code = e.code(), error = %e, "engine did not open");
+            })?;
+            app.manage(Desktop {
+                api: api.clone(),
+                tiles: tiles::TileCache::new(paths.tile_dir.clone()),
+                paths,
+                local_api: Mutex::new(LocalApi::Starting),
+            });
+            events::forward(handle.clone(), &api);
+            loopback::start(handle, api);
+            Ok(())
+        })
+}
+
+async fn tile_response<R: Runtime>(app: &tauri::AppHandle<R>, path: &str) -> tauri::http::Response<Vec<u8>> {
+    let state = app.state::<Desktop>();
+    let template = state
+        .api
+        .settings()
+        .ok()
+        .map(|s| s.ui.get("tile_url").and_then(|v| v.as_str()).map(String::from))
+        .unwrap_or_default()
+        .unwrap_or_else(|| tiles::DEFAULT_TILE_URL.to_string());
+    let found = match tiles::TileKey::parse(path) {
+        Some(k) => state.tiles.get(k, Some(&template)).await,
+        None => None,
+    };
+    let builder = tauri::http::Response::builder().header("Access-Control-Allow-Origin", "*");
+    match found {
+        Some(bytes) => builder.status(200).header("Content-Type", "image/png").body(bytes),
+        None => builder.status(404).body(Vec::new()),
+    }
+    .unwrap_or_default()
+}
