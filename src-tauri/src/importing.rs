@@ -50,12 +50,18 @@ pub async fn pick_job_file() -> Option<PathBuf> {
 }
 
 pub fn import_path(api: &Api, path: &Path) -> Result<ImportReport, UiError> {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     let size = std::fs::metadata(path)
         .map_err(|e| UiError::new("io_error", format!("cannot read {}: {e}", path.display())))?
         .len();
     if size > MAX_FILE_BYTES {
-        return Err(UiError::new("file_too_large", format!("{name} is {size} bytes; the limit is {MAX_FILE_BYTES}")));
+        return Err(UiError::new(
+            "file_too_large",
+            format!("{name} is {size} bytes; the limit is {MAX_FILE_BYTES}"),
+        ));
     }
     let text = std::fs::read_to_string(path)
         .map_err(|e| UiError::new("io_error", format!("cannot read {}: {e}", path.display())))?;
@@ -70,9 +76,17 @@ pub fn import_text(api: &Api, name: &str, text: &str) -> Result<ImportReport, Ui
             format!("{name}: CSV job files are imported through the watched folder; choose a JSON job file here"),
         ));
     }
-    let value: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
-        UiError::new("invalid_json", format!("{name} is not valid JSON (line {}, column {}): {e}", e.line(), e.column()))
-    })?;
+    let value: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
+        .map_err(|e| {
+            UiError::new(
+                "invalid_json",
+                format!(
+                    "{name} is not valid JSON (line {}, column {}): {e}",
+                    e.line(),
+                    e.column()
+                ),
+            )
+        })?;
     let bodies = match value {
         serde_json::Value::Array(items) => items,
         other => vec![other],
@@ -84,12 +98,28 @@ pub fn import_text(api: &Api, name: &str, text: &str) -> Result<ImportReport, Ui
         .iter()
         .enumerate()
         .map(|(index, body)| {
-            let external_job_id = body.get("external_job_id").and_then(|v| v.as_str()).map(String::from);
+            let external_job_id = body
+                .get("external_job_id")
+                .and_then(|v| v.as_str())
+                .map(String::from);
             match api.import_value(DEFAULT_ACCOUNT, body) {
-                Ok(outcome) => ImportItem { index, external_job_id, outcome: Some(outcome), error: None },
-                Err(e) => ImportItem { index, external_job_id, outcome: None, error: Some(e.into()) },
+                Ok(outcome) => ImportItem {
+                    index,
+                    external_job_id,
+                    outcome: Some(outcome),
+                    error: None,
+                },
+                Err(e) => ImportItem {
+                    index,
+                    external_job_id,
+                    outcome: None,
+                    error: Some(e.into()),
+                },
             }
         })
         .collect();
-    Ok(ImportReport { source: name.to_string(), jobs })
+    Ok(ImportReport {
+        source: name.to_string(),
+        jobs,
+    })
 }

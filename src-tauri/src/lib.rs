@@ -79,7 +79,9 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         .setup(|app| {
             let handle = app.handle();
             let paths = AppPaths::resolve(
-                std::env::var_os("ROUTEMATE_DATA").filter(|v| !v.is_empty()).map(Into::into),
+                std::env::var_os("ROUTEMATE_DATA")
+                    .filter(|v| !v.is_empty())
+                    .map(Into::into),
                 handle.path().app_data_dir()?,
                 handle.path().app_log_dir()?,
                 handle.path().app_cache_dir()?,
@@ -104,13 +106,20 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         })
 }
 
-async fn tile_response<R: Runtime>(app: &tauri::AppHandle<R>, path: &str) -> tauri::http::Response<Vec<u8>> {
+async fn tile_response<R: Runtime>(
+    app: &tauri::AppHandle<R>,
+    path: &str,
+) -> tauri::http::Response<Vec<u8>> {
     let state = app.state::<Desktop>();
     let template = state
         .api
         .settings()
         .ok()
-        .map(|s| s.ui.get("tile_url").and_then(|v| v.as_str()).map(String::from))
+        .map(|s| {
+            s.ui.get("tile_url")
+                .and_then(|v| v.as_str())
+                .map(String::from)
+        })
         .unwrap_or_default()
         .unwrap_or_else(|| tiles::DEFAULT_TILE_URL.to_string());
     let found = match tiles::TileKey::parse(path) {
@@ -119,7 +128,10 @@ async fn tile_response<R: Runtime>(app: &tauri::AppHandle<R>, path: &str) -> tau
     };
     let builder = tauri::http::Response::builder().header("Access-Control-Allow-Origin", "*");
     match found {
-        Some(bytes) => builder.status(200).header("Content-Type", "image/png").body(bytes),
+        Some(bytes) => builder
+            .status(200)
+            .header("Content-Type", "image/png")
+            .body(bytes),
         None => builder.status(404).body(Vec::new()),
     }
     .unwrap_or_default()

@@ -13,6 +13,7 @@ const KEEP_FILES: usize = 7;
 /// Starts logging; keep the guard alive for the app's lifetime (it flushes on drop). Returns
 /// `None` when logging was already set up (tests that start the app twice).
 pub fn init(log_dir: &Path) -> Option<WorkerGuard> {
+    std::fs::create_dir_all(log_dir).ok()?;
     let appender = tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)
         .filename_prefix(PREFIX)
@@ -21,7 +22,8 @@ pub fn init(log_dir: &Path) -> Option<WorkerGuard> {
         .build(log_dir)
         .ok()?;
     let (writer, guard) = tracing_appender::non_blocking(appender);
-    let filter = EnvFilter::try_from_env("ROUTEMATE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter =
+        EnvFilter::try_from_env("ROUTEMATE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::registry()
         .with(filter)
         .with(fmt::layer().with_ansi(false).with_writer(writer))
@@ -39,12 +41,23 @@ pub struct LogTail {
 }
 
 pub fn tail(log_dir: &Path, max_lines: usize) -> Result<LogTail, UiError> {
-    let Some(file) = newest(log_dir) else { return Ok(LogTail { file: None, lines: Vec::new() }) };
+    let Some(file) = newest(log_dir) else {
+        return Ok(LogTail {
+            file: None,
+            lines: Vec::new(),
+        });
+    };
     let text = std::fs::read_to_string(&file)
         .map_err(|e| UiError::new("io_error", format!("cannot read {}: {e}", file.display())))?;
     let all: Vec<&str> = text.lines().collect();
-    let lines = all[all.len().saturating_sub(max_lines.min(5000))..].iter().map(|l| l.to_string()).collect();
-    Ok(LogTail { file: Some(file.display().to_string()), lines })
+    let lines = all[all.len().saturating_sub(max_lines.min(5000))..]
+        .iter()
+        .map(|l| l.to_string())
+        .collect();
+    Ok(LogTail {
+        file: Some(file.display().to_string()),
+        lines,
+    })
 }
 
 fn newest(dir: &Path) -> Option<PathBuf> {

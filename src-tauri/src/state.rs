@@ -24,8 +24,16 @@ impl AppPaths {
         app_cache: PathBuf,
     ) -> AppPaths {
         match env_data {
-            Some(d) => AppPaths { log_dir: d.join("logs"), tile_dir: d.join("tiles"), data_dir: d },
-            None => AppPaths { data_dir: app_data, log_dir: app_log, tile_dir: app_cache.join("tiles") },
+            Some(d) => AppPaths {
+                log_dir: d.join("logs"),
+                tile_dir: d.join("tiles"),
+                data_dir: d,
+            },
+            None => AppPaths {
+                data_dir: app_data,
+                log_dir: app_log,
+                tile_dir: app_cache.join("tiles"),
+            },
         }
     }
 }
@@ -61,7 +69,11 @@ impl Desktop {
         AppInfo {
             version: env!("CARGO_PKG_VERSION").to_string(),
             paths: self.paths.clone(),
-            local_api: self.local_api.lock().unwrap_or_else(|e| e.into_inner()).clone(),
+            local_api: self
+                .local_api
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone(),
         }
     }
 

@@ -64,11 +64,18 @@ impl TileCache {
             .timeout(Duration::from_secs(8))
             .build()
             .unwrap_or_default();
-        TileCache { dir, client, offline_until: Mutex::new(None) }
+        TileCache {
+            dir,
+            client,
+            offline_until: Mutex::new(None),
+        }
     }
 
     fn path(&self, k: TileKey) -> PathBuf {
-        self.dir.join(k.z.to_string()).join(k.x.to_string()).join(format!("{}.png", k.y))
+        self.dir
+            .join(k.z.to_string())
+            .join(k.x.to_string())
+            .join(format!("{}.png", k.y))
     }
 
     /// The tile's PNG bytes: cached, else fetched from `template` (an https URL) and cached.
@@ -77,8 +84,14 @@ impl TileCache {
         if let Ok(bytes) = tokio::fs::read(&path).await {
             return Some(bytes);
         }
-        let template = template.filter(|t| t.starts_with("https://") || t.starts_with("http://"))?;
-        if self.offline_until.lock().ok()?.is_some_and(|t| Instant::now() < t) {
+        let template =
+            template.filter(|t| t.starts_with("https://") || t.starts_with("http://"))?;
+        if self
+            .offline_until
+            .lock()
+            .ok()?
+            .is_some_and(|t| Instant::now() < t)
+        {
             return None;
         }
         match self.fetch(&k.url(template)).await {
@@ -106,29 +119,42 @@ impl TileCache {
 
     pub fn info(&self) -> Result<TileCacheInfo, UiError> {
         let (tiles, bytes) = walk(&self.dir);
-        Ok(TileCacheInfo { dir: self.dir.display().to_string(), tiles, bytes })
+        Ok(TileCacheInfo {
+            dir: self.dir.display().to_string(),
+            tiles,
+            bytes,
+        })
     }
 
     pub fn clear(&self) -> Result<TileCacheInfo, UiError> {
         match std::fs::remove_dir_all(&self.dir) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(UiError::new("io_error", format!("cannot clear the tile cache: {e}"))),
+            Err(e) => {
+                return Err(UiError::new(
+                    "io_error",
+                    format!("cannot clear the tile cache: {e}"),
+                ))
+            }
         }
         self.info()
     }
 }
 
 fn walk(dir: &Path) -> (u64, u64) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return (0, 0) };
-    entries.filter_map(|e| e.ok()).fold((0, 0), |(n, b), e| match e.file_type() {
-        Ok(t) if t.is_dir() => {
-            let (n2, b2) = walk(&e.path());
-            (n + n2, b + b2)
-        }
-        Ok(_) => (n + 1, b + e.metadata().map(|m| m.len()).unwrap_or(0)),
-        Err(_) => (n, b),
-    })
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return (0, 0);
+    };
+    entries
+        .filter_map(|e| e.ok())
+        .fold((0, 0), |(n, b), e| match e.file_type() {
+            Ok(t) if t.is_dir() => {
+                let (n2, b2) = walk(&e.path());
+                (n + n2, b + b2)
+            }
+            Ok(_) => (n + 1, b + e.metadata().map(|m| m.len()).unwrap_or(0)),
+            Err(_) => (n, b),
+        })
 }
 
 #[cfg(test)]
@@ -137,7 +163,10 @@ mod tests {
 
     #[test]
     fn tile_paths_are_parsed_strictly() {
-        assert_eq!(TileKey::parse("/3/2/5.png"), Some(TileKey { z: 3, x: 2, y: 5 }));
+        assert_eq!(
+            TileKey::parse("/3/2/5.png"),
+            Some(TileKey { z: 3, x: 2, y: 5 })
+        );
         assert_eq!(TileKey::parse("/3/8/1.png"), None, "x beyond 2^z");
         assert_eq!(TileKey::parse("/../../etc/passwd"), None);
         assert_eq!(TileKey::parse("/3/2/5.jpg"), None);

@@ -8,23 +8,41 @@ use tauri_plugin_updater::UpdaterExt;
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum UpdateStatus {
-    UpToDate { current: String },
-    Available { current: String, version: String, notes: Option<String> },
-    Offline { message: String },
+    UpToDate {
+        current: String,
+    },
+    Available {
+        current: String,
+        version: String,
+        notes: Option<String>,
+    },
+    Offline {
+        message: String,
+    },
 }
 
 pub async fn check<R: Runtime>(app: &AppHandle<R>) -> UpdateStatus {
     let current = app.package_info().version.to_string();
     let updater = match app.updater() {
         Ok(u) => u,
-        Err(e) => return UpdateStatus::Offline { message: format!("updates are not configured: {e}") },
+        Err(e) => {
+            return UpdateStatus::Offline {
+                message: format!("updates are not configured: {e}"),
+            }
+        }
     };
     match updater.check().await {
-        Ok(Some(u)) => UpdateStatus::Available { current, version: u.version.clone(), notes: u.body.clone() },
+        Ok(Some(u)) => UpdateStatus::Available {
+            current,
+            version: u.version.clone(),
+            notes: u.body.clone(),
+        },
         Ok(None) => UpdateStatus::UpToDate { current },
         Err(e) => {
             tracing::info!(error = %e, "update check failed; reporting offline");
-            UpdateStatus::Offline { message: "the update server could not be reached".into() }
+            UpdateStatus::Offline {
+                message: "the update server could not be reached".into(),
+            }
         }
     }
 }

@@ -21,6 +21,12 @@ pub async fn list_credentials(state: State<'_, Desktop>) -> Result<Vec<Credentia
 }
 
 #[tauri::command]
-pub async fn revoke_credential(state: State<'_, Desktop>, client_id: String) -> Result<(), UiError> {
-    blocking(&state, move |api| api.revoke_credential(Some(ACCOUNT), &client_id)).await
+pub async fn revoke_credential(
+    state: State<'_, Desktop>,
+    client_id: String,
+) -> Result<(), UiError> {
+    blocking(&state, move |api| {
+        api.revoke_credential(Some(ACCOUNT), &client_id)
+    })
+    .await
 }

@@ -14,7 +14,10 @@ pub async fn move_stop_to(
     stop_id: String,
     position: u32,
 ) -> Result<JobView, UiError> {
-    blocking(&state, move |api| api.move_stop_to(ACCOUNT, &job_id, &stop_id, position)).await
+    blocking(&state, move |api| {
+        api.move_stop_to(ACCOUNT, &job_id, &stop_id, position)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -24,7 +27,10 @@ pub async fn set_stop_locked(
     stop_id: String,
     locked: bool,
 ) -> Result<JobView, UiError> {
-    blocking(&state, move |api| api.set_stop_locked(ACCOUNT, &job_id, &stop_id, locked)).await
+    blocking(&state, move |api| {
+        api.set_stop_locked(ACCOUNT, &job_id, &stop_id, locked)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -35,7 +41,10 @@ pub async fn move_stop_pin(
     lat: f64,
     lng: f64,
 ) -> Result<JobView, UiError> {
-    blocking(&state, move |api| api.move_stop_pin(ACCOUNT, &job_id, &stop_id, lat, lng)).await
+    blocking(&state, move |api| {
+        api.move_stop_pin(ACCOUNT, &job_id, &stop_id, lat, lng)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -52,7 +61,10 @@ pub async fn restore_stops(
     job_id: String,
     placements: Vec<StopPlacement>,
 ) -> Result<JobView, UiError> {
-    blocking(&state, move |api| api.restore_stops(ACCOUNT, &job_id, &placements)).await
+    blocking(&state, move |api| {
+        api.restore_stops(ACCOUNT, &job_id, &placements)
+    })
+    .await
 }
 
 #[tauri::command]

@@ -19,11 +19,19 @@ pub struct JobListArgs {
 
 #[tauri::command]
 pub async fn list_jobs(state: State<'_, Desktop>, args: JobListArgs) -> Result<JobPage, UiError> {
-    let status = match args.status.as_deref() {
-        None | Some("") => None,
-        Some(s) => Some(JobStatus::parse(s).ok_or_else(|| UiError::new("invalid_status", format!("unknown job status '{s}'")))?),
+    let status =
+        match args.status.as_deref() {
+            None | Some("") => None,
+            Some(s) => Some(JobStatus::parse(s).ok_or_else(|| {
+                UiError::new("invalid_status", format!("unknown job status '{s}'"))
+            })?),
+        };
+    let q = JobQuery {
+        status,
+        limit: args.limit,
+        cursor: args.cursor,
+        ..Default::default()
     };
-    let q = JobQuery { status, limit: args.limit, cursor: args.cursor, ..Default::default() };
     blocking(&state, move |api| api.list_jobs(ACCOUNT, &q)).await
 }
 
@@ -42,22 +50,30 @@ pub async fn set_stop_status(
 ) -> Result<JobView, UiError> {
     let status = StopStatus::parse(&status)
         .ok_or_else(|| UiError::new("invalid_status", format!("unknown stop status '{status}'")))?;
-    blocking(&state, move |api| api.set_stop_status(ACCOUNT, &job_id, &stop_id, status, note)).await
+    blocking(&state, move |api| {
+        api.set_stop_status(ACCOUNT, &job_id, &stop_id, status, note)
+    })
+    .await
 }
 
 /// Imports the bundled sample job (the first-run welcome's button).
 #[tauri::command]
 pub async fn import_sample(state: State<'_, Desktop>) -> Result<ImportReport, UiError> {
     let api = state.api.clone();
-    importing::run(move || importing::import_text(&api, "sample-job.json", importing::SAMPLE_JOB)).await
+    importing::run(move || importing::import_text(&api, "sample-job.json", importing::SAMPLE_JOB))
+        .await
 }
 
 /// Asks for a job file with the native dialog and imports it; `None` when the user cancels.
 #[tauri::command]
 pub async fn import_file(state: State<'_, Desktop>) -> Result<Option<ImportReport>, UiError> {
-    let Some(path) = importing::pick_job_file().await else { return Ok(None) };
+    let Some(path) = importing::pick_job_file().await else {
+        return Ok(None);
+    };
     let api = state.api.clone();
-    importing::run(move || importing::import_path(&api, &path)).await.map(Some)
+    importing::run(move || importing::import_path(&api, &path))
+        .await
+        .map(Some)
 }
 
 /// Imports file contents the user dropped on the window.

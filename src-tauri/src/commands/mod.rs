@@ -27,7 +27,11 @@ pub struct UiError {
 
 impl UiError {
     pub fn new(code: &str, message: impl Into<String>) -> Self {
-        UiError { code: code.into(), message: message.into(), fields: Vec::new() }
+        UiError {
+            code: code.into(),
+            message: message.into(),
+            fields: Vec::new(),
+        }
     }
 }
 
@@ -37,7 +41,11 @@ impl From<EngineError> for UiError {
             EngineError::Invalid(f) => f.clone(),
             _ => Vec::new(),
         };
-        UiError { code: e.code().into(), message: e.to_string(), fields }
+        UiError {
+            code: e.code().into(),
+            message: e.to_string(),
+            fields,
+        }
     }
 }
 

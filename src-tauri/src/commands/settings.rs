@@ -21,6 +21,9 @@ pub async fn update_settings(
 /// Asks for a folder with the native dialog (the watched folder); `None` when cancelled.
 #[tauri::command]
 pub async fn pick_folder() -> Result<Option<String>, UiError> {
-    let picked = rfd::AsyncFileDialog::new().set_title("Choose the watched folder").pick_folder().await;
+    let picked = rfd::AsyncFileDialog::new()
+        .set_title("Choose the watched folder")
+        .pick_folder()
+        .await;
     Ok(picked.map(|f| f.path().display().to_string()))
 }

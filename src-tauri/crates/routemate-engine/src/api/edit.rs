@@ -80,7 +80,11 @@ pub struct TriageItem {
 
 /// Lower-cased, single-spaced: the key corrections are remembered under.
 pub fn normalize_address(address: &str) -> String {
-    address.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    address
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 impl Api {
@@ -95,9 +99,16 @@ impl Api {
     ) -> Result<JobView, EngineError> {
         self.edit_job(account, job_id, |job, settings| {
             let mut order: Vec<String> = placed_order(job);
-            let from = order.iter().position(|id| id == external_stop_id).ok_or_else(|| {
-                stop_error(job, external_stop_id, "is not on the route (place it first)")
-            })?;
+            let from = order
+                .iter()
+                .position(|id| id == external_stop_id)
+                .ok_or_else(|| {
+                    stop_error(
+                        job,
+                        external_stop_id,
+                        "is not on the route (place it first)",
+                    )
+                })?;
             if position == 0 || position as usize > order.len() {
                 return Err(EngineError::invalid_field(
                     "position",
@@ -125,7 +136,11 @@ impl Api {
         self.edit_job(account, job_id, |job, _| {
             let stop = find_stop(job, external_stop_id)?;
             if locked && stop.sequence.is_none() {
-                return Err(stop_error(job, external_stop_id, "is not on the route, so it cannot be locked"));
+                return Err(stop_error(
+                    job,
+                    external_stop_id,
+                    "is not on the route, so it cannot be locked",
+                ));
             }
             stop.locked = locked;
             Ok(())
@@ -168,10 +183,14 @@ impl Api {
                     external_stop_id: external_stop_id.to_string(),
                     at: now,
                 };
-                corrections.insert(key2(account, &normalize_address(&address)), encode(&learned))?;
+                corrections.insert(
+                    key2(account, &normalize_address(&address)),
+                    encode(&learned),
+                )?;
             }
             job.warnings.retain(|w| {
-                w.external_stop_id.as_deref() != Some(external_stop_id) || !is_geocode_warning(&w.code)
+                w.external_stop_id.as_deref() != Some(external_stop_id)
+                    || !is_geocode_warning(&w.code)
             });
             replan(job, settings, PlanMode::KeepOrder);
             Ok(())
@@ -193,18 +212,28 @@ impl Api {
     }
 
     /// Re-optimizes the route around the locked stops and says what changed.
-    pub fn reoptimize(&self, account: &str, job_id: &str) -> Result<ReoptimizeOutcome, EngineError> {
+    pub fn reoptimize(
+        &self,
+        account: &str,
+        job_id: &str,
+    ) -> Result<ReoptimizeOutcome, EngineError> {
         let before = self.job(account, &JobRef::Id(job_id.to_string()))?;
         let job = self.edit_job(account, job_id, |job, settings| {
             replan(job, settings, PlanMode::Optimize { time_limit: None });
             Ok(())
         })?;
-        let old: HashMap<&str, Option<u32>> =
-            before.stops.iter().map(|s| (s.external_stop_id.as_str(), s.sequence)).collect();
+        let old: HashMap<&str, Option<u32>> = before
+            .stops
+            .iter()
+            .map(|s| (s.external_stop_id.as_str(), s.sequence))
+            .collect();
         let stops_moved = job
             .stops
             .iter()
-            .filter(|s| old.get(s.external_stop_id.as_str()).is_some_and(|&q| q != s.sequence))
+            .filter(|s| {
+                old.get(s.external_stop_id.as_str())
+                    .is_some_and(|&q| q != s.sequence)
+            })
             .map(|s| s.external_stop_id.clone())
             .collect();
         let (b, a) = (&before.optimization, &job.optimization);
@@ -260,7 +289,14 @@ impl Api {
         let mut items = Vec::new();
         let mut cursor = None;
         loop {
-            let page = self.list_jobs(account, &JobQuery { limit: Some(500), cursor, ..Default::default() })?;
+            let page = self.list_jobs(
+                account,
+                &JobQuery {
+                    limit: Some(500),
+                    cursor,
+                    ..Default::default()
+                },
+            )?;
             for summary in &page.jobs {
                 let job = self.job(account, &JobRef::Id(summary.job_id.clone()))?;
                 for stop in &job.stops {
@@ -317,7 +353,9 @@ impl Api {
         let store = &self.inner.store;
         let id = JobRef::Id(job_id.to_string());
         let first = jobs::find(store, account, &id)?;
-        let _guard = self.inner.import_lock(&key2(account, &first.external_job_id));
+        let _guard = self
+            .inner
+            .import_lock(&key2(account, &first.external_job_id));
         let mut job = jobs::find(store, account, &id)?;
         let settings = Settings::load(store)?;
         edit(&mut job, &settings)?;
@@ -342,8 +380,11 @@ fn placed_order(job: &JobRecord) -> Vec<String> {
 }
 
 fn apply_order(job: &mut JobRecord, order: &[String]) {
-    let index: HashMap<&str, u32> =
-        order.iter().enumerate().map(|(i, id)| (id.as_str(), i as u32 + 1)).collect();
+    let index: HashMap<&str, u32> = order
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i as u32 + 1))
+        .collect();
     for s in &mut job.stops {
         if let Some(&q) = index.get(s.external_stop_id.as_str()) {
             s.sequence = Some(q);

@@ -1,0 +1,112 @@
+// The job map: the bundled basemap under optional cached tiles, the route line, numbered stop
+// markers and the depot, all on one canvas renderer. Also the pin-dropping mode for geocode fixes
+// and a probe the end-to-end test reads (markers actually painted, not just created).
+
+import L from "leaflet";
+import "leaflet/dist/leaflet.css";
+import type { JobView, Stop } from "../api/types";
+import { depotMarker, NumberedMarker, stopMarker } from "./markers";
+import { addBasemap } from "./basemap";
+
+export interface MapProbe { markers: number; labels: string[]; painted: number; routePoints: number; depot: boolean }
+
+export class RouteMap {
+  readonly map: L.Map;
+  private readonly renderer = L.canvas({ padding: 0.3 });
+  private readonly layer: L.LayerGroup;
+  private markers: NumberedMarker[] = [];
+  private line: L.Polyline | null = null;
+  private depot: L.CircleMarker | null = null;
+  private pinHandler: ((lat: number, lng: number) => void) | null = null;
+  onStopClick: (stopId: string) => void = () => {};
+
+  constructor(el: HTMLElement) {
+    this.map = L.map(el, { preferCanvas: true, renderer: this.renderer, zoomControl: true, worldCopyJump: true })
+      .setView([-27.47, 153.02], 4);
+    addBasemap(this.map);
+    L.tileLayer("tiles://localhost/{z}/{x}/{y}.png", {
+      maxZoom: 19,
+      attribution: "Map data © OpenStreetMap contributors",
+      errorTileUrl: "",
+    }).addTo(this.map);
+    this.layer = L.layerGroup().addTo(this.map);
+    this.map.on("click", (e: L.LeafletMouseEvent) => {
+      if (this.pinHandler) {
+        const h = this.pinHandler;
+        this.setPinMode(null);
+        h(e.latlng.lat, e.latlng.lng);
+      }
+    });
+  }
+
+  /** While set, the next map click drops a pin there (the cursor shows it). */
+  setPinMode(handler: ((lat: number, lng: number) => void) | null): void {
+    this.pinHandler = handler;
+    this.map.getContainer().classList.toggle("pin-mode", handler !== null);
+  }
+
+  /** Draws `job`'s route; `fit` zooms to it. */
+  show(job: JobView, selected: string | null, fit: boolean): void {
+    this.layer.clearLayers();
+    const routed = job.stops.filter((s) => s.sequence !== null && s.lat !== null && s.lng !== null)
+      .sort((a, b) => (a.sequence ?? 0) - (b.sequence ?? 0));
+    const dense = routed.length > 400;
+    const pts: L.LatLngExpression[] = [];
+    if (job.depot) pts.push([job.depot.lat, job.depot.lng]);
+    for (const s of routed) pts.push([s.lat as number, s.lng as number]);
+    if (job.depot && job.return_to_depot && routed.length) pts.push([job.depot.lat, job.depot.lng]);
+    this.line = L.polyline(pts, { renderer: this.renderer, color: "#1d4ed8", weight: 3, opacity: 0.75 })
+      .addTo(this.layer);
+    this.markers = routed.map((s) => this.addStop(s, s.external_stop_id === selected, dense));
+    this.depot = job.depot ? depotMarker([job.depot.lat, job.depot.lng]).addTo(this.layer) : null;
+    // Stops placed but not routed (should not happen) still show, greyed, so nothing hides.
+    if (fit && pts.length) this.map.fitBounds(L.latLngBounds(pts).pad(0.08), { animate: false });
+  }
+
+  private addStop(s: Stop, selected: boolean, dense: boolean): NumberedMarker {
+    const m = stopMarker(s, selected, dense);
+    m.bindTooltip(`${s.sequence}. ${s.label ?? s.external_stop_id}${s.address ? ` — ${s.address}` : ""}`);
+    m.on("click", () => this.onStopClick(s.external_stop_id));
+    return m.addTo(this.layer) as NumberedMarker;
+  }
+
+  focus(lat: number, lng: number, zoom = 16): void {
+    this.map.setView([lat, lng], Math.max(this.map.getZoom(), zoom), { animate: false });
+  }
+
+  invalidate(): void { this.map.invalidateSize({ animate: false }); }
+
+  /** What is on the canvas: each marker's centre pixel is checked for its fill colour. */
+  probe(): MapProbe {
+    const canvas = this.map.getContainer().querySelector<HTMLCanvasElement>(".leaflet-overlay-pane canvas");
+    const ctx = canvas?.getContext("2d");
+    let painted = 0;
+    const labels: string[] = [];
+    for (const m of this.markers) {
+      labels.push(m.options.label);
+      if (!canvas || !ctx) continue;
+      const p = this.map.latLngToContainerPoint(m.getLatLng());
+      const rect = canvas.getBoundingClientRect();
+      const mapRect = this.map.getContainer().getBoundingClientRect();
+      const sx = canvas.width / rect.width;
+      const x = Math.round((p.x - (rect.left - mapRect.left) + m.getRadius() * 0.6) * sx);
+      const y = Math.round((p.y - (rect.top - mapRect.top)) * sx);
+      if (x < 0 || y < 0 || x >= canvas.width || y >= canvas.height) continue;
+      const [r, g, b, a] = ctx.getImageData(x, y, 1, 1).data;
+      const want = hex(m.options.fillColor ?? "#000000");
+      if (a > 200 && Math.abs(r - want[0]) + Math.abs(g - want[1]) + Math.abs(b - want[2]) < 60) painted++;
+    }
+    return {
+      markers: this.markers.length,
+      labels,
+      painted,
+      routePoints: this.line ? (this.line.getLatLngs() as L.LatLng[]).length : 0,
+      depot: this.depot !== null,
+    };
+  }
+}
+
+function hex(c: string): [number, number, number] {
+  const n = parseInt(c.replace("#", ""), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
