@@ -89,8 +89,9 @@ export class RouteMap {
       const rect = canvas.getBoundingClientRect();
       const mapRect = this.map.getContainer().getBoundingClientRect();
       const sx = canvas.width / rect.width;
-      const x = Math.round((p.x - (rect.left - mapRect.left) + m.getRadius() * 0.6) * sx);
-      const y = Math.round((p.y - (rect.top - mapRect.top)) * sx);
+      // Sample above the centre: inside the fill, clear of the white number.
+      const x = Math.round((p.x - (rect.left - mapRect.left)) * sx);
+      const y = Math.round((p.y - (rect.top - mapRect.top) - m.getRadius() * 0.72) * sx);
       if (x < 0 || y < 0 || x >= canvas.width || y >= canvas.height) continue;
       const [r, g, b, a] = ctx.getImageData(x, y, 1, 1).data;
       const want = hex(m.options.fillColor ?? "#000000");

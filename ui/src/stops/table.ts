@@ -79,9 +79,8 @@ export function renderStopTable(job: JobView, selected: string | null, on: Table
       h("td", { class: "label" }, h("div", { class: "strong" }, r.label), h("div", { class: "muted small" }, r.address)),
       h("td", { class: "num" }, r.parcels),
       h("td", {}, h("span", { class: `geo ${r.geocodeClass}` }, r.geocode)),
+      h("td", { class: "small leg" }, h("div", {}, r.leg), h("div", { class: "muted" }, r.eta ? `ETA ${r.eta}` : "")),
       h("td", {}, statusSelect(r, on)),
-      h("td", { class: "small" }, r.leg),
-      h("td", { class: "num" }, r.eta),
       h("td", { class: "actions" },
         r.routed ? h("button", {
           class: `icon ${r.locked ? "on" : ""}`, title: r.locked ? "Unlock (re-optimize may move it)" : "Lock in place",
@@ -111,7 +110,7 @@ export function renderStopTable(job: JobView, selected: string | null, on: Table
     return tr;
   }));
   return h("table", { class: "stops" },
-    h("thead", {}, h("tr", {}, ["#", "Stop", "Parcels", "Placed", "Status", "Leg", "ETA", ""].map((t) => h("th", {}, t)))),
+    h("thead", {}, h("tr", {}, ["#", "Stop", "Parcels", "Placed", "Leg · ETA", "Status", ""].map((t) => h("th", {}, t)))),
     body);
 }
 
