@@ -16,6 +16,8 @@ pub mod updates;
 
 #[cfg(test)]
 mod bindings;
+#[cfg(test)]
+mod fixtures;
 
 use routemate_engine::{Api, EngineConfig};
 use state::{AppPaths, Desktop, LocalApi};

@@ -58,6 +58,9 @@ pub struct TileCache {
 
 impl TileCache {
     pub fn new(dir: PathBuf) -> TileCache {
+        // reqwest is built without a TLS provider: ring is ours (the updater's too). Installing
+        // twice is harmless (the first one stays).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder()
             .user_agent(concat!("RouteMate-Desktop/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(Duration::from_secs(3))

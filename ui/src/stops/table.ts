@@ -3,6 +3,7 @@
 
 import type { JobView, Stop } from "../api/types";
 import { h } from "../dom";
+import { icon } from "../icons";
 
 export interface StopRow {
   id: string;
@@ -85,13 +86,13 @@ export function renderStopTable(job: JobView, selected: string | null, on: Table
         r.routed ? h("button", {
           class: `icon ${r.locked ? "on" : ""}`, title: r.locked ? "Unlock (re-optimize may move it)" : "Lock in place",
           "data-action": "lock", onclick: (e: Event) => { e.stopPropagation(); on.lock(r.id, !r.locked); },
-        }, r.locked ? "🔒" : "🔓") : null,
+        }, icon(r.locked ? "lock" : "unlock")) : null,
         h("button", { class: "icon", title: "Move up", "data-action": "up", disabled: r.routeIndex <= 0,
-          onclick: (e: Event) => { e.stopPropagation(); on.move(r.id, r.routeIndex, r.routeIndex - 1); } }, "↑"),
+          onclick: (e: Event) => { e.stopPropagation(); on.move(r.id, r.routeIndex, r.routeIndex - 1); } }, icon("up")),
         h("button", { class: "icon", title: "Move down", "data-action": "down", disabled: !r.routed || r.routeIndex >= routedCount - 1,
-          onclick: (e: Event) => { e.stopPropagation(); on.move(r.id, r.routeIndex, r.routeIndex + 1); } }, "↓"),
+          onclick: (e: Event) => { e.stopPropagation(); on.move(r.id, r.routeIndex, r.routeIndex + 1); } }, icon("down")),
         h("button", { class: "icon", title: "Drop a pin on the map for this stop", "data-action": "pin",
-          onclick: (e: Event) => { e.stopPropagation(); on.pin(r.id); } }, "📍"),
+          onclick: (e: Event) => { e.stopPropagation(); on.pin(r.id); } }, icon("pin")),
       ),
     );
     if (r.routed) {
@@ -110,7 +111,7 @@ export function renderStopTable(job: JobView, selected: string | null, on: Table
     return tr;
   }));
   return h("table", { class: "stops" },
-    h("thead", {}, h("tr", {}, ["#", "Stop", "Parcels", "Placed", "Leg · ETA", "Status", ""].map((t) => h("th", {}, t)))),
+    h("thead", {}, h("tr", {}, ["#", "Stop", "Pcs", "Placed", "Leg · ETA", "Status", ""].map((t) => h("th", {}, t)))),
     body);
 }
 

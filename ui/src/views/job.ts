@@ -70,8 +70,8 @@ export class JobScreen {
           h("span", { class: `pill ${j.status}` }, j.status.replace("_", " ")))),
       h("div", { class: "spacer" }),
       this.totals,
-      h("button", { id: "undo", disabled: !this.history.canUndo, title: this.history.nextUndoLabel ? `Undo ${this.history.nextUndoLabel} (Ctrl+Z)` : "Nothing to undo", onclick: () => this.undo() }, "↶ Undo"),
-      h("button", { id: "redo", disabled: !this.history.canRedo, title: this.history.nextRedoLabel ? `Redo ${this.history.nextRedoLabel} (Ctrl+Shift+Z)` : "Nothing to redo", onclick: () => this.redo() }, "↷ Redo"),
+      h("button", { id: "undo", disabled: !this.history.canUndo, title: this.history.nextUndoLabel ? `Undo ${this.history.nextUndoLabel} (Ctrl+Z)` : "Nothing to undo", onclick: () => this.undo() }, "Undo"),
+      h("button", { id: "redo", disabled: !this.history.canRedo, title: this.history.nextRedoLabel ? `Redo ${this.history.nextRedoLabel} (Ctrl+Shift+Z)` : "Nothing to redo", onclick: () => this.redo() }, "Redo"),
       h("button", { id: "reoptimize", class: "primary", onclick: () => this.reoptimize() }, "Re-optimize"),
     );
     this.setTotals(j.optimization.total_distance_km, j.optimization.total_duration_minutes, false);

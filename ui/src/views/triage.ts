@@ -50,6 +50,8 @@ export class TriageView {
     this.current = it;
     this.draw(items);
     const map = this.map as RouteMap;
+    // Show the stop's job, so the pin goes down among its neighbours.
+    void commands.getJob(it.job_id).then((job) => { map.show(job, it.external_stop_id, it.lat === null); }).catch(() => {});
     this.marker?.remove();
     if (it.lat !== null && it.lng !== null) {
       this.marker = L.circleMarker([it.lat, it.lng], { radius: 10, color: "#f59e0b", weight: 3 }).addTo(map.map);
