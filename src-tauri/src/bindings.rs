@@ -56,12 +56,12 @@ fn parse(src: &str) -> Vec<Command> {
             .split("fn ")
             .nth(1)
             .unwrap()
-            .split('(')
+            .split(['(', '<'])
             .next()
             .unwrap()
             .trim()
             .to_string();
-        let open = sig.find('(').unwrap();
+        let open = sig.find("(").unwrap();
         let close = sig
             .rfind(") ->")
             .expect("commands return Result<_, UiError>");

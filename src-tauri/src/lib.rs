@@ -17,7 +17,11 @@ pub mod updates;
 #[cfg(test)]
 mod bindings;
 #[cfg(test)]
+mod config_audit;
+#[cfg(test)]
 mod fixtures;
+#[cfg(test)]
+mod smoke_tests;
 
 use routemate_engine::{Api, EngineConfig};
 use state::{AppPaths, Desktop, LocalApi};

@@ -5,7 +5,7 @@ use crate::logging::{self, LogTail};
 use crate::state::{AppInfo, Desktop};
 use crate::tiles::TileCacheInfo;
 use crate::updates::{self, UpdateStatus};
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Runtime, State};
 
 #[tauri::command]
 pub async fn app_info(state: State<'_, Desktop>) -> Result<AppInfo, UiError> {
@@ -20,7 +20,7 @@ pub async fn read_log(state: State<'_, Desktop>, max_lines: usize) -> Result<Log
 
 /// "Check for updates": up to date, a newer version, or offline — never an error dialog.
 #[tauri::command]
-pub async fn check_update(app: AppHandle) -> Result<UpdateStatus, UiError> {
+pub async fn check_update<R: Runtime>(app: AppHandle<R>) -> Result<UpdateStatus, UiError> {
     Ok(updates::check(&app).await)
 }
 
