@@ -439,3 +439,7 @@ fn is_geocode_warning(code: &str) -> bool {
 fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
+
+#[cfg(test)]
+#[path = "edit_tests.rs"]
+mod tests;
