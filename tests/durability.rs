@@ -1,7 +1,7 @@
 //! Crash safety (reliability.md D2, scaled for CI): SIGKILL the server during a stream of imports,
 //! restart, and check every acknowledged import is there exactly once.
 
-use routemate_blackbox::{cli_json, get, job, post_json, token, Server};
+use routemate_blackbox::{cli_json, get, job, token, try_post_json, Server};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
