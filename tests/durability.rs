@@ -32,8 +32,7 @@ fn every_acknowledged_import_survives_sigkill_exactly_once() {
                     let mut i = start;
                     while !stop.load(Ordering::Relaxed) {
                         let ext = format!("J{i}");
-                        let r =
-                            std::panic::catch_unwind(|| post_json(&url, Some(&tok), &job(&ext, 5)));
+                        let r = try_post_json(&url, Some(&tok), &job(&ext, 5));
                         match r {
                             Ok(r) if r.status == 201 => {
                                 acked
