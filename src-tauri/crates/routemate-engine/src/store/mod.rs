@@ -141,27 +141,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn second_open_in_same_process_reports_locked_or_shares() {
-        let dir = tempfile::tempdir().unwrap();
-        let _a = Store::open(dir.path()).unwrap();
-        // sled allows one Db per process per path; a second open must not panic.
-        if let Err(e) = Store::open(dir.path()) {
-            assert_eq!(e.code(), "store_locked", "{e}");
-        }
-    }
-
-    #[test]
-    fn garbage_store_is_a_typed_error() {
+    fn unreadable_store_is_a_typed_error_with_a_hint() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("store")).unwrap();
         std::fs::write(dir.path().join("store/conf"), b"\xff\xfe not a sled config").unwrap();
         std::fs::write(dir.path().join("store/db"), vec![0xAB; 4096]).unwrap();
-        match Store::open(dir.path()) {
-            Ok(_) => {}
-            Err(e) => assert!(
-                matches!(e.code(), "store_corrupt" | "store_error"),
-                "unexpected {e:?}"
-            ),
+        let err = Store::open(dir.path())
+            .err()
+            .expect("garbage must not open");
+        assert!(
+            matches!(err.code(), "store_corrupt" | "store_error"),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn newer_schema_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let s = Store::open(dir.path()).unwrap();
+            s.meta
+                .insert("schema_version", &99u64.to_be_bytes())
+                .unwrap();
+            s.flush().unwrap();
         }
+        let err = Store::open(dir.path())
+            .err()
+            .expect("schema 99 must be refused");
+        assert_eq!(err.code(), "store_corrupt");
+        assert!(err.to_string().contains("move that folder"), "{err}");
     }
 }
