@@ -27,6 +27,7 @@ const COMMANDS: &[&str] = &[
     "check_update",
     "tile_cache_info",
     "clear_tile_cache",
+    "ui_ready",
 ];
 
 fn main() {

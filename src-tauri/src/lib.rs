@@ -56,12 +56,14 @@ macro_rules! command_handler {
             $crate::commands::system::check_update,
             $crate::commands::system::tile_cache_info,
             $crate::commands::system::clear_tile_cache,
+            $crate::commands::system::ui_ready,
         ]
     };
 }
 
 /// Starts the desktop app (the binary's only call).
 pub fn run() {
+    let _ = state::STARTED.set(std::time::Instant::now());
     // One TLS stack (ring) for the updater and tile fetches, installed before any client exists.
     let _ = rustls::crypto::ring::default_provider().install_default();
     build(tauri::Builder::default())

@@ -4,7 +4,11 @@ use crate::tiles::TileCache;
 use routemate_engine::Api;
 use serde::Serialize;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
+use std::time::Instant;
+
+/// When `run()` began: the origin of the startup time the UI reports at first paint.
+pub static STARTED: OnceLock<Instant> = OnceLock::new();
 
 /// Where the app keeps its data, logs and tile cache.
 #[derive(Debug, Clone, Serialize)]
@@ -75,6 +79,11 @@ impl Desktop {
                 .unwrap_or_else(|e| e.into_inner())
                 .clone(),
         }
+    }
+
+    /// Milliseconds since the app started (logged when the UI reports its first paint).
+    pub fn uptime_ms(&self) -> u64 {
+        STARTED.get().map_or(0, |t| t.elapsed().as_millis() as u64)
     }
 
     pub fn set_local_api(&self, status: LocalApi) {

@@ -70,14 +70,17 @@ async function start(): Promise<void> {
   if (list && list.jobs.length === 0) document.body.append(welcome());
   enableDrop(document.body, (jobId) => { if (jobId) void go("job", jobId); });
   await onJobsChanged((e) => {
+    // A job arrived (API, file, sample): the first-run welcome has done its work.
+    document.getElementById("welcome")?.remove();
     if (route === "jobs") void jobs.refresh();
     if (route === "job" && (!e.job_id || e.job_id === job.job?.job_id)) void job.reload();
     if (route === "triage") void triage.refresh();
   });
   document.body.dataset.ready = "true";
+  requestAnimationFrame(() => requestAnimationFrame(() => { void commands.uiReady().then((ms) => { document.body.dataset.startupMs = String(ms); }); }));
 }
 
 // For the end-to-end test and support sessions: what the map has painted.
-(window as any).__routemate = { probe: () => job.map.probe(), route: () => route };
+(window as any).__routemate = { probe: () => job.map.probe(), route: () => route, lastRender: () => job.lastRender };
 
 void start();

@@ -66,3 +66,22 @@ describe("renderStopTable", () => {
     expect(table.querySelector("tr.selected")?.getAttribute("data-stop")).toBe("S13");
   });
 });
+
+describe("long jobs", () => {
+  it("render only the rows in view, with spacers standing in for the rest", () => {
+    const big: JobView = structuredClone(job);
+    const template = big.stops[0];
+    big.stops = Array.from({ length: 2000 }, (_, i) => ({ ...template, external_stop_id: `B${i}`, sequence: i + 1 }));
+    const viewport = document.createElement("div");
+    Object.defineProperty(viewport, "clientHeight", { value: 440 });
+    const table = renderStopTable(big, null, handlers(), viewport);
+    viewport.append(table);
+    const rendered = table.querySelectorAll("tbody tr[data-stop]");
+    expect(rendered.length).toBeGreaterThan(10);
+    expect(rendered.length).toBeLessThan(60);
+    const spacers = table.querySelectorAll<HTMLTableRowElement>("tbody tr.spacer");
+    expect(parseInt(spacers[1].style.height, 10)).toBe((2000 - rendered.length) * 44);
+    // Rendered rows keep their real route positions: the first stop cannot move up.
+    expect((rendered[0].querySelector("button[data-action=up]") as HTMLButtonElement).disabled).toBe(true);
+  });
+});

@@ -33,3 +33,12 @@ pub async fn tile_cache_info(state: State<'_, Desktop>) -> Result<TileCacheInfo,
 pub async fn clear_tile_cache(state: State<'_, Desktop>) -> Result<TileCacheInfo, UiError> {
     state.tiles.clear()
 }
+
+/// The UI has painted its first screen: logs and returns the time since start (cold start to
+/// first paint, the startup benchmark).
+#[tauri::command]
+pub async fn ui_ready(state: State<'_, Desktop>) -> Result<u64, UiError> {
+    let ms = state.uptime_ms();
+    tracing::info!(startup_ms = ms, "first paint");
+    Ok(ms)
+}

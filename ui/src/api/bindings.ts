@@ -28,6 +28,7 @@ export const COMMAND_NAMES = [
   "check_update",
   "tile_cache_info",
   "clear_tile_cache",
+  "ui_ready",
 ] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -64,4 +65,6 @@ export const commands = {
   checkUpdate: (): Promise<T.UpdateStatus> => invoke("check_update"),
   tileCacheInfo: (): Promise<T.TileCacheInfo> => invoke("tile_cache_info"),
   clearTileCache: (): Promise<T.TileCacheInfo> => invoke("clear_tile_cache"),
+  /** The UI has painted its first screen: logs and returns the time since start (cold start to first paint, the startup benchmark). */
+  uiReady: (): Promise<number> => invoke("ui_ready"),
 };

@@ -48,14 +48,14 @@ export function stopMarker(stop: Stop, selected: boolean, dense: boolean): Numbe
   const pinned = stop.geocode.source === "pin";
   const approximate = ["interpolated", "street", "locality", "postcode"].includes(stop.geocode.level);
   const ring = selected ? RING_SELECTED : pinned ? RING_PINNED : approximate ? RING_APPROXIMATE : "#ffffff";
-  const radius = dense ? 6 : label.length > 2 ? 13 : 11;
+  const radius = dense ? 4 : label.length > 2 ? 13 : 11;
   return new NumberedMarker([stop.lat as number, stop.lng as number], {
     label,
     radius: selected ? radius + 3 : radius,
     fillColor: STATUS_FILL[stop.status] ?? STATUS_FILL.pending,
     fillOpacity: 1,
     color: ring,
-    weight: selected || approximate || pinned ? 3 : 2,
+    weight: dense && !selected ? 1 : selected || approximate || pinned ? 3 : 2,
     dashArray: stop.locked ? "3 2" : undefined,
     bubblingMouseEvents: false,
   });
