@@ -174,6 +174,13 @@ def steps(s, a):
     s.click("#reoptimize")
     s.wait("re-optimize report", lambda: s.js("const b = document.getElementById('reopt-banner'); return !b.hidden && b.textContent"))
 
+    print("step: dropping a pin places the unplaced stop on the route")
+    s.click("table.stops tr.unplaced button[data-action=pin]")
+    s.click("#map")  # the centre of the map
+    s.wait("the pinned stop on the map", lambda: s.js("return window.__routemate.probe().markers") == len(placed) + 1)
+    s.wait("no unplaced row", lambda: len(s.find_all("table.stops tr.unplaced")) == 0)
+    print(f"  {len(placed) + 1} markers after the pin")
+
     print("step: Settings -> API access creates credentials that work with curl on the local API")
     s.click("#nav-settings")
     s.wait("settings", lambda: s.find("#create-credential"))
@@ -216,10 +223,21 @@ def steps(s, a):
         raise Fail("the job sent with curl is not listed")
     s.screenshot(f"{a.out}/05-jobs-list.png")
 
-    print("step: geocode triage lists the unplaced stop")
+    print("step: geocode triage is empty once the stop is pinned")
     s.click("#nav-triage")
-    s.wait("triage list", lambda: len(s.find_all("ul.triage > li")) == unplaced)
+    s.wait("triage list", lambda: "Nothing to fix" in s.text("#app"))
     s.screenshot(f"{a.out}/06-triage.png")
+
+    print("step: the log view shows the app's log; the update check answers without an error")
+    s.click("#nav-logs")
+    s.wait("log lines", lambda: "job imported" in s.text("pre.log"))
+    s.screenshot(f"{a.out}/07-logs.png")
+    s.click("#nav-settings")
+    s.click("#check-update")
+    answer = s.wait("update answer", lambda: (lambda t: t if t and t != "Checking…" else None)(s.text("#update-result")), timeout=40)
+    if not (answer.startswith("Offline") or answer.startswith("Up to date") or answer.startswith("Version")):
+        raise Fail(f"unexpected update answer: {answer}")
+    print(f"  update check: {answer}")
 
 
 def main():
