@@ -141,7 +141,7 @@ export class JobScreen {
 
   private startPin(id: string): void {
     const j = this.job as Job;
-    toast(`Click the map where stop ${id} really is.`, "info");
+    toast(`Click the map where stop ${id} really is.`, "info", 3000);
     this.map.setPinMode((lat, lng) => this.edit(`pin ${id}`, () => commands.moveStopPin(j.job_id, id, lat, lng)));
   }
 
