@@ -18,6 +18,7 @@ export class RouteMap {
   private line: L.Polyline | null = null;
   private depot: L.CircleMarker | null = null;
   private pinHandler: ((lat: number, lng: number) => void) | null = null;
+  private shown: { job: JobView; selected: string | null; dense: boolean } | null = null;
   onStopClick: (stopId: string) => void = () => {};
 
   constructor(el: HTMLElement) {
@@ -30,6 +31,11 @@ export class RouteMap {
       errorTileUrl: "",
     }).addTo(this.map);
     this.layer = L.layerGroup().addTo(this.map);
+    // Big jobs draw small unnumbered dots until zoomed in far enough to read numbers.
+    this.map.on("zoomend", () => {
+      const s = this.shown;
+      if (s && s.dense !== this.isDense(s.job)) this.show(s.job, s.selected, false);
+    });
     this.map.on("click", (e: L.LeafletMouseEvent) => {
       if (this.pinHandler) {
         const h = this.pinHandler;
@@ -50,7 +56,8 @@ export class RouteMap {
     this.layer.clearLayers();
     const routed = job.stops.filter((s) => s.sequence !== null && s.lat !== null && s.lng !== null)
       .sort((a, b) => (a.sequence ?? 0) - (b.sequence ?? 0));
-    const dense = routed.length > 400;
+    const dense = this.isDense(job);
+    this.shown = { job, selected, dense };
     const pts: L.LatLngExpression[] = [];
     if (job.depot) pts.push([job.depot.lat, job.depot.lng]);
     for (const s of routed) pts.push([s.lat as number, s.lng as number]);
@@ -61,6 +68,10 @@ export class RouteMap {
     this.depot = job.depot ? depotMarker([job.depot.lat, job.depot.lng]).addTo(this.layer) : null;
     // Stops placed but not routed (should not happen) still show, greyed, so nothing hides.
     if (fit && pts.length) this.map.fitBounds(L.latLngBounds(pts).pad(0.08), { animate: false });
+  }
+
+  private isDense(job: JobView): boolean {
+    return job.stops.length > 400 && this.map.getZoom() < 15;
   }
 
   private addStop(s: Stop, selected: boolean, dense: boolean): NumberedMarker {

@@ -130,7 +130,7 @@ export class SettingsView {
     const online = h("input", { type: "checkbox", id: "online-geocoder", checked: s.ui.online_geocoder === true });
     return h("div", { class: "card" }, h("h2", {}, "Job files and geocoding"),
       h("p", {}, "Watched folder: ", folder),
-      h("p", { class: "muted small" }, "Job files (JSON or CSV) saved into this folder are imported once each."),
+      h("p", { class: "muted small" }, "Job files (JSON or CSV) saved into this folder will be imported once each. This build saves the folder; watching it arrives with the folder-watch engine module."),
       h("div", { class: "row" },
         h("button", { onclick: async () => {
           const picked = await commands.pickFolder();
@@ -138,6 +138,7 @@ export class SettingsView {
         } }, "Choose folder…"),
         s.ui.watched_folder ? h("button", { class: "ghost", onclick: () => this.save({ ui: { ...s.ui, watched_folder: null } }) }, "Stop watching") : null),
       h("label", { class: "check" }, online, " Use the online geocoder when the offline gazetteer cannot place an address"),
+      h("p", { class: "muted small" }, "Saved now; used once the geocoding module is part of this build. Until then only stops with coordinates (or a pin) are placed."),
       h("button", { onclick: () => this.save({ ui: { ...s.ui, online_geocoder: online.checked } }) }, "Save"));
   }
 
