@@ -123,3 +123,78 @@ pub fn import_text(api: &Api, name: &str, text: &str) -> Result<ImportReport, Ui
         jobs,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use routemate_engine::EngineConfig;
+
+    fn api() -> (tempfile::TempDir, Api) {
+        let dir = tempfile::tempdir().unwrap();
+        let api = Api::open(EngineConfig::new(dir.path())).unwrap();
+        (dir, api)
+    }
+
+    #[test]
+    fn an_array_reports_each_job_and_keeps_the_good_ones() {
+        let (_d, api) = api();
+        let text = r#"[
+          {"external_job_id": "A", "stops": [{"external_stop_id": "1", "lat": -27.4, "lng": 153.0}]},
+          {"external_job_id": "B", "stops": [{"external_stop_id": "1", "parcel_count": -2}]}
+        ]"#;
+        let report = import_text(&api, "day.json", text).unwrap();
+        assert_eq!(report.jobs.len(), 2);
+        assert!(report.jobs[0].outcome.as_ref().unwrap().created);
+        let err = report.jobs[1].error.as_ref().unwrap();
+        assert_eq!(
+            (report.jobs[1].external_job_id.as_deref(), err.code.as_str()),
+            (Some("B"), "validation_failed")
+        );
+        assert!(
+            err.fields
+                .iter()
+                .any(|f| f.field == "stops[0].parcel_count"),
+            "{:?}",
+            err.fields
+        );
+        assert_eq!(
+            api.list_jobs(DEFAULT_ACCOUNT, &Default::default())
+                .unwrap()
+                .jobs
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn bad_files_get_specific_errors() {
+        let (_d, api) = api();
+        let e = import_text(&api, "x.json", "{\n  \"external_job_id\": ,\n}").unwrap_err();
+        assert_eq!(e.code, "invalid_json");
+        assert!(e.message.contains("line 2"), "{}", e.message);
+        assert_eq!(
+            import_text(&api, "x.json", "[]").unwrap_err().code,
+            "empty_file"
+        );
+        assert_eq!(
+            import_text(&api, "jobs.CSV", "a,b").unwrap_err().code,
+            "unsupported_format"
+        );
+    }
+
+    #[test]
+    fn the_bundled_sample_imports_once() {
+        let (_d, api) = api();
+        let first = import_text(&api, "sample-job.json", SAMPLE_JOB).unwrap();
+        let again = import_text(&api, "sample-job.json", SAMPLE_JOB).unwrap();
+        let (a, b) = (
+            first.jobs[0].outcome.as_ref().unwrap(),
+            again.jobs[0].outcome.as_ref().unwrap(),
+        );
+        assert!(
+            a.created && !b.created && !b.changed,
+            "the same sample twice changes nothing"
+        );
+        assert_eq!(a.job.job_id, b.job.job_id);
+    }
+}

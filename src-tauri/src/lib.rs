@@ -134,7 +134,7 @@ async fn tile_response<R: Runtime>(
         Some(k) => state.tiles.get(k, Some(&template)).await,
         None => None,
     };
-    let builder = tauri::http::Response::builder().header("Access-Control-Allow-Origin", "*");
+    let builder = tauri::http::Response::builder();
     match found {
         Some(bytes) => builder
             .status(200)
