@@ -194,6 +194,9 @@ def steps(s, a):
     if a.api not in status:
         raise Fail(f"Settings says '{status}', expected the local API on {a.api}")
     s.screenshot(f"{a.out}/04-settings-api-access.png")
+    # Watch the jobs list while the integration sends a job: it must appear without a reload.
+    s.click("#nav-jobs")
+    s.wait("jobs list", lambda: len(s.find_all("table.jobs tbody tr")) == 1)
 
     base = f"http://{a.api}"
     code, body = curl("-X", "POST", f"{base}/v1/integration-token", "-H", "Content-Type: application/json",
@@ -217,8 +220,7 @@ def steps(s, a):
         raise Fail(f"a forged token got {code}")
     print("  token 200, import 201, foreign Host refused, forged token 401")
 
-    s.click("#nav-jobs")
-    s.wait("the curl job in the list", lambda: len(s.find_all("table.jobs tbody tr")) == 2)
+    s.wait("the curl job to appear live", lambda: len(s.find_all("table.jobs tbody tr")) == 2)
     if "Sent with curl" not in s.text("table.jobs"):
         raise Fail("the job sent with curl is not listed")
     s.screenshot(f"{a.out}/05-jobs-list.png")
