@@ -5,6 +5,8 @@ import { commands } from "../api/client";
 import type { AppInfo, CredentialInfo, NewCredential, Settings } from "../api/types";
 import { clear, fmtTime, h } from "../dom";
 import { showError, toast } from "../notify";
+import { RouteMap } from "../map/routeMap";
+import L from "leaflet";
 
 export class SettingsView {
   readonly el = h("section", { class: "view settings-view" });
@@ -107,9 +109,31 @@ export class SettingsView {
         day_start: start.input.value,
       });
     };
+    const pickBox = h("div", { class: "map depot-map", hidden: true });
+    let picking = false;
+    const pick = () => {
+      if (picking) return;
+      picking = true;
+      pickBox.hidden = false;
+      requestAnimationFrame(() => {
+        const map = new RouteMap(pickBox);
+        const at: L.LatLngTuple = s.depot ? [s.depot.lat, s.depot.lng] : [-27.47, 153.02];
+        const marker = L.circleMarker(at, { radius: 9, color: "#f97316", weight: 3, fillColor: "#111827", fillOpacity: 1 }).addTo(map.map);
+        map.map.setView(at, s.depot ? 14 : 10);
+        const place = (la: number, ln: number) => {
+          lat.input.value = la.toFixed(6);
+          lng.input.value = ln.toFixed(6);
+          marker.setLatLng([la, ln]);
+          map.setPinMode(place);
+        };
+        map.setPinMode(place);
+      });
+    };
     return h("div", { class: "card" }, h("h2", {}, "Planning"),
       h("p", { class: "muted small" }, "Used for jobs that do not name their own depot, and for every new plan."),
-      addr.row, lat.row, lng.row, speed.row, service.row, factor.row, start.row,
+      addr.row, lat.row, lng.row,
+      h("button", { class: "ghost small", id: "pick-depot", onclick: pick }, "Pick the depot on the map…"), pickBox,
+      speed.row, service.row, factor.row, start.row,
       h("button", { class: "primary", id: "save-planning", onclick: save }, "Save planning settings"));
   }
 
