@@ -31,6 +31,7 @@ export class RouteMap {
       errorTileUrl: "",
     }).addTo(this.map);
     this.layer = L.layerGroup().addTo(this.map);
+    legend().addTo(this.map);
     // Big jobs draw small unnumbered dots until zoomed in far enough to read numbers.
     this.map.on("zoomend", () => {
       const s = this.shown;
@@ -116,6 +117,28 @@ export class RouteMap {
       depot: this.depot !== null,
     };
   }
+}
+
+/** What the marker colours and rings mean. */
+function legend(): L.Control {
+  const Legend = L.Control.extend({
+    onAdd: () => {
+      const el = L.DomUtil.create("div", "map-legend");
+      const item = (swatch: string, text: string) => {
+        const row = L.DomUtil.create("div", "", el);
+        L.DomUtil.create("span", `swatch ${swatch}`, row);
+        row.append(text);
+      };
+      item("pending", "pending");
+      item("completed", "completed");
+      item("failed", "failed / skipped");
+      item("approx", "approximate place");
+      item("pinned", "pinned by you");
+      item("depot", "depot");
+      return el;
+    },
+  });
+  return new Legend({ position: "bottomleft" });
 }
 
 function hex(c: string): [number, number, number] {
