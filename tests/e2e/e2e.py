@@ -40,7 +40,14 @@ def http(method, url, body=None, headers=None, timeout=60):
 class Session:
     def __init__(self, app):
         caps = {"capabilities": {"alwaysMatch": {"browserName": "wry", "tauri:options": {"application": app}}}}
-        status, r = http("POST", f"{DRIVER}/session", caps, timeout=120)
+        for attempt in range(3):
+            try:
+                status, r = http("POST", f"{DRIVER}/session", caps, timeout=120)
+                break
+            except (ConnectionResetError, http_client.RemoteDisconnected) as e:
+                if attempt == 2:
+                    raise Fail(f"no WebDriver session: {e}")
+                time.sleep(1)
         if status != 200:
             raise Fail(f"no WebDriver session: {r}")
         self.base = f"{DRIVER}/session/{r['value']['sessionId']}"

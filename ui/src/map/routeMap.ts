@@ -77,7 +77,10 @@ export class RouteMap {
 
   private addStop(s: Stop, selected: boolean, dense: boolean): NumberedMarker {
     const m = stopMarker(s, selected, dense);
-    m.bindTooltip(`${s.sequence}. ${s.label ?? s.external_stop_id}${s.address ? ` — ${s.address}` : ""}`);
+    // Tooltips are made on first hover: a thousand idle tooltip objects cost memory for nothing.
+    m.once("mouseover", () => {
+      m.bindTooltip(`${s.sequence}. ${s.label ?? s.external_stop_id}${s.address ? ` — ${s.address}` : ""}`).openTooltip();
+    });
     m.on("click", () => this.onStopClick(s.external_stop_id));
     return m.addTo(this.layer) as NumberedMarker;
   }
