@@ -66,10 +66,14 @@ pub fn run() {
     let _ = state::STARTED.set(std::time::Instant::now());
     // One TLS stack (ring) for the updater and tile fetches, installed before any client exists.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    build(tauri::Builder::default())
+    let result = build(tauri::Builder::default())
         .invoke_handler(command_handler!())
-        .run(tauri::generate_context!())
-        .expect("RouteMate could not start");
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        // The reason was logged and shown in a dialog; leave with a failure status, no panic.
+        eprintln!("RouteMate could not start: {e}");
+        std::process::exit(1);
+    }
 }
 
 /// Everything but the command list and the context, generic over the runtime so tests can use
@@ -101,6 +105,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             tracing::info!(data = %paths.data_dir.display(), "RouteMate Desktop starting");
             let api = Api::open(EngineConfig::new(paths.data_dir.clone())).inspect_err(|e| {
                 tracing::error!(code = e.code(), error = %e, "engine did not open");
+                startup_error(&e.to_string());
             })?;
             app.manage(Desktop {
                 api: api.clone(),
@@ -112,6 +117,31 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             loopback::start(handle, api);
             Ok(())
         })
+}
+
+/// Says why the app cannot start in a window, not only in a log nobody sees (e.g. the store is
+/// locked by a running `routemate serve`): the engine's message names the way out.
+fn startup_error(message: &str) {
+    #[cfg(target_os = "linux")]
+    {
+        use gtk::prelude::{DialogExt, GtkWindowExt};
+        let dialog = gtk::MessageDialog::new(
+            None::<&gtk::Window>,
+            gtk::DialogFlags::MODAL,
+            gtk::MessageType::Error,
+            gtk::ButtonsType::Close,
+            message,
+        );
+        dialog.set_title("RouteMate cannot start");
+        dialog.run();
+        dialog.close();
+    }
+    #[cfg(not(target_os = "linux"))]
+    rfd::MessageDialog::new()
+        .set_level(rfd::MessageLevel::Error)
+        .set_title("RouteMate cannot start")
+        .set_description(message)
+        .show();
 }
 
 async fn tile_response<R: Runtime>(
