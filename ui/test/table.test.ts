@@ -85,3 +85,32 @@ describe("long jobs", () => {
     expect((rendered[0].querySelector("button[data-action=up]") as HTMLButtonElement).disabled).toBe(true);
   });
 });
+
+describe("drag to reorder", () => {
+  function dragEvent(type: string, store: Map<string, string>): Event {
+    const e = new Event(type, { bubbles: true, cancelable: true });
+    Object.defineProperty(e, "dataTransfer", {
+      value: { setData: (k: string, v: string) => store.set(k, v), getData: (k: string) => store.get(k) ?? "" },
+    });
+    return e;
+  }
+
+  it("dropping row 1 on row 3 moves that stop to route index 2, with a totals preview on the way", () => {
+    const on = handlers();
+    const rows = renderStopTable(job, null, on).querySelectorAll("tbody tr");
+    const data = new Map<string, string>();
+    rows[0].dispatchEvent(dragEvent("dragstart", data));
+    const over = dragEvent("dragover", data);
+    rows[2].dispatchEvent(over);
+    expect(over.defaultPrevented).toBe(true);
+    expect(on.preview).toHaveBeenLastCalledWith(0, 2);
+    rows[2].dispatchEvent(dragEvent("drop", data));
+    expect(on.move).toHaveBeenCalledWith(rows[0].getAttribute("data-stop"), 0, 2);
+    expect(on.preview).toHaveBeenLastCalledWith(null, null);
+  });
+
+  it("the unplaced stop cannot be dragged into the route", () => {
+    const rows = renderStopTable(job, null, handlers()).querySelectorAll("tbody tr");
+    expect(rows[12].getAttribute("draggable")).toBeNull();
+  });
+});
