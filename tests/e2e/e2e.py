@@ -178,6 +178,11 @@ def steps(s, a):
     s.screenshot(f"{a.out}/03-job-reordered.png")
     s.click("#undo")
     s.wait("totals restored by undo", lambda: s.js("return document.getElementById('totals').dataset.km") == km0)
+    s.click("table.stops tbody tr:first-child select.status option[value=completed]")
+    s.wait("job in progress", lambda: s.text(".job-view .view-head .pill") == "in progress")
+    s.click("#undo")
+    s.wait("status undone", lambda: s.text(".job-view .view-head .pill") == "assigned")
+    print("  status change shows the job in progress; undo brings it back")
     s.click("#reoptimize")
     s.wait("re-optimize report", lambda: s.js("const b = document.getElementById('reopt-banner'); return !b.hidden && b.textContent"))
 

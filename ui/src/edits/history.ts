@@ -1,9 +1,11 @@
 // Undo/redo of dispatcher edits: each entry keeps the stop placements before and after, so undo
 // and redo are both a `restore_stops` call with a snapshot (no inverse operations to get wrong).
+// A status change keeps the stop's status before and after instead.
 
 import type { StopPlacement } from "../api/types";
 
-export interface Edit { label: string; before: StopPlacement[]; after: StopPlacement[] }
+export interface StatusChange { stopId: string; before: string; after: string }
+export interface Edit { label: string; before: StopPlacement[]; after: StopPlacement[]; status?: StatusChange }
 
 export class EditHistory {
   private done: Edit[] = [];

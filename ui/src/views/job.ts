@@ -4,7 +4,7 @@
 import { commands, toUiError } from "../api/client";
 import type { JobView as Job } from "../api/types";
 import { clear, fmtKm, fmtMinutes, h } from "../dom";
-import { EditHistory } from "../edits/history";
+import { EditHistory, type StatusChange } from "../edits/history";
 import { RouteMap } from "../map/routeMap";
 import { busy, showError, toast } from "../notify";
 import { placementsOf, previewMove } from "../stops/reorder";
@@ -106,7 +106,11 @@ export class JobScreen {
       select: (id) => this.select(id, true),
       move: (id, from, to) => this.edit(`move ${id}`, () => commands.moveStopTo(j.job_id, id, to + 1), from !== to),
       lock: (id, locked) => this.edit(`${locked ? "lock" : "unlock"} ${id}`, () => commands.setStopLocked(j.job_id, id, locked)),
-      status: (id, status) => void commands.setStopStatus(j.job_id, id, status, null).then((v) => this.show(v, false)).catch((e) => showError(e)),
+      status: (id, status) => {
+        const before = j.stops.find((x) => x.external_stop_id === id)?.status ?? "pending";
+        void this.edit(`mark ${id} ${status}`, () => commands.setStopStatus(j.job_id, id, status, null), true,
+          { stopId: id, before, after: status });
+      },
       pin: (id) => this.startPin(id),
       preview: (from, to) => {
         if (from === null || to === null || from === to) this.setTotals(j.optimization.total_distance_km, j.optimization.total_duration_minutes, false);
@@ -146,12 +150,12 @@ export class JobScreen {
   }
 
   /** Runs an edit, records it for undo, and shows the engine's answer. */
-  private async edit(label: string, run: () => Promise<Job>, real = true): Promise<void> {
+  private async edit(label: string, run: () => Promise<Job>, real = true, status?: StatusChange): Promise<void> {
     if (!this.job || !real) return;
     const before = placementsOf(this.job);
     try {
       const after = await run();
-      this.history.record({ label, before, after: placementsOf(after) });
+      this.history.record({ label, before, after: placementsOf(after), status });
       this.show(after, false);
     } catch (e) {
       showError(e, `Could not ${label}: `);
@@ -166,7 +170,10 @@ export class JobScreen {
     const e = kind === "undo" ? this.history.undo() : this.history.redo();
     if (!e) return;
     try {
-      this.show(await commands.restoreStops(this.job.job_id, kind === "undo" ? e.before : e.after), false);
+      const id = this.job.job_id;
+      this.show(await (e.status
+        ? commands.setStopStatus(id, e.status.stopId, kind === "undo" ? e.status.before : e.status.after, null)
+        : commands.restoreStops(id, kind === "undo" ? e.before : e.after)), false);
       toast(`${kind === "undo" ? "Undid" : "Redid"} ${e.label}`, "info", 2500);
     } catch (err) {
       this.history.revert(kind);
