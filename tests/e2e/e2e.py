@@ -165,6 +165,8 @@ def steps(s, a):
         raise Fail("the unplaced stop is not marked")
     print(f"  {probe['markers']} numbered markers painted, route line of {probe['routePoints']} points, {unplaced} unplaced")
     s.screenshot(f"{a.out}/02-job-view.png")
+    # The whole X screen too (ImageMagick), as a user would see the window.
+    subprocess.run(["import", "-window", "root", f"{a.out}/02-job-view-screen.png"], check=False, timeout=30)
 
     print("step: reordering two stops changes the totals; undo restores them")
     km0 = s.js("return document.getElementById('totals').dataset.km")
