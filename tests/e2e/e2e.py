@@ -239,6 +239,21 @@ def steps(s, a):
         raise Fail("the job sent with curl is not listed")
     s.screenshot(f"{a.out}/05-jobs-list.png")
 
+    print("step: revoking the credentials in Settings stops them at once")
+    s.click("#nav-settings")
+    s.wait("credential row", lambda: s.find(f"tr[data-client='{client_id}'] button[data-action=revoke]"))
+    s.click(f"tr[data-client='{client_id}'] button[data-action=revoke]")
+    s.click(f"tr[data-client='{client_id}'] button[data-action=revoke]")
+    s.wait("row gone", lambda: not s.find_all(f"tr[data-client='{client_id}']"))
+    code, body = curl("-X", "POST", f"{base}/v1/integration-token", "-H", "Content-Type: application/json",
+                      "-d", json.dumps({"client_id": client_id, "client_secret": secret}))
+    if code != 401:
+        raise Fail(f"a revoked credential got {code}: {body}")
+    code, _ = curl(f"{base}/v1/integration-jobs", "-H", f"Authorization: Bearer {token}")
+    if code != 401:
+        raise Fail(f"a token of a revoked credential got {code}")
+    print("  revoked: new token 401, old token 401")
+
     print("step: geocode triage is empty once the stop is pinned")
     s.click("#nav-triage")
     s.wait("triage list", lambda: "Nothing to fix" in s.text("#app"))

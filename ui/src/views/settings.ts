@@ -52,10 +52,17 @@ export class SettingsView {
         h("tbody", {}, active.length ? active.map((c) => h("tr", { "data-client": c.client_id },
           h("td", {}, c.name), h("td", {}, h("code", {}, c.client_id)), h("td", {}, fmtTime(c.created_at)),
           h("td", {}, fmtTime(c.last_used_at)),
-          h("td", {}, h("button", { class: "danger small", "data-action": "revoke", onclick: async () => {
-            if (!confirm(`Revoke ${c.name}? Integrations using it stop working at once.`)) return;
-            try { await commands.revokeCredential(c.client_id); this.secret = null; await this.refresh(); toast("Credentials revoked", "ok"); }
-            catch (e) { showError(e); }
+          h("td", {}, h("button", { class: "danger small", "data-action": "revoke", onclick: async (e: Event) => {
+            // Two clicks, in the page: no native confirm() (not every webview shows one).
+            const btn = e.currentTarget as HTMLButtonElement;
+            if (btn.dataset.armed !== "true") {
+              btn.dataset.armed = "true";
+              btn.textContent = "Click again to revoke";
+              setTimeout(() => { if (btn.isConnected) { btn.dataset.armed = ""; btn.textContent = "Revoke"; } }, 5000);
+              return;
+            }
+            try { await commands.revokeCredential(c.client_id); this.secret = null; await this.refresh(); toast(`${c.name} revoked: its tokens stop working now`, "ok"); }
+            catch (err) { showError(err); }
           } }, "Revoke")))) : h("tr", {}, h("td", { colspan: 5, class: "muted" }, "No credentials yet.")))),
     );
   }
