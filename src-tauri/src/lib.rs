@@ -64,6 +64,14 @@ macro_rules! command_handler {
 /// Starts the desktop app (the binary's only call).
 pub fn run() {
     let _ = state::STARTED.set(std::time::Instant::now());
+    // WebKitGTK's accelerated compositing falls back to software GL on machines without a GPU
+    // (depot PCs, VMs, Xvfb); measured with a 1,000-stop job open, it doubled the web process's
+    // memory (389 MB vs 217 MB) and slowed the 2,000-stop render (255 ms vs 132 ms). The app
+    // draws 2-D only (canvas map, tables), so it is off unless the user decides otherwise.
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
     // One TLS stack (ring) for the updater and tile fetches, installed before any client exists.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let result = build(tauri::Builder::default())
