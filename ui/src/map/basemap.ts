@@ -8,7 +8,7 @@ export function addBasemap(map: L.Map): void {
   // Its own canvas in its own pane, below the tiles and far below the route.
   const renderer = L.canvas({ pane: "basemap" });
   // Loaded after first paint: the outlines are ~0.7 MB of TopoJSON.
-  void Promise.all([import("world-atlas/countries-110m.json"), import("topojson-client")]).then(
+  void Promise.all([import("world-atlas/countries-50m.json"), import("topojson-client")]).then(
     ([atlas, topo]) => {
       const data = (atlas as any).default ?? atlas;
       const geo = topo.feature(data, data.objects.countries) as any;
