@@ -4,3 +4,6 @@
 //!
 //! Invariants: the engine never looks up the data dir or reads the wall clock itself; both are
 //! passed in ([`EngineConfig`]). Nothing is acknowledged before the store is flushed.
+
+pub mod jobfile;
+pub mod watch;
