@@ -13,7 +13,12 @@ fn import_file_then_read_jobs() {
     assert_eq!(out.as_array().unwrap().len(), 2);
     assert_eq!(out[1]["stop_count"], 5);
     let all = cli_json(&data, &["jobs"]);
-    let mut ids: Vec<&str> = all.as_array().unwrap().iter().map(|j| j["external_job_id"].as_str().unwrap()).collect();
+    let mut ids: Vec<&str> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["external_job_id"].as_str().unwrap())
+        .collect();
     ids.sort();
     assert_eq!(ids, ["A", "B"]);
     // The same file again changes nothing.

@@ -17,7 +17,9 @@ fn all_bytes(dir: &Path, out: &mut Vec<u8>) {
 }
 
 fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
 }
 
 #[test]
@@ -25,13 +27,23 @@ fn secrets_and_tokens_never_reach_logs_or_store() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let out = Command::new(bin())
-        .args(["--data", data.to_str().unwrap(), "credentials", "create", "--name", "x"])
+        .args([
+            "--data",
+            data.to_str().unwrap(),
+            "credentials",
+            "create",
+            "--name",
+            "x",
+        ])
         .env("RUST_LOG", "trace")
         .output()
         .unwrap();
     assert!(out.status.success());
     let cred: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let (id, secret) = (cred["client_id"].as_str().unwrap(), cred["client_secret"].as_str().unwrap());
+    let (id, secret) = (
+        cred["client_id"].as_str().unwrap(),
+        cred["client_secret"].as_str().unwrap(),
+    );
     let mut logs = out.stderr.clone();
 
     let log = dir.path().join("serve.log");
@@ -47,17 +59,44 @@ fn secrets_and_tokens_never_reach_logs_or_store() {
         .set("Content-Type", "application/x-www-form-urlencoded")
         .send_string("grant_type=client_credentials")
         .unwrap();
-    let tok2 = r.into_json::<serde_json::Value>().unwrap()["access_token"].as_str().unwrap().to_string();
-    let _ = post_json(&server.url("/v1/integration-token"), None, &json!({"client_id": id, "client_secret": format!("{secret}x")}));
-    assert_eq!(post_json(&server.url("/v1/integration-import"), Some(&tok), &job("J", 3)).status, 201);
-    assert_eq!(post_json(&server.url("/v1/integration-import"), Some(&tok2), &job("J", 3)).status, 200);
+    let tok2 = r.into_json::<serde_json::Value>().unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let _ = post_json(
+        &server.url("/v1/integration-token"),
+        None,
+        &json!({"client_id": id, "client_secret": format!("{secret}x")}),
+    );
+    assert_eq!(
+        post_json(
+            &server.url("/v1/integration-import"),
+            Some(&tok),
+            &job("J", 3)
+        )
+        .status,
+        201
+    );
+    assert_eq!(
+        post_json(
+            &server.url("/v1/integration-import"),
+            Some(&tok2),
+            &job("J", 3)
+        )
+        .status,
+        200
+    );
     assert!(server.terminate());
     logs.extend(std::fs::read(&log).unwrap());
     assert!(contains(&logs, "token issued"), "trace logging was on");
 
     let mut store = Vec::new();
     all_bytes(&data, &mut store);
-    for (what, value) in [("secret", secret), ("token", tok.as_str()), ("token", tok2.as_str())] {
+    for (what, value) in [
+        ("secret", secret),
+        ("token", tok.as_str()),
+        ("token", tok2.as_str()),
+    ] {
         // The random part alone, so no encoding or prefix stripping hides it.
         let core = &value[6..];
         assert!(!contains(&logs, core), "{what} found in logs");

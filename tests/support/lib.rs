@@ -13,10 +13,17 @@ pub fn bin() -> PathBuf {
     if let Some(p) = std::env::var_os("ROUTEMATE_BIN") {
         return PathBuf::from(p);
     }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or(root.join("target"), PathBuf::from);
     let p = target.join("debug").join("routemate");
-    assert!(p.exists(), "{} is missing: run `cargo build --bin routemate` first", p.display());
+    assert!(
+        p.exists(),
+        "{} is missing: run `cargo build --bin routemate` first",
+        p.display()
+    );
     p
 }
 
@@ -30,19 +37,31 @@ pub fn shared_dir() -> PathBuf {
         if dir.join("shared/spec").is_dir() {
             return dir.join("shared");
         }
-        assert!(dir.pop(), "no shared/ folder above the repository; set ROUTEMATE_SHARED");
+        assert!(
+            dir.pop(),
+            "no shared/ folder above the repository; set ROUTEMATE_SHARED"
+        );
     }
 }
 
 /// Runs a CLI command on `data` and returns its output.
 pub fn cli(data: &Path, args: &[&str]) -> Output {
-    Command::new(bin()).arg("--data").arg(data).args(args).output().expect("run routemate")
+    Command::new(bin())
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .output()
+        .expect("run routemate")
 }
 
 /// Runs a CLI command that must succeed and print JSON.
 pub fn cli_json(data: &Path, args: &[&str]) -> Value {
     let out = cli(data, args);
-    assert!(out.status.success(), "routemate {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "routemate {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("JSON on stdout")
 }
 
@@ -58,7 +77,9 @@ impl Server {
     pub fn start(data: &Path, env: &[(&str, &str)], log: &Path) -> Server {
         let log_file = std::fs::File::create(log).unwrap();
         let mut cmd = Command::new(bin());
-        cmd.arg("--data").arg(data).args(["serve", "--listen", "127.0.0.1:0"]);
+        cmd.arg("--data")
+            .arg(data)
+            .args(["serve", "--listen", "127.0.0.1:0"]);
         cmd.stdout(Stdio::piped()).stderr(log_file);
         for (k, v) in env {
             cmd.env(k, v);
@@ -68,10 +89,17 @@ impl Server {
         let mut line = String::new();
         BufReader::new(stdout).read_line(&mut line).unwrap();
         let start = line.find("http://").unwrap_or_else(|| {
-            panic!("no address in {line:?}; log: {}", std::fs::read_to_string(log).unwrap_or_default())
+            panic!(
+                "no address in {line:?}; log: {}",
+                std::fs::read_to_string(log).unwrap_or_default()
+            )
         });
         let base = line[start..].trim().to_string();
-        Server { child, base, log: log.to_path_buf() }
+        Server {
+            child,
+            base,
+            log: log.to_path_buf(),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -116,7 +144,10 @@ fn reply(r: Result<ureq::Response, ureq::Error>) -> Reply {
     };
     let status = resp.status();
     let text = resp.into_string().unwrap_or_default();
-    Reply { status, body: serde_json::from_str(&text).unwrap_or(Value::Null) }
+    Reply {
+        status,
+        body: serde_json::from_str(&text).unwrap_or(Value::Null),
+    }
 }
 
 pub fn post_json(url: &str, token: Option<&str>, body: &Value) -> Reply {
