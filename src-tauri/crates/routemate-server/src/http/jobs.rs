@@ -128,16 +128,7 @@ fn field_error(field: &str, detail: &str) -> routemate_core::validate::FieldErro
 
 /// Reads a JSON body: 415 for another declared type, 413 over the limit, 400 when malformed.
 async fn json_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Value, Problem> {
-    let ctype = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let essence = ctype
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let essence = super::media_type(headers);
     if !essence.is_empty() && essence != "application/json" && !essence.ends_with("+json") {
         return Err(Problem::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,

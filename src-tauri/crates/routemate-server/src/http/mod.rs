@@ -145,3 +145,17 @@ pub(crate) async fn read_body(
         .await
         .map_err(|_| Problem::too_large(limit))
 }
+
+/// The request's media type without parameters, lower-cased ("" when absent).
+pub(crate) fn media_type(headers: &axum::http::HeaderMap) -> String {
+    let ctype = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    ctype
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}

@@ -200,16 +200,7 @@ fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, String)>, OA
 }
 
 fn body_params(headers: &HeaderMap, bytes: &[u8], has_basic: bool) -> Result<Params, OAuthError> {
-    let ctype = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let essence = ctype
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let essence = super::media_type(headers);
     let text = |v: Option<&Value>, name: &str| -> Result<Option<String>, OAuthError> {
         match v {
             None | Some(Value::Null) => Ok(None),
