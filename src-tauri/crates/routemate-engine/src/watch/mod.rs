@@ -148,13 +148,16 @@ impl Watcher {
         };
         let (tx, rx) = mpsc::channel();
         let runner = runner::Runner::new(processor, config, tx.clone(), rx);
+        let (armed_tx, armed_rx) = mpsc::sync_channel(1);
         let thread = std::thread::Builder::new()
             .name("routemate-watch".into())
-            .spawn(move || runner.run())
+            .spawn(move || runner.run(armed_tx))
             .map_err(|source| WatchError::Prepare {
                 path: folder.clone(),
                 source,
             })?;
+        // Return only once the watch is armed (or the thread died trying).
+        let _ = armed_rx.recv();
         Ok(Watcher {
             tx,
             thread: Some(thread),

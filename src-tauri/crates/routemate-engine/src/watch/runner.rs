@@ -69,9 +69,12 @@ impl Runner {
         }
     }
 
-    pub fn run(mut self) {
+    /// Runs until stopped. `armed` is signalled once the watch is in place, so a file dropped
+    /// after `Watcher::start` returns is always seen by an event.
+    pub fn run(mut self, armed: std::sync::mpsc::SyncSender<()>) {
         // Watch first, then scan: a file arriving in between is seen by one or the other.
         self.arm();
+        let _ = armed.send(());
         (self.proc.listener)(WatchEvent::Started {
             folder: self.cfg.folder.clone(),
             mode: self.cfg.mode.label().into(),
@@ -213,6 +216,7 @@ impl Runner {
         if !is_candidate_name(name) {
             return;
         }
+        tracing::trace!(kind = ?ev.kind, file = name, "event");
         let p = self.pending.entry(path.clone()).or_insert_with(|| Pending {
             size: u64::MAX,
             mtime: None,

@@ -3,10 +3,12 @@
 //! Results go to stdout as JSON; logs and errors go to stderr; failures exit non-zero.
 
 pub mod bench_api;
+pub mod bench_watch;
 pub mod credentials;
 pub mod import;
 pub mod jobs;
 pub mod serve;
+pub mod watch;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -38,10 +40,12 @@ pub enum Command {
     /// Create, list and revoke API credentials.
     #[command(subcommand)]
     Credentials(credentials::CredentialsCmd),
-    /// Import a JSON job file (one import body, or an array of them) into the local store.
+    /// Import a job file (CSV, or JSON: one import body or an array of them) into the local store.
     Import(import::ImportArgs),
     /// Print a job's status, or all jobs newest first.
     Jobs(jobs::JobsArgs),
+    /// Import the job files dropped into a folder, until SIGINT/SIGTERM.
+    Watch(watch::WatchArgs),
     /// Benchmarks.
     #[command(subcommand)]
     Bench(BenchCmd),
@@ -51,6 +55,8 @@ pub enum Command {
 pub enum BenchCmd {
     /// Load-test the HTTP API on loopback (status, re-import, new import, token).
     Api(bench_api::BenchApiArgs),
+    /// Watched folder: CSV parse time, drop-to-visible latency, crash test (D1) with kills.
+    Watch(bench_watch::BenchWatchArgs),
 }
 
 /// Runs the parsed command.
@@ -60,7 +66,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Credentials(cmd) => credentials::run(&cli, cmd),
         Command::Import(args) => import::run(&cli, args),
         Command::Jobs(args) => jobs::run(&cli, args),
+        Command::Watch(args) => watch::run(&cli, args),
         Command::Bench(BenchCmd::Api(args)) => bench_api::run(&cli, args),
+        Command::Bench(BenchCmd::Watch(args)) => bench_watch::run(&cli, args),
     }
 }
 
