@@ -88,12 +88,17 @@ fn inputs(rng: &mut Rng) -> Vec<Input> {
     out
 }
 
-fn spawn(data: &Path, dir: &Path, log: &Path) -> Child {
-    let log = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(log)
-        .unwrap();
+/// Starts `routemate watch` (the `n`th time); its event lines (JSON) go to `<log>.events<n>`.
+fn spawn(data: &Path, dir: &Path, log: &Path, n: usize) -> Child {
+    let open = |p: &Path| {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(p)
+            .unwrap()
+    };
+    let events = open(&log.with_extension(format!("events{n}")));
+    let log = open(log);
     Command::new(bin())
         .arg("--data")
         .arg(data)
@@ -107,7 +112,7 @@ fn spawn(data: &Path, dir: &Path, log: &Path) -> Child {
             "--rescan-secs",
             "2",
         ])
-        .stdout(Stdio::null())
+        .stdout(events)
         .stderr(log)
         .spawn()
         .expect("start routemate watch")
@@ -146,13 +151,13 @@ fn d1_kill_9_during_watched_imports_loses_and_duplicates_nothing() {
     moments.sort();
 
     let started = Instant::now();
-    let mut child = spawn(&data, &dir, &log);
+    let mut child = spawn(&data, &dir, &log, 0);
     let mut kills = 0;
     let kill_due = |child: &mut Child, kills: &mut usize| {
         while *kills < moments.len() && started.elapsed().as_millis() as u64 >= moments[*kills] {
             child.kill().unwrap(); // SIGKILL
             child.wait().unwrap();
-            *child = spawn(&data, &dir, &log);
+            *child = spawn(&data, &dir, &log, *kills + 1);
             *kills += 1;
         }
     };
@@ -180,6 +185,15 @@ fn d1_kill_9_during_watched_imports_loses_and_duplicates_nothing() {
         && Instant::now() < deadline
     {
         std::thread::sleep(Duration::from_millis(100));
+    }
+    // SIGTERM once the last restart is watching (so the exit code says it stopped cleanly).
+    let events = log.with_extension(format!("events{KILLS}"));
+    let started = || {
+        let text = std::fs::read_to_string(&events).unwrap_or_default();
+        text.contains("\"kind\":\"started\"")
+    };
+    while !started() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
     }
     let pid = child.id().to_string();
     Command::new("kill").args(["-TERM", &pid]).status().unwrap();

@@ -87,16 +87,27 @@ pub fn start(
 }
 
 pub fn run(cli: &Cli, args: &WatchArgs) -> anyhow::Result<()> {
-    let api = open_api(cli)?;
-    let watcher = start(&api, cli, &args.dir, &args.opts, print_event)?;
-    tracing::info!(folder = %args.dir.display(), data = %api.data_dir().display(), "watching");
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("cannot start the signal handler")?;
-    runtime.block_on(super::serve::shutdown_signal());
-    // Finishes the file in hand (it is in processing/ and would be redone anyway), then stops.
-    watcher.stop();
-    api.flush()?;
-    Ok(())
+    runtime.block_on(async {
+        // Take over SIGINT/SIGTERM before opening the store, so a stop request during start-up
+        // is a clean stop rather than the default kill.
+        let stop = super::serve::shutdown_signal();
+        tokio::pin!(stop);
+        tokio::select! {
+            biased;
+            _ = &mut stop => return Ok(()),
+            _ = tokio::task::yield_now() => {}
+        }
+        let api = open_api(cli)?;
+        let watcher = start(&api, cli, &args.dir, &args.opts, print_event)?;
+        tracing::info!(folder = %args.dir.display(), data = %api.data_dir().display(), "watching");
+        stop.await;
+        // Finishes the file in hand (it is in processing/ and would be redone anyway), then stops.
+        watcher.stop();
+        api.flush()?;
+        Ok(())
+    })
 }
