@@ -8,7 +8,7 @@ use routemate_blackbox::{bin, cli_json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 const FILES: usize = 200;
