@@ -39,11 +39,12 @@ pub enum Format {
 }
 
 impl Format {
-    /// The format a file name says (`.csv`, `.json`, case-insensitive); `None` for anything else.
+    /// The format a file name says (`.csv` or `.tsv`, `.json`; case-insensitive); `None` for
+    /// anything else (so a `readme.txt` dropped into the watched folder is left alone).
     pub fn from_path(path: &Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
-            "csv" | "txt" | "tsv" => Some(Format::Csv),
+            "csv" | "tsv" => Some(Format::Csv),
             "json" => Some(Format::Json),
             _ => None,
         }
