@@ -3,26 +3,27 @@
 //! validator as the HTTP API; its field paths (`stops[3].parcel_count`) are mapped back to the
 //! row and column the sender wrote, so a report points at the cell to fix.
 
+use super::cells::{check_unheaded_cells, read_row};
 use super::decode::Encoding;
 use super::header::{canonical_column, Column};
-use super::{Format, JobFile, JobFileError, Problem, MAX_CELL_CHARS, MAX_JOBS, MAX_ROWS};
+use super::{Format, JobFile, JobFileError, Problem, MAX_JOBS, MAX_ROWS};
 use routemate_core::validate::{parse_import, FieldError};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
 /// The header row, resolved.
-struct Header {
+pub(super) struct Header {
     /// Per file column: the RouteMate column it feeds, if any.
-    cols: Vec<Option<Column>>,
+    pub cols: Vec<Option<Column>>,
     /// Per file column: the header exactly as written.
-    written: Vec<String>,
+    pub written: Vec<String>,
     /// Per RouteMate column: its file column.
-    index: HashMap<Column, usize>,
+    pub index: HashMap<Column, usize>,
 }
 
 impl Header {
     /// The header as written for `col`, or its canonical name when the file lacks it.
-    fn label(&self, col: Column) -> String {
+    pub fn label(&self, col: Column) -> String {
         match self.index.get(&col) {
             Some(&i) => self.written[i].clone(),
             None => col.name().to_string(),
@@ -31,14 +32,14 @@ impl Header {
 }
 
 /// The rows of one job while they are collected.
-struct Group {
-    id: String,
-    first_row: usize,
-    job: Map<String, Value>,
+pub(super) struct Group {
+    pub id: String,
+    pub first_row: usize,
+    pub job: Map<String, Value>,
     /// Row each job-level value came from.
-    job_rows: HashMap<Column, usize>,
-    stops: Vec<Value>,
-    stop_rows: Vec<usize>,
+    pub job_rows: HashMap<Column, usize>,
+    pub stops: Vec<Value>,
+    pub stop_rows: Vec<usize>,
 }
 
 impl Group {
@@ -316,123 +317,6 @@ fn read_header(rec: &csv::StringRecord, row: usize, problems: &mut Vec<Problem>)
         ));
     }
     header
-}
-
-/// Cells with text under an empty or ignored header, or beyond the last header.
-fn check_unheaded_cells(rec: &csv::StringRecord, h: &Header, row: usize, out: &mut Vec<Problem>) {
-    for (i, cell) in rec.iter().enumerate() {
-        let unheaded = i >= h.written.len() || h.written[i].is_empty();
-        if unheaded && !cell.trim().is_empty() {
-            let col = format!("column {} (no header)", i + 1);
-            out.push(
-                Problem::cell(row, &col, "unknown_column", "has a value but no header")
-                    .with_value(cell),
-            );
-        }
-    }
-}
-
-/// Adds one data row to its job: job-level cells checked for consistency, stop cells converted.
-fn read_row(
-    rec: &csv::StringRecord,
-    h: &Header,
-    row: usize,
-    g: &mut Group,
-    out: &mut Vec<Problem>,
-) {
-    let mut stop = Map::new();
-    let mut window: [Option<String>; 2] = [None, None];
-    for (i, col) in h.cols.iter().enumerate() {
-        let Some(col) = *col else { continue };
-        let cell = rec.get(i).unwrap_or("").trim();
-        if cell.is_empty() {
-            continue;
-        }
-        let written = &h.written[i];
-        if cell.chars().count() > MAX_CELL_CHARS {
-            let detail = format!("must be at most {MAX_CELL_CHARS} characters");
-            out.push(Problem::cell(row, written, "too_long", detail));
-            continue;
-        }
-        match col {
-            Column::ExternalJobId => {}
-            Column::Title | Column::DriverEmail | Column::Date => match g.job.get(col.name()) {
-                None => {
-                    g.job.insert(col.name().into(), Value::String(cell.into()));
-                    g.job_rows.insert(col, row);
-                }
-                Some(Value::String(v)) if v == cell => {}
-                Some(other) => {
-                    let first = g.job_rows.get(&col).copied().unwrap_or(g.first_row);
-                    let shown = other.as_str().unwrap_or_default();
-                    let detail =
-                        format!("conflicts with \"{shown}\" given for this job in row {first}");
-                    out.push(Problem::cell(row, written, "conflict", detail).with_value(cell));
-                }
-            },
-            Column::ParcelCount => {
-                let n = cell.parse::<u64>().ok().or_else(|| whole_float(cell));
-                let v = n.map(Value::from).unwrap_or_else(|| {
-                    let p =
-                        Problem::cell(row, written, "invalid_value", "must be a whole number ≥ 0");
-                    out.push(p.with_value(cell));
-                    Value::from(1) // placeholder so the validator does not report it again
-                });
-                stop.insert(col.name().into(), v);
-            }
-            Column::Lat | Column::Lng | Column::ServiceMinutes => {
-                let v = parse_number(cell).map(Value::from).unwrap_or_else(|| {
-                    let p = Problem::cell(row, written, "invalid_type", "must be a number");
-                    out.push(p.with_value(cell));
-                    Value::from(0.0)
-                });
-                stop.insert(col.name().into(), v);
-            }
-            Column::TimeWindowStart => window[0] = Some(cell.into()),
-            Column::TimeWindowEnd => window[1] = Some(cell.into()),
-            _ => {
-                stop.insert(col.name().into(), Value::String(cell.into()));
-            }
-        }
-    }
-    match window {
-        [Some(start), Some(end)] => {
-            let mut w = Map::new();
-            w.insert("start".into(), Value::String(start));
-            w.insert("end".into(), Value::String(end));
-            stop.insert("time_window".into(), Value::Object(w));
-        }
-        [None, None] => {}
-        [start, _] => {
-            let missing = if start.is_some() {
-                Column::TimeWindowEnd
-            } else {
-                Column::TimeWindowStart
-            };
-            let detail = "time_window_start and time_window_end must be given together";
-            out.push(Problem::cell(row, &h.label(missing), "required", detail));
-        }
-    }
-    g.stops.push(Value::Object(stop));
-    g.stop_rows.push(row);
-}
-
-/// `3.0` → 3: spreadsheets sometimes export whole numbers with a decimal part.
-fn whole_float(s: &str) -> Option<u64> {
-    let x = parse_number(s)?;
-    (x >= 0.0 && x.fract() == 0.0 && x <= u32::MAX as f64).then_some(x as u64)
-}
-
-/// A decimal number; a single decimal comma (`-27,47`, from semicolon-separated exports) is accepted.
-fn parse_number(s: &str) -> Option<f64> {
-    let owned;
-    let s = if !s.contains('.') && s.matches(',').count() == 1 {
-        owned = s.replace(',', ".");
-        owned.as_str()
-    } else {
-        s
-    };
-    s.parse::<f64>().ok().filter(|x| x.is_finite())
 }
 
 /// Maps a validator error on the job's JSON back to the CSV cell it came from.

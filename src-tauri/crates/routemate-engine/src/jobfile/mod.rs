@@ -8,6 +8,7 @@
 //! [`MAX_ROWS`] data rows and [`MAX_JOBS`] jobs; a job at most `routemate_core::validate::MAX_STOPS`
 //! stops; a CSV cell at most [`MAX_CELL_CHARS`] characters.
 
+mod cells;
 mod csv;
 mod decode;
 mod header;
