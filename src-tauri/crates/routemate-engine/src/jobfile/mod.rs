@@ -72,7 +72,7 @@ pub enum JobFileError {
     TooLarge { bytes: usize, limit: usize },
     #[error("'{0}' is not a job file: use a .csv or .json file")]
     UnsupportedType(String),
-    #[error("{} problem(s) in the job file; nothing was imported", problems.len())]
+    #[error("{}", plural(problems.len(), "problem") + " in the job file")]
     Invalid { problems: Vec<Problem> },
 }
 
@@ -92,6 +92,15 @@ impl JobFileError {
             JobFileError::Invalid { problems } => problems.clone(),
             other => vec![Problem::file(other.code(), other.to_string())],
         }
+    }
+}
+
+/// `1 problem`, `3 problems`.
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 

@@ -89,6 +89,8 @@ pub fn failed_text(
         s.push_str(&format!(
             "Note: {imported_before} job(s) from this file were imported before the engine refused the next one.\n"
         ));
+    } else {
+        s.push_str("Nothing from this file was imported.\n");
     }
     s.push_str("Fix the problems below and drop the file into the folder again.\n\n");
     for p in problems {
