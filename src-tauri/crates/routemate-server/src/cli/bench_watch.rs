@@ -49,7 +49,11 @@ pub fn run(cli: &Cli, args: &BenchWatchArgs) -> anyhow::Result<()> {
     } else {
         serde_json::Value::Null
     };
-    super::print_json(&json!({"parse": parse, "drop_to_visible": latency, "d1": d1}))
+    super::print_json(&json!({"parse": parse, "drop_to_visible": latency, "d1": d1}))?;
+    if d1.get("ok") == Some(&json!(false)) {
+        bail!("D1 failed: a file or a job was lost, duplicated or misplaced (see \"d1\" above)");
+    }
+    Ok(())
 }
 
 /// A CSV of `stops` stops in jobs of up to 1,000, with coordinates (no geocoding).
