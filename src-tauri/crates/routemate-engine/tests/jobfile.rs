@@ -190,6 +190,27 @@ fn job_level_conflicts_and_validator_errors_map_to_cells() {
 }
 
 #[test]
+fn an_unclosed_quote_is_reported_at_its_cell() {
+    let ps = problems(csv(
+        "u.csv",
+        "stop_id,address,parcels\nA,x,nope\nB,\"2 Ann St\nC,3 Queen St,1\n",
+    ));
+    assert_eq!(
+        cells(&ps),
+        [
+            (2, "parcels".into(), "invalid_value".into()),
+            (3, "address".into(), "unclosed_quote".into())
+        ]
+    );
+    // Quotes that open and close, even around line breaks and with "" inside, are fine.
+    csv(
+        "q.csv",
+        "stop_id,address\nA,\"say \"\"hi\"\"\n x\"\nB,a\"b\n",
+    )
+    .unwrap();
+}
+
+#[test]
 fn values_without_header_and_too_many_jobs_limit_messages() {
     let ps = problems(csv("v.csv", "stop_id,address\nA,x,surprise\n"));
     assert_eq!(
@@ -253,7 +274,7 @@ mod v1 {
     use rand::{Rng, SeedableRng};
     use std::collections::BTreeSet;
 
-    const COLS: [&str; 9] = [
+    const COLS: [&str; 10] = [
         "External Job ID",
         "Stop",
         "Address",
@@ -263,9 +284,10 @@ mod v1 {
         "Service Minutes",
         "Window Start",
         "Window End",
+        "Driver Email",
     ];
     /// Bad values per corruptible column (index into COLS).
-    const BAD: [(usize, &[&str]); 7] = [
+    const BAD: [(usize, &[&str]); 8] = [
         (1, &[""]),
         (3, &["-2", "abc", "1.5"]),
         (4, &["95", "north"]),
@@ -273,9 +295,12 @@ mod v1 {
         (6, &["x", "2000"]),
         (7, &["9am", "24:00"]),
         (8, &["25:00", "noon"]),
+        (9, &["nope", "driver@", "two words@example.com"]),
     ];
+    const JOB_ROWS: usize = 50;
 
-    /// Builds a CSV of `rows` rows with `k` corrupted cells; returns it and the bad (row, column).
+    /// Builds a CSV of `rows` rows with `k` bad cells; returns it and the bad (row, column).
+    /// From K = 10 on, two of them are an unknown header and an unclosed quote in the last row.
     fn generate(
         seed: u64,
         rows: usize,
@@ -284,16 +309,30 @@ mod v1 {
     ) -> (String, BTreeSet<(usize, String)>) {
         let mut rng = StdRng::seed_from_u64(seed);
         let mut bad = BTreeSet::new();
+        let extras = if k >= 10 { 2 } else { 0 };
         let mut chosen = BTreeSet::new();
-        while chosen.len() < k {
+        while chosen.len() < k - extras {
             let (col, _) = BAD[rng.gen_range(0..BAD.len())];
-            chosen.insert((rng.gen_range(0..rows), col));
+            // The email is job-level: given (and so corruptible) on each job's first row only.
+            let row = if col == 9 {
+                rng.gen_range(0..rows.div_ceil(JOB_ROWS)) * JOB_ROWS
+            } else {
+                rng.gen_range(0..rows)
+            };
+            if extras == 0 || row + 1 < rows {
+                chosen.insert((row, col));
+            }
         }
-        let mut out = COLS.join(&sep.to_string());
-        out.push('\n');
+        let s = sep.to_string();
+        let mut header: Vec<&str> = COLS.to_vec();
+        if extras > 0 {
+            header.push("Colour");
+            bad.insert((1, "Colour".to_string()));
+        }
+        let mut out = header.join(&s) + "\n";
         for r in 0..rows {
             let mut cells: Vec<String> = vec![
-                format!("JOB-{}", r / 50),
+                format!("JOB-{}", r / JOB_ROWS),
                 format!("S{r}"),
                 format!("\"{} Example St{sep} Brisbane\"", r + 1),
                 format!("{}", r % 7),
@@ -302,6 +341,11 @@ mod v1 {
                 "5".into(),
                 "08:00".into(),
                 "17:30".into(),
+                if r % JOB_ROWS == 0 {
+                    format!("driver{}@example.com", r / JOB_ROWS)
+                } else {
+                    String::new()
+                },
             ];
             for (col, values) in BAD {
                 if chosen.contains(&(r, col)) {
@@ -309,9 +353,17 @@ mod v1 {
                     bad.insert((r + 2, COLS[col].to_string()));
                 }
             }
-            out.push_str(&cells.join(&sep.to_string()));
+            if extras > 0 {
+                cells.push("red".into());
+                if r + 1 == rows {
+                    cells[2] = format!("\"{} Example St, never closed", r + 1);
+                    bad.insert((r + 2, COLS[2].to_string()));
+                }
+            }
+            out.push_str(&cells.join(&s));
             out.push('\n');
         }
+        assert_eq!(bad.len(), k);
         (out, bad)
     }
 
@@ -323,14 +375,18 @@ mod v1 {
             .iter()
             .map(|p| (p.row.unwrap(), p.column.clone().unwrap()))
             .collect();
-        assert_eq!(ps.len(), k, "exactly one problem per bad cell");
         assert_eq!(got, expected);
-        // And the clean version of the same file imports every row.
+        assert_eq!(ps.len(), k, "exactly one problem per bad cell: {ps:#?}");
+        // And the clean version of the same file imports every row (0 silently dropped).
         let (clean, none) = generate(1, rows, 0, sep);
         assert!(none.is_empty());
         let f = jobfile::parse("v1.csv", Format::Csv, &encode(&clean)).unwrap();
         assert_eq!(f.rows, rows);
         assert_eq!(f.jobs.iter().map(|j| j.stops.len()).sum::<usize>(), rows);
+        assert_eq!(
+            f.jobs[0].driver_email.as_deref(),
+            Some("driver0@example.com")
+        );
     }
 
     #[test]

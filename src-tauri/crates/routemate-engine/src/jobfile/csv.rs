@@ -77,6 +77,46 @@ pub fn detect_delimiter(text: &str) -> u8 {
     [b',', b';', b'\t'][best]
 }
 
+/// Finds a quoted cell that is never closed (the reader would swallow the rest of the file into
+/// it): returns its spreadsheet row and 0-based column.
+pub fn unclosed_quote(text: &str, delimiter: u8) -> Option<(usize, usize)> {
+    let (mut row, mut col) = (1usize, 0usize);
+    let mut at_field_start = true;
+    let mut open: Option<(usize, usize)> = None;
+    let mut chars = text.bytes().peekable();
+    while let Some(b) = chars.next() {
+        if open.is_some() {
+            match b {
+                b'"' if chars.peek() == Some(&b'"') => {
+                    chars.next();
+                }
+                b'"' => open = None,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' if at_field_start => open = Some((row, col)),
+            b'\n' => {
+                row += 1;
+                col = 0;
+                at_field_start = true;
+                continue;
+            }
+            b if b == delimiter => {
+                col += 1;
+                at_field_start = true;
+                continue;
+            }
+            // A carriage return or leading spaces keep the field "at start" as csv sees it.
+            b'\r' => continue,
+            _ => {}
+        }
+        at_field_start = false;
+    }
+    open
+}
+
 /// Parses CSV text (already decoded) into jobs, or every problem found.
 pub fn parse(stem: &str, text: &str, encoding: Encoding) -> Result<JobFile, JobFileError> {
     let delimiter = detect_delimiter(text);
@@ -129,6 +169,19 @@ pub fn parse(stem: &str, text: &str, encoding: Encoding) -> Result<JobFile, JobF
     };
     let header_row = next_row(&header_rec);
     let header = read_header(&header_rec, header_row, &mut problems);
+    let unclosed = unclosed_quote(text, delimiter);
+    if let Some((row, col)) = unclosed {
+        let label = match header.written.get(col) {
+            Some(w) if !w.is_empty() && row > header_row => w.clone(),
+            _ => format!("column {}", col + 1),
+        };
+        let detail = "opens a quote (\") that is never closed, so the rest of the file would be \
+                      read into this cell; close the quote or remove it";
+        problems.push(Problem::cell(row, &label, "unclosed_quote", detail));
+        if row <= header_row {
+            return Err(invalid(problems));
+        }
+    }
     if problems.iter().any(|p| p.code == "missing_column") {
         return Err(invalid(sorted(problems, &header)));
     }
@@ -147,6 +200,9 @@ pub fn parse(stem: &str, text: &str, encoding: Encoding) -> Result<JobFile, JobF
             }
         };
         let row = next_row(&rec);
+        if unclosed.is_some_and(|(r, _)| row >= r) {
+            break; // that record runs to the end of the file; already reported
+        }
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
