@@ -233,6 +233,19 @@ fn empty_and_oversized_files() {
 }
 
 #[test]
+fn more_rows_than_the_limit_fail_with_a_clear_problem() {
+    let mut text = String::from("stop_id,address\n");
+    for i in 0..=jobfile::MAX_ROWS {
+        text.push_str(&format!("S{i},x\n"));
+    }
+    let ps = problems(csv("big.csv", &text));
+    assert_eq!(ps.len(), 1, "{:?}", &ps[..ps.len().min(3)]);
+    assert_eq!(ps[0].code, "too_many_rows");
+    assert_eq!(ps[0].row, Some(jobfile::MAX_ROWS + 2));
+    assert!(ps[0].detail.contains("100000"), "{}", ps[0].detail);
+}
+
+#[test]
 fn json_single_array_and_problems() {
     let one = br#"{"external_job_id": "J1", "stops": [{"external_stop_id": "A", "address": "x"}]}"#;
     let f = jobfile::parse("j.json", Format::Json, one).unwrap();

@@ -212,10 +212,11 @@ pub fn parse(stem: &str, text: &str, encoding: Encoding) -> Result<JobFile, JobF
                 row: Some(row),
                 ..Problem::file(
                     "too_many_rows",
-                    format!("a job file may hold at most {MAX_ROWS} rows"),
+                    format!("a job file may hold at most {MAX_ROWS} rows; split the file"),
                 )
             });
-            break;
+            // The rest is unread: checking partial jobs would only mislead.
+            return Err(invalid(sorted(problems, &header)));
         }
         check_unheaded_cells(&rec, &header, row, &mut problems);
         let group = match job_col {
