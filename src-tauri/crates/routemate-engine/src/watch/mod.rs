@@ -7,6 +7,10 @@
 //! its size and mtime have stayed put for a short settle time; otherwise after a quiet period.
 //! The owner gets [`WatchEvent`]s through a listener (CLI log, desktop activity list).
 //!
+//! Producer contract (as Maildir's): write under a temporary or hidden name (`.x.csv`, `x.tmp`)
+//! and rename into the folder when done, or keep one handle open until the last byte. A writer
+//! that closes and reopens the file with pauses longer than the settle time can be claimed early.
+//!
 //! Invariants: a file is in exactly one of the folder, `processing/`, `imported/`, `failed/`;
 //! it leaves `processing/` only after its jobs and ledger record are flushed; the same bytes are
 //! imported once (later copies are reported as duplicates).
