@@ -211,6 +211,22 @@ fn an_unclosed_quote_is_reported_at_its_cell() {
 }
 
 #[test]
+fn a_repeated_job_value_with_one_typo_names_only_the_typo() {
+    // WMS exports repeat job-level columns on every row; the typo is in the job's first row.
+    let ps = problems(csv(
+        "w.csv",
+        "job,stop,address,driver_email\nJ1,A,x,d@exmaple.com\nJ1,B,y,d@example.com\nJ1,C,z,d@example.com\n",
+    ));
+    assert_eq!(cells(&ps), [(2, "driver_email".into(), "conflict".into())]);
+    assert_eq!(ps[0].value.as_deref(), Some("d@exmaple.com"));
+    assert!(
+        ps[0].detail.contains("2 rows (first in row 3)"),
+        "{}",
+        ps[0].detail
+    );
+}
+
+#[test]
 fn values_without_header_and_too_many_jobs_limit_messages() {
     let ps = problems(csv("v.csv", "stop_id,address\nA,x,surprise\n"));
     assert_eq!(

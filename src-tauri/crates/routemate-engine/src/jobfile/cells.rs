@@ -50,20 +50,10 @@ pub(super) fn read_row(
         }
         match col {
             Column::ExternalJobId => {}
-            Column::Title | Column::DriverEmail | Column::Date => match g.job.get(col.name()) {
-                None => {
-                    g.job.insert(col.name().into(), Value::String(cell.into()));
-                    g.job_rows.insert(col, row);
-                }
-                Some(Value::String(v)) if v == cell => {}
-                Some(other) => {
-                    let first = g.job_rows.get(&col).copied().unwrap_or(g.first_row);
-                    let shown = other.as_str().unwrap_or_default();
-                    let detail =
-                        format!("conflicts with \"{shown}\" given for this job in row {first}");
-                    out.push(Problem::cell(row, written, "conflict", detail).with_value(cell));
-                }
-            },
+            // Settled per job once all rows are read (see `settle_job_fields`).
+            Column::Title | Column::DriverEmail | Column::Date => {
+                g.job_values.push((col, row, cell.to_string()));
+            }
             Column::ParcelCount => {
                 let n = cell.parse::<u64>().ok().or_else(|| whole_float(cell));
                 let v = n.map(Value::from).unwrap_or_else(|| {
@@ -127,4 +117,38 @@ fn parse_number(s: &str) -> Option<f64> {
         s
     };
     s.parse::<f64>().ok().filter(|x| x.is_finite())
+}
+
+/// Picks each job-level field's value: the one most of the job's rows give (the earliest on a
+/// tie), so one mistyped row is reported as that row's conflict, not every other row's. Rows
+/// giving another value are reported; rows leaving the cell empty are fine.
+pub(super) fn settle_job_fields(g: &mut Group, h: &Header, out: &mut Vec<Problem>) {
+    for col in [Column::Title, Column::DriverEmail, Column::Date] {
+        let given: Vec<&(Column, usize, String)> =
+            g.job_values.iter().filter(|(c, _, _)| *c == col).collect();
+        // value → (rows giving it, first such row)
+        let mut tally: std::collections::HashMap<&str, (usize, usize)> = Default::default();
+        for (_, row, v) in &given {
+            tally.entry(v.as_str()).or_insert((0, *row)).0 += 1;
+        }
+        let Some((value, (n, row))) = tally
+            .iter()
+            .map(|(v, t)| (*v, *t))
+            .max_by_key(|(_, (n, row))| (*n, std::cmp::Reverse(*row)))
+        else {
+            continue;
+        };
+        for (_, r, v) in &given {
+            if v != value {
+                let detail = format!(
+                    "differs from \"{value}\", given for this job in {} (first in row {row})",
+                    super::plural(n, "row")
+                );
+                out.push(Problem::cell(*r, &h.label(col), "conflict", detail).with_value(v));
+            }
+        }
+        g.job
+            .insert(col.name().into(), Value::String(value.to_string()));
+        g.job_rows.insert(col, row);
+    }
 }

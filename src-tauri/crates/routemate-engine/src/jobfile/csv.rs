@@ -3,7 +3,7 @@
 //! validator as the HTTP API; its field paths (`stops[3].parcel_count`) are mapped back to the
 //! row and column the sender wrote, so a report points at the cell to fix.
 
-use super::cells::{check_unheaded_cells, read_row};
+use super::cells::{check_unheaded_cells, read_row, settle_job_fields};
 use super::decode::Encoding;
 use super::header::{canonical_column, Column};
 use super::{Format, JobFile, JobFileError, Problem, MAX_JOBS, MAX_ROWS};
@@ -38,6 +38,8 @@ pub(super) struct Group {
     pub job: Map<String, Value>,
     /// Row each job-level value came from.
     pub job_rows: HashMap<Column, usize>,
+    /// Job-level cells as given: (column, row, value).
+    pub job_values: Vec<(Column, usize, String)>,
     pub stops: Vec<Value>,
     pub stop_rows: Vec<usize>,
 }
@@ -49,6 +51,7 @@ impl Group {
             first_row,
             job: Map::new(),
             job_rows: HashMap::new(),
+            job_values: Vec::new(),
             stops: Vec::new(),
             stop_rows: Vec::new(),
         }
@@ -251,7 +254,9 @@ pub fn parse(stem: &str, text: &str, encoding: Encoding) -> Result<JobFile, JobF
     }
 
     let mut jobs = Vec::with_capacity(groups.len());
-    for group in groups.iter().chain(&orphans) {
+    for group in groups.iter_mut().chain(orphans.iter_mut()) {
+        settle_job_fields(group, &header, &mut problems);
+        let group = &*group;
         let orphan = group.id.is_empty();
         let mut job = group.job.clone();
         let id = if orphan { "-" } else { group.id.as_str() };
