@@ -256,7 +256,7 @@ fn w5_burst_and_rescan_find_everything() {
 #[test]
 fn w5_missed_events_are_recovered_by_a_rescan() {
     let mut r = rig();
-    // No event source and no timer within the test: only the rescan request can find the files.
+    // No event source and no timer within the test: only a rescan can find the files.
     r.start(WatchConfig {
         mode: WatchMode::RescanOnly,
         rescan_interval: Duration::from_secs(3600),
@@ -270,9 +270,18 @@ fn w5_missed_events_are_recovered_by_a_rescan() {
     }
     std::thread::sleep(Duration::from_millis(1000));
     assert_eq!(r.imported(), 0, "nothing without events before the rescan");
-    r.watcher.as_ref().unwrap().rescan();
+    // What notify sends when the inotify queue overflowed: an event flagged Rescan.
+    let overflow =
+        notify::Event::new(notify::EventKind::Other).set_flag(notify::event::Flag::Rescan);
+    r.watcher.as_ref().unwrap().inject(overflow);
     r.wait("100 files after the rescan", |r| r.imported() == 100);
-    assert_eq!(r.jobs(), 100);
+    // The owner can ask for a rescan too (the desktop's "Rescan now").
+    for i in 100..150 {
+        drop_file(&r.dir, &format!("m{i}.csv"), &job_csv(&format!("M{i}"), 1));
+    }
+    r.watcher.as_ref().unwrap().rescan();
+    r.wait("150 files", |r| r.imported() == 150);
+    assert_eq!(r.jobs(), 150);
 }
 
 #[test]

@@ -178,6 +178,14 @@ impl Watcher {
         let _ = self.tx.send(Msg::Rescan);
     }
 
+    /// Feeds an event as if the OS watcher had sent it: for tests of missed events (an event
+    /// flagged `Rescan`, as notify sends on an inotify queue overflow).
+    #[doc(hidden)]
+    pub fn inject(&self, event: notify::Event) {
+        let ev = notify_debouncer_full::DebouncedEvent::new(event, std::time::Instant::now());
+        let _ = self.tx.send(Msg::Events(Ok(vec![ev])));
+    }
+
     /// Stops watching and waits for the watcher thread.
     pub fn stop(mut self) {
         self.shutdown();
