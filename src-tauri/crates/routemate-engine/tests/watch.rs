@@ -406,3 +406,21 @@ fn a_file_left_in_processing_by_a_crash_is_finished_once() {
     assert!(r.names(".routemate/processing").is_empty());
     assert_eq!(r.jobs(), 1);
 }
+
+#[test]
+fn a_watcher_can_live_in_shared_app_state() {
+    // The desktop keeps the watcher in managed state and forwards events from any thread.
+    fn shareable<T: Send + Sync + 'static>() {}
+    shareable::<Watcher>();
+    shareable::<WatchEvent>();
+    let e = WatchEvent::Duplicate {
+        file: "b.csv".into(),
+        duplicate_of: "a.csv".into(),
+        result: "imported/b.csv.result.json".into(),
+    };
+    assert_eq!(
+        serde_json::to_value(&e).unwrap(),
+        serde_json::json!({"kind": "duplicate", "file": "b.csv", "duplicate_of": "a.csv",
+                           "result": "imported/b.csv.result.json"})
+    );
+}
