@@ -8,7 +8,8 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum WatchEvent {
-    /// Watching began (`mode`: "native", "poll" or "rescan_only").
+    /// Watching began and the files already there are queued (`mode`: "native", "poll" or
+    /// "rescan_only"). Files left in `processing/` by a crash were finished just before.
     Started {
         folder: PathBuf,
         mode: String,

@@ -75,12 +75,13 @@ impl Runner {
         // Watch first, then scan: a file arriving in between is seen by one or the other.
         self.arm();
         let _ = armed.send(());
+        self.recover_processing();
+        self.scan();
+        // After the first scan: what is in the folder now is known (and queued).
         (self.proc.listener)(WatchEvent::Started {
             folder: self.cfg.folder.clone(),
             mode: self.cfg.mode.label().into(),
         });
-        self.recover_processing();
-        self.scan();
         let mut busy = false;
         loop {
             let wait = if busy { Duration::ZERO } else { TICK };
