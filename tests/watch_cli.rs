@@ -67,3 +67,17 @@ fn serve_with_watch_imports_dropped_files() {
     let job = cli_json(&data, &["jobs", "--external-job-id", "W1"]);
     assert_eq!(job["stop_count"], 1);
 }
+
+#[test]
+fn watch_on_a_missing_folder_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("no-such-folder");
+    let out = cli(
+        &tmp.path().join("data"),
+        &["watch", missing.to_str().unwrap()],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("does not exist or is not a folder"), "{err}");
+    assert!(err.contains("no-such-folder"), "{err}");
+}
