@@ -34,6 +34,8 @@ pub struct StreetRow {
 /// A known address point on a street.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AddressPoint {
+    /// Source identity ("osm:w123"): buildings beat POI nodes when both carry an address.
+    pub key: String,
     pub number: String,
     pub first: u32,
     pub last: u32,
@@ -214,11 +216,12 @@ impl Gazetteer {
     pub fn addresses_on(&self, street_id: i64) -> Result<Vec<AddressPoint>, GeocodeError> {
         let conn = self.lock();
         let mut stmt = conn.prepare_cached(
-            "SELECT number, first, last, unit, locality, postcode, lat, lng FROM address \
+            "SELECT number, first, last, unit, locality, postcode, lat, lng, key FROM address \
              WHERE street_id = ?1 ORDER BY first",
         )?;
         let rows = stmt.query_map([street_id], |r| {
             Ok(AddressPoint {
+                key: r.get(8)?,
                 number: r.get(0)?,
                 first: r.get::<_, i64>(1)? as u32,
                 last: r.get::<_, i64>(2)? as u32,

@@ -98,7 +98,7 @@ pub fn import_geonames_reader(
 }
 
 /// "SOUTH BRISBANE" → "South Brisbane" (GeoNames and the bundled data mix cases).
-pub(crate) fn title_case(s: &str) -> String {
+pub fn title_case(s: &str) -> String {
     s.split_whitespace()
         .map(|w| {
             let lower = w.to_lowercase();

@@ -5,7 +5,7 @@ mod geonames;
 mod osm;
 
 pub use csv_file::import_csv;
-pub use geonames::{import_geonames, import_geonames_reader};
+pub use geonames::{import_geonames, import_geonames_reader, title_case};
 pub use osm::import_osm_pbf;
 
 use crate::gazetteer::Gazetteer;
