@@ -8,12 +8,16 @@ pub mod chain;
 pub mod fixture;
 pub mod gazetteer;
 pub mod import;
+pub mod online;
 pub mod parse;
+pub mod stack;
 pub mod vocab;
 
 pub use gazetteer::Gazetteer;
 pub use import::{import_file, ImportFormat, ImportSummary};
+pub use online::NominatimConfig;
 pub use parse::{normalise, parse, ParsedAddress};
+pub use stack::{GeocodeConfig, GeocodeStack};
 
 /// Errors from opening, importing and configuring the geocoder (geocoding itself never fails:
 /// it answers level `none`).

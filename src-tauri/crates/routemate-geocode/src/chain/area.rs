@@ -142,7 +142,12 @@ impl Area {
                 &self.postcode_places,
                 |p| p.postcode.as_deref() == Some(pc),
                 POSTCODE_MAX_M,
-                POSTCODE_MARGIN_M,
+                // Own data naming another postcode: only the nearest centroid overrules it.
+                if own_postcode.is_some() {
+                    0.0
+                } else {
+                    POSTCODE_MARGIN_M
+                },
             ),
         };
         (locality, postcode)
