@@ -292,7 +292,7 @@ fn choose(mut found: Vec<Found>) -> Geocoded {
         confidence *= 0.5;
     }
     Geocoded {
-        point: Some(best.point),
+        point: Some(round7(best.point)),
         level: best.level,
         confidence: (confidence * 100.0).round() / 100.0,
         matched: Some(best.matched.clone()),
@@ -302,8 +302,8 @@ fn choose(mut found: Vec<Found>) -> Geocoded {
             distinct
                 .iter()
                 .map(|f| GeocodeCandidate {
-                    lat: f.point.lat,
-                    lng: f.point.lng,
+                    lat: round7(f.point).lat,
+                    lng: round7(f.point).lng,
                     level: f.level,
                     confidence: (f.confidence * 100.0).round() / 100.0,
                     matched: f.matched.clone(),
@@ -314,4 +314,10 @@ fn choose(mut found: Vec<Found>) -> Geocoded {
         },
         flags: Vec::new(),
     }
+}
+
+/// Seven decimals (about 1 cm): more would be noise from averaging, not precision.
+fn round7(p: LatLng) -> LatLng {
+    let r = |v: f64| (v * 1e7).round() / 1e7;
+    LatLng::new(r(p.lat), r(p.lng))
 }
