@@ -333,11 +333,10 @@ fn take_region(tokens: &mut Vec<String>, parsed: &mut ParsedAddress) {
             tokens.pop();
         }
         let Some(last) = tokens.last() else { return };
-        if last == "australia" && tokens.len() > 1 && tokens[tokens.len() - 2] != "western" {
-            if tokens[tokens.len() - 2] != "south" {
-                tokens.pop();
-                continue;
-            }
+        let before = tokens.len().checked_sub(2).map(|i| tokens[i].as_str());
+        if last == "australia" && before.is_some_and(|b| b != "western" && b != "south") {
+            tokens.pop();
+            continue;
         }
         if parsed.postcode.is_none()
             && last.len() == 4

@@ -97,7 +97,7 @@ pub fn import_csv(
     let mut writer = gazetteer.writer()?;
     for record in reader.records() {
         summary.rows_read += 1;
-        if summary.rows_read % 10_000 == 0 {
+        if summary.rows_read.is_multiple_of(10_000) {
             progress(summary.rows_read);
         }
         let Ok(record) = record else {

@@ -41,7 +41,7 @@ pub fn import_geonames_reader(
             continue;
         }
         summary.rows_read += 1;
-        if summary.rows_read % 5000 == 0 {
+        if summary.rows_read.is_multiple_of(5000) {
             progress(summary.rows_read);
         }
         let cols: Vec<&str> = line.split('\t').collect();

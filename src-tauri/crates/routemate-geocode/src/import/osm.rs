@@ -87,7 +87,7 @@ pub fn import_osm_pbf(
     reader
         .for_each(|element| {
             summary.rows_read += 1;
-            if summary.rows_read % 100_000 == 0 {
+            if summary.rows_read.is_multiple_of(100_000) {
                 progress(summary.rows_read);
             }
             match element {
