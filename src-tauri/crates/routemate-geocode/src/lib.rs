@@ -4,6 +4,8 @@
 //!
 //! The engine opens one [`GeocodeStack`] and calls it through `routemate_core::geocode::Geocoder`.
 
+pub mod bench;
+pub mod bundled;
 pub mod chain;
 pub mod fixture;
 pub mod gazetteer;

@@ -286,6 +286,8 @@ fn canonical_base(words: &[String]) -> String {
         let w = match (i, w.as_str()) {
             (0, "st") if words.len() > 1 => "saint",
             (0, "mt") if words.len() > 1 => "mount",
+            // A type word inside a name ("Little Stanley St Plaza") is spelt out too.
+            (1.., other) => vocab::street_type(other).unwrap_or(other),
             (_, other) => other,
         };
         out.push(w);

@@ -26,6 +26,24 @@ pub struct GeocodeConfig {
     pub bundled_localities: Option<PathBuf>,
 }
 
+impl GeocodeConfig {
+    /// The usual configuration: `<data_dir>/gazetteer.sqlite`, the bundled locality file if the
+    /// set-up wrote one ([`crate::bundled::default_bundled_path`]), offline only.
+    pub fn for_data_dir(
+        data_dir: &std::path::Path,
+        cache: sled::Tree,
+        corrections: sled::Tree,
+    ) -> Self {
+        GeocodeConfig {
+            gazetteer_path: Some(data_dir.join(crate::bundled::GAZETTEER_FILE)),
+            cache,
+            corrections,
+            online: None,
+            bundled_localities: crate::bundled::default_bundled_path(),
+        }
+    }
+}
+
 #[derive(Serialize, Deserialize)]
 struct CacheEntry {
     generation: u64,

@@ -5,7 +5,7 @@
 use routemate_core::geo::{haversine_m, LatLng};
 use routemate_core::geocode::GeocodeLevel;
 use routemate_geocode::chain::OfflineGeocoder;
-use routemate_geocode::{fixture, Gazetteer};
+use routemate_geocode::{bench, fixture, Gazetteer};
 use std::path::Path;
 
 fn start() -> &'static Path {
@@ -19,102 +19,41 @@ fn geocoder(geonames: bool) -> (tempfile::TempDir, OfflineGeocoder) {
     (dir, g)
 }
 
-struct Row {
-    number: String,
-    street: String,
-    suburb: String,
-    postcode: String,
-    truth: LatLng,
-}
-
-fn rows() -> Vec<Row> {
-    let path = fixture::geo_fixture(start(), "south_brisbane_addresses.csv").unwrap();
-    let mut rdr = csv::Reader::from_path(path).unwrap();
-    rdr.records()
-        .map(|r| {
-            let r = r.unwrap();
-            Row {
-                number: r[2].to_string(),
-                street: r[4].to_string(),
-                suburb: r[5].to_string(),
-                postcode: r[6].to_string(),
-                truth: LatLng::new(r[8].parse().unwrap(), r[9].parse().unwrap()),
-            }
-        })
-        .collect()
-}
-
-fn abbreviate(street: &str) -> String {
-    street
-        .replace(" Street", " St")
-        .replace(" Road", " Rd")
-        .replace(" Terrace", " Tce")
-}
-
-/// One-letter typo in the street name: swap two inner letters of the first word.
-fn typo(street: &str) -> String {
-    let mut chars: Vec<char> = street.chars().collect();
-    if chars.len() > 5 && chars[2] != chars[3] {
-        chars.swap(2, 3);
+/// Address level within 30 m for the fixture's 244 addresses, each written eight ways
+/// (`bench::fixture_probes`: full/abbreviated types, lowercase without commas, no postcode, unit
+/// prefixes, a one-letter typo, the bare street address).
+fn share_found(geonames: bool) -> f64 {
+    let (_dir, g) = geocoder(geonames);
+    let probes = bench::fixture_probes(start()).unwrap();
+    assert_eq!(probes.len(), 244 * 8);
+    let mut misses = Vec::new();
+    for p in &probes {
+        let got = g.geocode(&p.query);
+        let d = got
+            .point
+            .map(|x| haversine_m(x, p.truth))
+            .unwrap_or(f64::INFINITY);
+        if !(got.level == GeocodeLevel::Address && d <= 30.0) {
+            misses.push(format!(
+                "{} -> {:?} {:.0} m {:?}",
+                p.query, got.level, d, got.matched
+            ));
+        }
     }
-    chars.into_iter().collect()
-}
-
-fn spellings(r: &Row) -> Vec<String> {
-    let pc = if r.postcode.is_empty() {
-        "4101"
-    } else {
-        &r.postcode
-    };
-    let suburb = if r.suburb.is_empty() {
-        "South Brisbane"
-    } else {
-        &r.suburb
-    };
-    let (n, s) = (&r.number, &r.street);
-    vec![
-        format!("{n} {s}, {suburb} QLD {pc}"),
-        format!("{n} {}, {suburb} QLD {pc}", abbreviate(s)),
-        format!("{n} {s} {suburb} qld {pc}").to_lowercase(),
-        format!("{n} {}, {suburb} QLD", abbreviate(s)),
-        format!("3/{n} {s}, {suburb} QLD {pc}"),
-        format!("Unit 2, {n} {}, {suburb}, Queensland", abbreviate(s)),
-        format!("{n} {}, {suburb} QLD {pc}", typo(s)),
-        format!("{n} {s}"),
-    ]
+    let share = 1.0 - misses.len() as f64 / probes.len() as f64;
+    eprintln!("geonames={geonames}: address level within 30 m: {share:.4}");
+    assert!(share >= 0.99, "{share:.4}; misses: {misses:#?}");
+    share
 }
 
 #[test]
 fn fixture_addresses_are_found_at_address_level_across_spellings() {
-    let (_dir, g) = geocoder(false);
-    let rows = rows();
-    assert_eq!(rows.len(), 244);
-    let (mut total, mut good) = (0usize, 0usize);
-    let mut misses = Vec::new();
-    for r in &rows {
-        for q in spellings(r) {
-            let got = g.geocode(&q);
-            total += 1;
-            let d = got
-                .point
-                .map(|p| haversine_m(p, r.truth))
-                .unwrap_or(f64::INFINITY);
-            if got.level == GeocodeLevel::Address && d <= 30.0 {
-                good += 1;
-            } else {
-                misses.push(format!(
-                    "{q} -> {:?} {:.0} m {:?}",
-                    got.level, d, got.matched
-                ));
-            }
-        }
-    }
-    let share = good as f64 / total as f64;
-    eprintln!("address level within 30 m: {good}/{total} = {share:.4}");
-    assert!(
-        share >= 0.99,
-        "{good}/{total} = {share:.4}; misses: {misses:#?}"
-    );
+    share_found(false);
+}
+
+#[test]
+fn fixture_addresses_are_found_with_geonames_localities_imported_too() {
+    share_found(true);
 }
 
 #[test]

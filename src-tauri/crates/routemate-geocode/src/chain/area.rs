@@ -11,6 +11,8 @@ const LOCALITY_MAX_M: f64 = 3_000.0;
 const LOCALITY_MARGIN_M: f64 = 1_000.0;
 const POSTCODE_MAX_M: f64 = 5_000.0;
 const POSTCODE_MARGIN_M: f64 = 1_500.0;
+/// A suburb known without a postcode belongs to a postcode whose centroid is this close.
+const UNCODED_NEAR_POSTCODE_M: f64 = 40_000.0;
 /// Box (degrees) searched for competing centroids.
 const NEIGHBOUR_DEG: f64 = 0.06;
 
@@ -88,15 +90,21 @@ impl Area {
         area
     }
 
-    /// Suburb places that carry the address's postcode, if both are given.
+    /// Suburb places compatible with the address's postcode: carrying it, or carrying none and
+    /// lying near that postcode's centroid. All of them when the postcode is absent or unknown.
     pub fn locality_in_postcode(&self) -> Vec<&Place> {
+        let all = self.locality_places.iter();
         match &self.postcode {
-            Some(pc) => self
-                .locality_places
-                .iter()
-                .filter(|p| p.postcode.as_deref() == Some(pc))
+            Some(pc) if !self.postcode_places.is_empty() => all
+                .filter(|p| match &p.postcode {
+                    Some(own) => own == pc,
+                    None => self.postcode_places.iter().any(|q| {
+                        haversine_m(LatLng::new(p.lat, p.lng), LatLng::new(q.lat, q.lng))
+                            <= UNCODED_NEAR_POSTCODE_M
+                    }),
+                })
                 .collect(),
-            None => self.locality_places.iter().collect(),
+            _ => all.collect(),
         }
     }
 

@@ -135,8 +135,9 @@ impl OfflineGeocoder {
                     if area.postcode_contradicts_locality() {
                         flag(&mut flags, "postcode_contradicts_locality");
                     }
+                    // Every reading is tried ("… Street, South Brisbane" vs "… Street South,
+                    // Brisbane"); the best-scoring answer wins below.
                     found.append(&mut here);
-                    break;
                 }
             }
         }

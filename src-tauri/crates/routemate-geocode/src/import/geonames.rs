@@ -62,8 +62,8 @@ pub fn import_geonames_reader(
             continue;
         }
         let name = normalise_place(place);
-        if name.is_empty() || postcode.is_empty() {
-            summary.skip("missing_place_or_postcode");
+        if name.is_empty() {
+            summary.skip("missing_place_name");
             continue;
         }
         let accuracy = cols
@@ -80,7 +80,8 @@ pub fn import_geonames_reader(
             name,
             display: title_case(place),
             state,
-            postcode: Some(postcode.to_string()),
+            // Bundled suburb rows have no postcode: they only name a point.
+            postcode: (!postcode.is_empty()).then(|| postcode.to_string()),
             lat,
             lng,
             accuracy,
