@@ -80,12 +80,16 @@ impl OfflineGeocoder {
             5..=9 => 1,
             _ => 2,
         };
-        let names = self.names.read().map(|n| n.1.clone()).unwrap_or_default();
+        let Ok(names) = self.names.read() else {
+            return Vec::new();
+        };
         let mut found: Vec<(usize, String)> = names
-            .into_iter()
+            .1
+            .iter()
             .filter(|n| n.len().abs_diff(name.len()) <= allowed)
-            .map(|n| (strsim::damerau_levenshtein(&n, name), n))
+            .map(|n| (strsim::damerau_levenshtein(n, name), n))
             .filter(|(d, _)| *d <= allowed)
+            .map(|(d, n)| (d, n.clone()))
             .collect();
         found.sort();
         let best = found.first().map(|f| f.0);
@@ -135,9 +139,16 @@ impl OfflineGeocoder {
                     if area.postcode_contradicts_locality() {
                         flag(&mut flags, "postcode_contradicts_locality");
                     }
-                    // Every reading is tried ("… Street, South Brisbane" vs "… Street South,
-                    // Brisbane"); the best-scoring answer wins below.
+                    // Readings are tried in turn ("… Street South, Brisbane" then "… Street,
+                    // South Brisbane") until one finds the address outright; the best-scoring
+                    // answer wins below.
                     found.append(&mut here);
+                    if found
+                        .iter()
+                        .any(|f| f.level == GeocodeLevel::Address && f.confidence >= 0.9)
+                    {
+                        break;
+                    }
                 }
             }
         }

@@ -196,12 +196,13 @@ fn candidates(main: &Gazetteer, name: &StreetName, area: &Area) -> Vec<(StreetRo
         .into_iter()
         .filter_map(|s| name_score(name, &s).map(|sc| (s, sc)))
         .collect();
-    if out.iter().any(|(_, s)| *s >= 0.9) {
+    if !out.is_empty() {
+        // The name exists as written: a typo reading would only add look-alike streets.
         return out;
     }
     // Typos: FTS5 trigram candidates, then (when trigrams share nothing, as in "smoth") the
     // streets around the named suburb, or every street of a small gazetteer.
-    let mut pool = main.streets_like(&name.base, 60).unwrap_or_default();
+    let mut pool = main.streets_like(&name.base, 400).unwrap_or_default();
     if !pool.iter().any(|s| name_score(name, s).is_some()) {
         if let Some(p) = area
             .locality_places

@@ -106,6 +106,8 @@ impl Gazetteer {
 
     fn from_connection(conn: Connection) -> Result<Gazetteer, GeocodeError> {
         schema::create(&conn)?;
+        // The chain uses ~20 distinct statements; the default cache (16) would re-prepare them.
+        conn.set_prepared_statement_cache_capacity(64);
         Ok(Gazetteer {
             conn: Mutex::new(conn),
         })
@@ -149,7 +151,8 @@ impl Gazetteer {
         })
     }
 
-    /// Streets whose base name shares trigrams with `base`, best FTS rank first.
+    /// Streets whose base name shares a trigram with `base` (unranked: the caller scores them
+    /// with strsim, and bm25 ranking cost more than the whole rest of a lookup).
     pub fn streets_like(&self, base: &str, limit: usize) -> Result<Vec<StreetRow>, GeocodeError> {
         let grams = trigrams(base);
         if grams.is_empty() {
@@ -163,7 +166,7 @@ impl Gazetteer {
         let conn = self.lock();
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT {STREET_COLS} FROM street WHERE id IN \
-             (SELECT rowid FROM street_fts WHERE street_fts MATCH ?1 ORDER BY rank LIMIT ?2)"
+             (SELECT rowid FROM street_fts WHERE street_fts MATCH ?1 LIMIT ?2)"
         ))?;
         let rows = stmt.query_map(params![query, limit as i64], street_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
