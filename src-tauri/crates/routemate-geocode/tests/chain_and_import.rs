@@ -39,7 +39,7 @@ fn clipped_helsinki_extract_imports_with_missing_nodes_reported() {
         s.warnings.get("missing_node_refs").copied().unwrap_or(0) > 0,
         "{s:?}"
     );
-    assert!(s.addresses > 0 && s.streets > 0, "{s:?}");
+    assert!(s.addresses > 0 && s.street_ways > 0, "{s:?}");
     let stats = g.stats().unwrap();
     assert_eq!(stats.addresses, s.addresses);
 }

@@ -21,7 +21,8 @@ pub struct ImportSummary {
     pub format: String,
     pub rows_read: u64,
     pub addresses: u64,
-    pub streets: u64,
+    /// Named street pieces (OSM highway ways) stored.
+    pub street_ways: u64,
     pub localities: u64,
     /// Reason → count, e.g. "bad_coordinates" → 3.
     pub skipped: BTreeMap<String, u64>,

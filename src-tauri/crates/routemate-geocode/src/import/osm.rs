@@ -126,7 +126,7 @@ pub fn import_osm_pbf(
     }
     for w in &c.ways {
         writer.way(w)?;
-        summary.streets += 1;
+        summary.street_ways += 1;
     }
     for p in &c.places {
         writer.locality(p)?;

@@ -3,7 +3,10 @@
 //! Results go to stdout as JSON; logs and errors go to stderr; failures exit non-zero.
 
 pub mod bench_api;
+pub mod bench_geocode;
 pub mod credentials;
+pub mod gazetteer;
+pub mod geocode;
 pub mod import;
 pub mod jobs;
 pub mod serve;
@@ -42,6 +45,11 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Print a job's status, or all jobs newest first.
     Jobs(jobs::JobsArgs),
+    /// Place addresses offline; one JSON object per line.
+    Geocode(geocode::GeocodeArgs),
+    /// Build the offline gazetteer from OSM PBF, GeoNames or CSV files.
+    #[command(subcommand)]
+    Gazetteer(gazetteer::GazetteerCmd),
     /// Benchmarks.
     #[command(subcommand)]
     Bench(BenchCmd),
@@ -51,6 +59,8 @@ pub enum Command {
 pub enum BenchCmd {
     /// Load-test the HTTP API on loopback (status, re-import, new import, token).
     Api(bench_api::BenchApiArgs),
+    /// Geocoding throughput and accuracy on the shared geodata fixtures.
+    Geocode(bench_geocode::BenchGeocodeArgs),
 }
 
 /// Runs the parsed command.
@@ -60,7 +70,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Credentials(cmd) => credentials::run(&cli, cmd),
         Command::Import(args) => import::run(&cli, args),
         Command::Jobs(args) => jobs::run(&cli, args),
+        Command::Geocode(args) => geocode::run(&cli, args),
+        Command::Gazetteer(cmd) => gazetteer::run(&cli, cmd),
         Command::Bench(BenchCmd::Api(args)) => bench_api::run(&cli, args),
+        Command::Bench(BenchCmd::Geocode(args)) => bench_geocode::run(args),
     }
 }
 
