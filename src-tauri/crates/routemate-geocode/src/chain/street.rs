@@ -16,7 +16,7 @@ const MAX_INTERP_GAP: u32 = 60;
 const MAX_INTERP_M: f64 = 500.0;
 /// A street is answered as "somewhere on it" only if it is this short (its whole length is then
 /// within ~this/2 of the answer); longer streets fall back to the suburb.
-const SHORT_STREET_M: f64 = 500.0;
+const SHORT_STREET_M: f64 = 300.0;
 /// Without a house number, any street of up to this length is placed at its middle.
 const NUMBERLESS_STREET_M: f64 = 3_000.0;
 /// A known number this close (same side) stands in for a missing one at street level.
@@ -48,7 +48,7 @@ pub(crate) fn find(
         let street_factor = acceptance(l, pc);
         let Some(number) = &p.number else {
             if let Some(f) = street_factor {
-                if diagonal_m(&street) <= NUMBERLESS_STREET_M {
+                if !street.open_end && diagonal_m(&street) <= NUMBERLESS_STREET_M {
                     let c = 0.5
                         * name_score
                         * f
@@ -114,7 +114,7 @@ pub(crate) fn find(
                 confidence: 0.45 * name_score * f,
                 matched: describe(Some(p), None, &street, None, None, area),
             });
-        } else if diagonal_m(&street) <= SHORT_STREET_M {
+        } else if !street.open_end && diagonal_m(&street) <= SHORT_STREET_M {
             out.push(street_found(&street, 0.45 * name_score * f, Some(p), area));
         }
     }

@@ -17,6 +17,7 @@ struct Unit {
     points: Vec<(f64, f64)>,
     display: String,
     address: Option<(i64, Option<String>, Option<String>)>,
+    open_end: bool,
 }
 
 pub(super) fn rebuild(conn: &Connection) -> Result<(), GeocodeError> {
@@ -27,7 +28,7 @@ pub(super) fn rebuild(conn: &Connection) -> Result<(), GeocodeError> {
     )?;
     let mut groups: HashMap<String, Vec<Unit>> = HashMap::new();
     {
-        let mut stmt = conn.prepare("SELECT street_key, display, coords FROM way")?;
+        let mut stmt = conn.prepare("SELECT street_key, display, coords, open_end FROM way")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let key: String = r.get(0)?;
@@ -40,7 +41,8 @@ pub(super) fn rebuild(conn: &Connection) -> Result<(), GeocodeError> {
                     (lat, lng)
                 })
                 .collect();
-            if let Some(unit) = unit_of(points, r.get(1)?, None) {
+            if let Some(mut unit) = unit_of(points, r.get(1)?, None) {
+                unit.open_end = r.get(3)?;
                 groups.entry(key).or_default().push(unit);
             }
         }
@@ -59,8 +61,8 @@ pub(super) fn rebuild(conn: &Connection) -> Result<(), GeocodeError> {
     }
     let mut insert = conn.prepare(
         "INSERT INTO street (street_key, base, kind, display, locality, postcode, lat, lng, \
-         min_lat, max_lat, min_lng, max_lng, address_count) \
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
+         min_lat, max_lat, min_lng, max_lng, address_count, open_end) \
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
     )?;
     let mut fts = conn.prepare("INSERT INTO street_fts (rowid, base) VALUES (?1, ?2)")?;
     let mut rtree = conn.prepare("INSERT INTO street_rtree VALUES (?1, ?2, ?3, ?4, ?5)")?;
@@ -87,7 +89,8 @@ pub(super) fn rebuild(conn: &Connection) -> Result<(), GeocodeError> {
                 s.max_lat,
                 s.min_lng,
                 s.max_lng,
-                s.address_ids.len() as i64
+                s.address_ids.len() as i64,
+                units.iter().any(|u| u.open_end)
             ])?;
             let id = conn.last_insert_rowid();
             fts.execute(params![id, name.base])?;
@@ -114,6 +117,7 @@ fn unit_of(
         points,
         display,
         address,
+        open_end: false,
     };
     for &(lat, lng) in &u.points {
         u.min_lat = u.min_lat.min(lat);

@@ -29,6 +29,8 @@ pub struct StreetRow {
     pub max_lat: f64,
     pub min_lng: f64,
     pub max_lng: f64,
+    /// Part of the street may lie outside the data (see [`WayRow::open_end`]).
+    pub open_end: bool,
 }
 
 /// A known address point on a street.
@@ -80,7 +82,7 @@ impl std::fmt::Debug for Gazetteer {
 }
 
 const STREET_COLS: &str = "id, street_key, base, kind, display, locality, postcode, lat, lng, \
-                           min_lat, max_lat, min_lng, max_lng";
+                           min_lat, max_lat, min_lng, max_lng, open_end";
 
 impl Gazetteer {
     /// Opens (creating if needed) the gazetteer file.
@@ -305,6 +307,7 @@ fn street_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StreetRow> {
         max_lat: r.get(10)?,
         min_lng: r.get(11)?,
         max_lng: r.get(12)?,
+        open_end: r.get(13)?,
     })
 }
 

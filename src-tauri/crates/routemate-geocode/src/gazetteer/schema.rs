@@ -34,7 +34,8 @@ pub(crate) fn create(conn: &Connection) -> rusqlite::Result<()> {
             key TEXT PRIMARY KEY,
             street_key TEXT NOT NULL,
             display TEXT NOT NULL,
-            coords BLOB NOT NULL
+            coords BLOB NOT NULL,
+            open_end INTEGER NOT NULL DEFAULT 0
         );
         CREATE TABLE IF NOT EXISTS street (
             id INTEGER PRIMARY KEY,
@@ -50,7 +51,8 @@ pub(crate) fn create(conn: &Connection) -> rusqlite::Result<()> {
             max_lat REAL NOT NULL,
             min_lng REAL NOT NULL,
             max_lng REAL NOT NULL,
-            address_count INTEGER NOT NULL
+            address_count INTEGER NOT NULL,
+            open_end INTEGER NOT NULL DEFAULT 0
         );
         CREATE INDEX IF NOT EXISTS street_by_key ON street(street_key);
         CREATE VIRTUAL TABLE IF NOT EXISTS street_fts USING fts5(base, tokenize = 'trigram');

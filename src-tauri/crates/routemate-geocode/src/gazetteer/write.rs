@@ -32,6 +32,9 @@ pub struct WayRow {
     pub display: String,
     /// (lat, lng) vertices.
     pub coords: Vec<(f64, f64)>,
+    /// The street may go on beyond the data (a vertex at the extract's edge, or nodes missing
+    /// from a clipped file): its known extent says nothing about where an address on it is.
+    pub open_end: bool,
 }
 
 /// A locality or postcode centroid.
@@ -94,11 +97,18 @@ impl<'a> ImportWriter<'a> {
             blob.extend_from_slice(&(*lng as f32).to_le_bytes());
         }
         let mut stmt = self.conn.prepare_cached(
-            "INSERT INTO way (key, street_key, display, coords) VALUES (?1, ?2, ?3, ?4) \
-             ON CONFLICT(key) DO UPDATE SET street_key=excluded.street_key, \
-             display=excluded.display, coords=excluded.coords",
+            "INSERT INTO way (key, street_key, display, coords, open_end) \
+             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(key) DO UPDATE SET \
+             street_key=excluded.street_key, display=excluded.display, coords=excluded.coords, \
+             open_end=excluded.open_end",
         )?;
-        stmt.execute(params![row.key, row.street.key(), row.display, blob])?;
+        stmt.execute(params![
+            row.key,
+            row.street.key(),
+            row.display,
+            blob,
+            row.open_end
+        ])?;
         Ok(())
     }
 

@@ -113,6 +113,7 @@ pub fn import_osm_pbf(
         })
         .map_err(|e| GeocodeError::Osm(e.to_string()))?;
     progress(summary.rows_read);
+    mark_edges(&mut c);
 
     let mut writer = gazetteer.writer()?;
     for (key, addr, (lat, lng)) in &c.addresses {
@@ -220,6 +221,7 @@ fn way<'a>(
                 street,
                 display: name.clone(),
                 coords,
+                open_end: missing > 0,
             }),
             Some(_) => summary.skip("way_without_known_nodes"),
             None => summary.skip("unreadable_street_name"),
@@ -258,6 +260,25 @@ fn address_row(
         lat: *lat,
         lng: *lng,
     })
+}
+
+/// A vertex this close (degrees, ≈ 50 m) to the extract's bounding box is at its edge.
+const EDGE_DEG: f64 = 0.0005;
+
+/// Marks streets that reach the edge of the extract: they probably continue outside it.
+fn mark_edges(c: &mut Collected) {
+    let mut b = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    for &(lat, lng) in c.nodes.values() {
+        b = (b.0.min(lat), b.1.max(lat), b.2.min(lng), b.3.max(lng));
+    }
+    for w in &mut c.ways {
+        w.open_end |= w.coords.iter().any(|&(lat, lng)| {
+            lat - b.0 < EDGE_DEG
+                || b.1 - lat < EDGE_DEG
+                || lng - b.2 < EDGE_DEG
+                || b.3 - lng < EDGE_DEG
+        });
+    }
 }
 
 fn mean(points: &[(f64, f64)]) -> Option<(f64, f64)> {
