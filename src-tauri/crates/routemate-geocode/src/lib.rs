@@ -11,9 +11,11 @@ pub mod chain;
 pub mod fixture;
 pub mod gazetteer;
 pub mod import;
+pub mod normalise;
 pub mod online;
 pub mod parse;
 pub mod stack;
+pub mod tokenize;
 pub mod vocab;
 
 pub use gazetteer::Gazetteer;

@@ -6,6 +6,9 @@
 
 use crate::vocab;
 
+pub use crate::normalise::normalise;
+pub use crate::tokenize::tokenize;
+
 /// A house number: "15", "15a", or a range "12-14".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HouseNumber {
@@ -68,12 +71,12 @@ fn leading_number(s: &str) -> Option<u32> {
     digits.parse().ok()
 }
 
-fn starts_with_digit(s: &str) -> bool {
+pub(crate) fn starts_with_digit(s: &str) -> bool {
     s.chars().next().is_some_and(|c| c.is_ascii_digit())
 }
 
 /// "15", "15a" (one trailing letter) — a single house-number token.
-fn is_number_token(s: &str) -> bool {
+pub(crate) fn is_number_token(s: &str) -> bool {
     let digits = s.chars().take_while(|c| c.is_ascii_digit()).count();
     digits > 0 && digits <= 6 && s.len() - digits <= 1
 }
@@ -147,96 +150,6 @@ impl ParsedAddress {
             )
         })
     }
-}
-
-/// Lowercases, drops punctuation that carries no meaning and splits into tokens; commas are kept
-/// as their own "," token because they mark the street/locality boundary.
-pub fn tokenize(text: &str) -> Vec<String> {
-    let mut cleaned = String::with_capacity(text.len() + 8);
-    let chars: Vec<char> = text.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        let c = c.to_ascii_lowercase();
-        match c {
-            'a'..='z' | '0'..='9' | '/' | '&' => cleaned.push(c),
-            '-' | '–' | '—' => cleaned.push('-'),
-            ',' | ';' | '\n' | '|' => cleaned.push_str(" , "),
-            '\'' | '’' | '#' => {}
-            '.' => {
-                // "1.1" stays; "St." and "P.O." lose the dot.
-                let digit_both = i > 0
-                    && chars[i - 1].is_ascii_digit()
-                    && chars
-                        .get(i + 1)
-                        .map(|c| c.is_ascii_digit())
-                        .unwrap_or(false);
-                cleaned.push(if digit_both { '.' } else { ' ' });
-            }
-            _ if c.is_alphabetic() => cleaned.extend(fold_accent(c)),
-            _ => cleaned.push(' '),
-        }
-    }
-    // "12 - 14" → "12-14"; "15 /" oddities are left alone.
-    let raw: Vec<&str> = cleaned.split_whitespace().collect();
-    let mut out: Vec<String> = Vec::with_capacity(raw.len());
-    let mut i = 0;
-    while i < raw.len() {
-        let t = raw[i];
-        if t == "-" && !out.is_empty() && i + 1 < raw.len() {
-            let prev = out.last().map(|s| s.as_str()).unwrap_or("");
-            if is_number_token(prev) && is_number_token(raw[i + 1]) {
-                let merged = format!("{prev}-{}", raw[i + 1]);
-                *out.last_mut().unwrap_or(&mut String::new()) = merged;
-                i += 2;
-                continue;
-            }
-        }
-        if t == "&" && !out.is_empty() && i + 1 < raw.len() {
-            let prev = out.last().map(|s| s.as_str()).unwrap_or("");
-            if starts_with_digit(prev) && starts_with_digit(raw[i + 1]) {
-                let merged = format!("{prev}&{}", raw[i + 1]);
-                *out.last_mut().unwrap_or(&mut String::new()) = merged;
-                i += 2;
-                continue;
-            }
-        }
-        if t.ends_with('-') && t.len() > 1 && i + 1 < raw.len() && is_number_token(raw[i + 1]) {
-            out.push(format!("{t}{}", raw[i + 1]));
-            i += 2;
-            continue;
-        }
-        let trimmed = t.trim_matches('-');
-        if !trimmed.is_empty() {
-            out.push(trimmed.to_string());
-        }
-        i += 1;
-    }
-    // Drop repeated commas and commas at the edges.
-    let mut tokens: Vec<String> = Vec::with_capacity(out.len());
-    for t in out {
-        if t == "," && tokens.last().map(|l| l == ",").unwrap_or(true) {
-            continue;
-        }
-        tokens.push(t);
-    }
-    while tokens.last().map(|t| t == ",").unwrap_or(false) {
-        tokens.pop();
-    }
-    tokens
-}
-
-fn fold_accent(c: char) -> Option<char> {
-    let plain = match c {
-        'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => 'a',
-        'è' | 'é' | 'ê' | 'ë' => 'e',
-        'ì' | 'í' | 'î' | 'ï' => 'i',
-        'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
-        'ù' | 'ú' | 'û' | 'ü' => 'u',
-        'ç' => 'c',
-        'ñ' => 'n',
-        _ if c.is_ascii_alphabetic() => c,
-        _ => return None,
-    };
-    Some(plain)
 }
 
 /// Reads a street name out of words: the last street-type word splits base from type, and one
@@ -526,38 +439,4 @@ fn type_splits(words: &[String]) -> Vec<(StreetName, usize)> {
         }
     }
     out
-}
-
-/// The canonical key of an address, used for the cache and for learned corrections: the same
-/// address written differently ("2/15 Smith St" / "Unit 2, 15 Smith Street") gets the same key.
-pub fn normalise(address: &str) -> String {
-    let p = parse(address);
-    let mut parts: Vec<String> = Vec::new();
-    if let Some(level) = &p.level {
-        parts.push(format!("level {level}"));
-    }
-    match (&p.unit, &p.number) {
-        (Some(u), Some(n)) => parts.push(format!("{u}/{}", n.text)),
-        (None, Some(n)) => parts.push(n.text.clone()),
-        (Some(u), None) => parts.push(format!("unit {u}")),
-        (None, None) => {}
-    }
-    if let Some(split) = p.splits.first() {
-        parts.push(split.street.key());
-        if let Some(l) = &split.locality {
-            parts.push(l.clone());
-        }
-    } else if let Some(l) = &p.locality_only {
-        parts.push(l.clone());
-    }
-    if let Some(s) = p.state {
-        parts.push(s.to_string());
-    }
-    if let Some(pc) = &p.postcode {
-        parts.push(pc.clone());
-    }
-    if parts.is_empty() {
-        return tokenize(address).join(" ");
-    }
-    parts.join(" ")
 }
