@@ -450,3 +450,20 @@ fn normalised_key_is_the_same_for_equivalent_spellings() {
     assert_eq!(a, b);
     assert_ne!(a, normalise("3/15 Smith St, South Brisbane QLD 4101"));
 }
+
+proptest::proptest! {
+    /// Whatever a dispatcher pastes, the parser and the key never panic, and the key is stable.
+    #[test]
+    fn parser_never_panics(s in "\\PC{0,80}") {
+        let _ = parse(&s);
+        proptest::prop_assert_eq!(normalise(&s), normalise(&s));
+    }
+
+    #[test]
+    fn address_like_text_never_panics(
+        s in "[0-9/ ,.&-]{0,6}[A-Za-z ,.'-]{0,30}(St|Rd|Tce|Street|Qld|QLD|NSW|4101| )*[0-9]{0,4}"
+    ) {
+        let _ = parse(&s);
+        let _ = normalise(&s);
+    }
+}

@@ -88,3 +88,30 @@ fn locality_fallback_lands_on_the_suburb_centroid() {
     let d = haversine_m(got.point.unwrap(), LatLng::new(-27.4833, 152.9833));
     assert!(d < 1_000.0, "{d} m, {:?}", got.matched);
 }
+
+#[test]
+fn any_text_gets_an_honest_answer() {
+    use proptest::prelude::*;
+    let (_dir, g) = geocoder(true);
+    let mut runner = proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
+        cases: 128,
+        ..Default::default()
+    });
+    let text =
+        "[0-9]{0,3}[/ ,-]{0,2}[A-Za-z ,]{0,24}(St|Street|Rd|Tce| )*[A-Za-z ]{0,12}[0-9]{0,4}";
+    runner
+        .run(&text, |q| {
+            let r = g.geocode(&q);
+            prop_assert!((0.0..=1.0).contains(&r.confidence), "{q}: {r:?}");
+            prop_assert_eq!(
+                r.point.is_none(),
+                r.level == GeocodeLevel::None,
+                "{}: {:?}",
+                q,
+                r
+            );
+            prop_assert!(!r.ambiguous || r.candidates.len() > 1, "{q}: {r:?}");
+            Ok(())
+        })
+        .unwrap();
+}
