@@ -188,3 +188,43 @@ fn different_street_type_is_another_street() {
     let r = g.geocode("20 Smith Road, Testville QLD 4999");
     assert_eq!(r.level, GeocodeLevel::Locality, "{r:?}");
 }
+
+#[test]
+fn gnaf_core_style_csv_imports_split_columns_and_reimports_idempotently() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = Gazetteer::open(&dir.path().join("g.sqlite")).unwrap();
+    let text = "ADDRESS_DETAIL_PID|FLAT_NUMBER|NUMBER_FIRST|NUMBER_LAST|STREET_NAME|STREET_TYPE|\
+                STREET_SUFFIX|LOCALITY_NAME|STATE|POSTCODE|LONGITUDE|LATITUDE\n\
+                GAQLD1||||EAGLE|ST||BRISBANE CITY|QLD|4000|153.03|-27.47\n\
+                GAQLD2||100||EAGLE|ST||BRISBANE CITY|QLD|4000|153.0301|-27.4701\n\
+                GAQLD3|2|12|14|STANLEY|ST|E|WOOLLOONGABBA|QLD|4102|153.04|-27.49\n\
+                GAQLD4||7||CREEK|RD||MOUNT GRAVATT|QLD|4122|0|0\n";
+    let file = write(dir.path(), "gnaf.psv", text);
+    let s = import_file(&g, &file, &mut |_| {}).unwrap();
+    assert_eq!((s.rows_read, s.addresses), (4, 2), "{s:?}");
+    assert_eq!(s.skipped.get("missing_house_number"), Some(&1), "{s:?}");
+    assert_eq!(s.skipped.get("bad_coordinates"), Some(&1));
+    import_file(&g, &file, &mut |_| {}).unwrap();
+    assert_eq!(g.stats().unwrap().addresses, 2);
+    let geo = OfflineGeocoder::new(Some(g), None);
+    let r = geo.geocode("100 Eagle Street, Brisbane City QLD 4000");
+    assert_eq!(r.level, GeocodeLevel::Address, "{r:?}");
+    let r = geo.geocode("2/12-14 Stanley St E, Woolloongabba QLD 4102");
+    assert_eq!(r.level, GeocodeLevel::Address, "{r:?}");
+    assert!(haversine_m(r.point.unwrap(), LatLng::new(-27.49, 153.04)) < 1.0);
+}
+
+#[test]
+fn address_list_csv_from_the_fixture_places_its_own_addresses() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = Gazetteer::open(&dir.path().join("g.sqlite")).unwrap();
+    let file = fixture::geo_fixture(start(), "south_brisbane_addresses.csv").unwrap();
+    let s = import_file(&g, &file, &mut |_| {}).unwrap();
+    assert_eq!(s.rows_read, 244);
+    // Duplicate rows of one OSM element share a key: 163 distinct elements.
+    assert_eq!(g.stats().unwrap().addresses, 163, "{s:?}");
+    let geo = OfflineGeocoder::new(Some(g), None);
+    let r = geo.geocode("186 Grey St, South Brisbane");
+    assert_eq!(r.level, GeocodeLevel::Address, "{r:?}");
+    assert!(haversine_m(r.point.unwrap(), LatLng::new(-27.4805387, 153.0232208)) < 30.0);
+}

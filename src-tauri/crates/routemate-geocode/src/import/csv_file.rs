@@ -134,6 +134,13 @@ fn row(c: &Columns, r: &csv::StringRecord) -> Result<AddressRow, &'static str> {
         return Err("bad_coordinates");
     }
     let (number, street, street_display, mut locality, mut postcode, mut state, unit);
+    let split_columns = c.address.is_none() || get(c.address).is_none();
+    if split_columns && c.number.is_some() && get(c.number).is_none() {
+        return Err("missing_house_number");
+    }
+    if split_columns && c.street.is_some() && get(c.street).is_none() {
+        return Err("missing_street");
+    }
     if let (Some(n), Some(s)) = (get(c.number), get(c.street)) {
         let n = match get(c.number_last) {
             Some(last) if last != n => format!("{n}-{last}"),
