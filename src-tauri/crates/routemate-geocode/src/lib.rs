@@ -62,3 +62,11 @@ impl GeocodeError {
         }
     }
 }
+
+/// Installs the process-wide rustls crypto provider (ring): the whole app has one TLS stack, and
+/// reqwest built with `rustls-no-provider` panics when a client is built before this ran. Call it
+/// first thing in every binary and in tests that build a reqwest client. Idempotent.
+pub fn install_crypto_provider() {
+    // Err means a provider is already installed, which is what we want.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}

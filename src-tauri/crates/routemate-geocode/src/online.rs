@@ -132,8 +132,7 @@ impl Nominatim {
 }
 
 fn worker(config: NominatimConfig, jobs: mpsc::Receiver<(String, Reply)>) {
-    // One crypto stack for the whole app: ring, installed once (an error means it already is).
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    crate::install_crypto_provider();
     let client = reqwest::blocking::Client::builder()
         .user_agent(config.user_agent.clone())
         .timeout(config.timeout)
