@@ -95,6 +95,19 @@ impl GeocodeStack {
         self.offline.main()
     }
 
+    /// Attribution lines for the data in use (bundled localities and every imported source),
+    /// for the About box.
+    pub fn attributions(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.offline.bundled().is_some() {
+            out.push(crate::bundled::BUNDLED_ATTRIBUTION.to_string());
+        }
+        if let Some(g) = self.offline.main() {
+            out.extend(g.attributions());
+        }
+        out
+    }
+
     pub fn offline(&self) -> &OfflineGeocoder {
         &self.offline
     }

@@ -187,3 +187,11 @@ fn online_backend_down_falls_back_offline_without_error() {
         "cache"
     );
 }
+
+#[test]
+fn attributions_name_the_imported_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = stack(dir.path(), None, None);
+    let a = s.attributions();
+    assert!(a.iter().any(|l| l.contains("OpenStreetMap")), "{a:?}");
+}

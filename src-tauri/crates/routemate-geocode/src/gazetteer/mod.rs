@@ -282,6 +282,19 @@ impl Gazetteer {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Attribution lines of every source imported so far (for the About box).
+    pub fn attributions(&self) -> Vec<String> {
+        let conn = self.lock();
+        let Ok(mut stmt) = conn
+            .prepare_cached("SELECT value FROM meta WHERE key LIKE 'attribution:%' ORDER BY key")
+        else {
+            return Vec::new();
+        };
+        stmt.query_map([], |r| r.get::<_, String>(0))
+            .map(|rows| rows.filter_map(Result::ok).collect())
+            .unwrap_or_default()
+    }
+
     /// A meta value (e.g. the attribution of imported sources).
     pub fn meta(&self, key: &str) -> Option<String> {
         let conn = self.lock();
