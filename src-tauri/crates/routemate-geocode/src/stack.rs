@@ -186,7 +186,11 @@ impl Geocoder for GeocodeStack {
             .iter()
             .any(|f| f == "po_box" || f == "locked_bag");
         if let (Some(online), false) = (&self.online, postal_only) {
-            if result.level > GeocodeLevel::Address || result.ambiguous {
+            // Only worth a (rate-limited, 1/s) request when the address could be placed better:
+            // it names a house number and a street.
+            let parsed = crate::parse::parse(address);
+            let could_improve = parsed.number.is_some() && !parsed.splits.is_empty();
+            if could_improve && (result.level > GeocodeLevel::Address || result.ambiguous) {
                 match online.geocode(address) {
                     Some(mut better) if better.level < result.level => {
                         better.flags = std::mem::take(&mut result.flags);

@@ -195,3 +195,13 @@ fn attributions_name_the_imported_sources() {
     let a = s.attributions();
     assert!(a.iter().any(|l| l.contains("OpenStreetMap")), "{a:?}");
 }
+
+#[test]
+fn suburb_only_queries_do_not_spend_online_requests() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, hits) = stand_in(NOMINATIM_HOUSE);
+    let s = stack(dir.path(), Some(online_config(&url)), None);
+    let r = s.geocode("Somewhere QLD 4999");
+    assert_eq!(r.level, GeocodeLevel::None);
+    assert_eq!(hits.load(Ordering::SeqCst), 0);
+}
