@@ -3,5 +3,6 @@
 # Until the desktop shell lands this runs the headless engine: `routemate serve`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+./src-tauri/scripts/geodata.sh
 cargo build --release --bin routemate
 exec ./target/release/routemate serve "$@"

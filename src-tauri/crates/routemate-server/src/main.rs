@@ -5,6 +5,7 @@ use routemate_server::cli::{self, Cli};
 use tracing_subscriber::EnvFilter;
 
 fn main() {
+    routemate_geocode::install_crypto_provider();
     let cli = Cli::parse();
     let default_level = match cli.command {
         cli::Command::Serve(_) | cli::Command::Watch(_) => "info",
