@@ -5,9 +5,10 @@ use routemate_server::cli::{self, Cli};
 use tracing_subscriber::EnvFilter;
 
 fn main() {
+    routemate_geocode::install_crypto_provider();
     let cli = Cli::parse();
     let default_level = match cli.command {
-        cli::Command::Serve(_) => "info",
+        cli::Command::Serve(_) | cli::Command::Watch(_) => "info",
         _ => "warn",
     };
     let filter =

@@ -39,7 +39,10 @@ async fn start(options: RouterOptions) -> Server {
         base,
         api,
         clock,
-        http: Client::new(),
+        http: {
+            routemate_geocode::install_crypto_provider();
+            Client::new()
+        },
         _dir: dir,
     }
 }

@@ -3,10 +3,15 @@
 //! Results go to stdout as JSON; logs and errors go to stderr; failures exit non-zero.
 
 pub mod bench_api;
+pub mod bench_geocode;
+pub mod bench_watch;
 pub mod credentials;
+pub mod gazetteer;
+pub mod geocode;
 pub mod import;
 pub mod jobs;
 pub mod serve;
+pub mod watch;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -38,10 +43,17 @@ pub enum Command {
     /// Create, list and revoke API credentials.
     #[command(subcommand)]
     Credentials(credentials::CredentialsCmd),
-    /// Import a JSON job file (one import body, or an array of them) into the local store.
+    /// Import a job file (CSV, or JSON: one import body or an array of them) into the local store.
     Import(import::ImportArgs),
     /// Print a job's status, or all jobs newest first.
     Jobs(jobs::JobsArgs),
+    /// Import the job files dropped into a folder, until SIGINT/SIGTERM.
+    Watch(watch::WatchArgs),
+    /// Place addresses offline; one JSON object per line.
+    Geocode(geocode::GeocodeArgs),
+    /// Build the offline gazetteer from OSM PBF, GeoNames or CSV files.
+    #[command(subcommand)]
+    Gazetteer(gazetteer::GazetteerCmd),
     /// Benchmarks.
     #[command(subcommand)]
     Bench(BenchCmd),
@@ -51,6 +63,10 @@ pub enum Command {
 pub enum BenchCmd {
     /// Load-test the HTTP API on loopback (status, re-import, new import, token).
     Api(bench_api::BenchApiArgs),
+    /// Watched folder: CSV parse time, drop-to-visible latency, crash test (D1) with kills.
+    Watch(bench_watch::BenchWatchArgs),
+    /// Geocoding throughput and accuracy on the shared geodata fixtures.
+    Geocode(bench_geocode::BenchGeocodeArgs),
 }
 
 /// Runs the parsed command.
@@ -60,7 +76,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Credentials(cmd) => credentials::run(&cli, cmd),
         Command::Import(args) => import::run(&cli, args),
         Command::Jobs(args) => jobs::run(&cli, args),
+        Command::Watch(args) => watch::run(&cli, args),
         Command::Bench(BenchCmd::Api(args)) => bench_api::run(&cli, args),
+        Command::Bench(BenchCmd::Watch(args)) => bench_watch::run(&cli, args),
+        Command::Geocode(args) => geocode::run(&cli, args),
+        Command::Gazetteer(cmd) => gazetteer::run(&cli, cmd),
+        Command::Bench(BenchCmd::Geocode(args)) => bench_geocode::run(args),
     }
 }
 
@@ -79,10 +100,34 @@ pub fn engine_config(data_dir: PathBuf) -> EngineConfig {
     EngineConfig::new(data_dir)
 }
 
-/// Opens the store for a command.
+/// Opens the store for a command, with the offline geocoder attached (the data dir's gazetteer,
+/// the bundled localities, the store's cache and learned corrections). A geocoder that cannot open
+/// is logged and left out: stops with coordinates still route, the rest are warned.
 pub fn open_api(cli: &Cli) -> anyhow::Result<Api> {
     let dir = data_dir(cli)?;
-    Ok(Api::open(engine_config(dir))?)
+    let api = Api::open(engine_config(dir.clone()))?;
+    match geocoder(&api, &dir, None) {
+        Ok(stack) => api.set_geocoder(stack),
+        Err(e) => tracing::warn!(error = %format!("{e:#}"), "geocoder unavailable"),
+    }
+    Ok(api)
+}
+
+/// The geocoder stack over `api`'s store and `dir`'s gazetteer; `online` enables Nominatim.
+pub fn geocoder(
+    api: &Api,
+    dir: &std::path::Path,
+    online: Option<&str>,
+) -> anyhow::Result<std::sync::Arc<routemate_geocode::GeocodeStack>> {
+    use routemate_geocode::bundled::{CACHE_TREE, CORRECTIONS_TREE};
+    let mut config = routemate_geocode::GeocodeConfig::for_data_dir(
+        dir,
+        api.tree(CACHE_TREE)?,
+        api.tree(CORRECTIONS_TREE)?,
+    );
+    config.online = online.map(routemate_geocode::NominatimConfig::new);
+    let stack = routemate_geocode::GeocodeStack::open(config).context("opening the geocoder")?;
+    Ok(std::sync::Arc::new(stack))
 }
 
 /// Prints a value as JSON on stdout.

@@ -1,0 +1,240 @@
+//! Optional online geocoding against a Nominatim-compatible server: off unless configured, at most
+//! one request per interval (Nominatim's usage policy is 1/s), and silent when the server is
+//! unreachable (the offline answer stands and no error reaches the user).
+//!
+//! Requests run on one worker thread that owns the blocking HTTP client, so the geocoder can be
+//! called from inside a tokio runtime (the server's handlers) without the blocking client's
+//! runtime panicking.
+
+use crate::GeocodeError;
+use routemate_core::geo::LatLng;
+use routemate_core::geocode::{GeocodeLevel, Geocoded};
+use serde::Deserialize;
+use std::sync::mpsc;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Settings for the Nominatim backend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NominatimConfig {
+    /// e.g. "https://nominatim.example.org" (the `/search` path is appended).
+    pub base_url: String,
+    /// Nominatim requires an identifying User-Agent.
+    pub user_agent: String,
+    /// Minimum time between two requests.
+    pub min_interval: Duration,
+    /// Per-request timeout.
+    pub timeout: Duration,
+    /// After a failure, do not try again for this long (offline depot: no repeated timeouts).
+    pub retry_after: Duration,
+    /// `countrycodes` parameter ("au").
+    pub country_codes: Option<String>,
+}
+
+impl NominatimConfig {
+    pub fn new(base_url: &str) -> Self {
+        NominatimConfig {
+            base_url: base_url.trim_end_matches('/').to_string(),
+            user_agent: concat!("RouteMate/", env!("CARGO_PKG_VERSION")).to_string(),
+            min_interval: Duration::from_secs(1),
+            timeout: Duration::from_secs(5),
+            retry_after: Duration::from_secs(60),
+            country_codes: Some("au".into()),
+        }
+    }
+}
+
+type Reply = mpsc::Sender<Result<Option<Geocoded>, String>>;
+
+/// The Nominatim client (a handle to its worker thread).
+pub struct Nominatim {
+    jobs: Mutex<mpsc::Sender<(String, Reply)>>,
+    config: NominatimConfig,
+    down_until: Mutex<Option<Instant>>,
+}
+
+impl std::fmt::Debug for Nominatim {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Nominatim")
+            .field("base_url", &self.config.base_url)
+            .finish()
+    }
+}
+
+#[derive(Deserialize)]
+struct Hit {
+    lat: String,
+    lon: String,
+    display_name: Option<String>,
+    #[serde(default)]
+    category: Option<String>,
+    #[serde(default, rename = "class")]
+    class: Option<String>,
+    #[serde(default, rename = "type")]
+    kind: Option<String>,
+    #[serde(default)]
+    address: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl Nominatim {
+    pub fn start(config: NominatimConfig) -> Result<Nominatim, GeocodeError> {
+        if !(config.base_url.starts_with("http://") || config.base_url.starts_with("https://")) {
+            return Err(GeocodeError::OnlineConfig(format!(
+                "base URL must start with http:// or https://, got {:?}",
+                config.base_url
+            )));
+        }
+        let (tx, rx) = mpsc::channel::<(String, Reply)>();
+        let worker_config = config.clone();
+        std::thread::Builder::new()
+            .name("nominatim".into())
+            .spawn(move || worker(worker_config, rx))
+            .map_err(|e| GeocodeError::OnlineConfig(format!("cannot start worker: {e}")))?;
+        Ok(Nominatim {
+            jobs: Mutex::new(tx),
+            config,
+            down_until: Mutex::new(None),
+        })
+    }
+
+    /// Looks an address up; `None` when the server has no answer, is down or is backing off.
+    pub fn geocode(&self, address: &str) -> Option<Geocoded> {
+        if let Ok(d) = self.down_until.lock() {
+            if d.is_some_and(|until| Instant::now() < until) {
+                return None;
+            }
+        }
+        let (reply_tx, reply_rx) = mpsc::channel();
+        self.jobs
+            .lock()
+            .ok()?
+            .send((address.to_string(), reply_tx))
+            .ok()?;
+        // The worker may first wait out the rate limit for queued requests.
+        let wait = self.config.timeout * 2 + self.config.min_interval * 4;
+        match reply_rx.recv_timeout(wait) {
+            Ok(Ok(found)) => found,
+            Ok(Err(reason)) => self.mark_down(&reason),
+            Err(_) => self.mark_down("no reply in time"),
+        }
+    }
+
+    fn mark_down(&self, reason: &str) -> Option<Geocoded> {
+        tracing::warn!(
+            reason,
+            "online geocoder unavailable; the offline answer stands"
+        );
+        if let Ok(mut d) = self.down_until.lock() {
+            *d = Some(Instant::now() + self.config.retry_after);
+        }
+        None
+    }
+}
+
+fn worker(config: NominatimConfig, jobs: mpsc::Receiver<(String, Reply)>) {
+    crate::install_crypto_provider();
+    let client = reqwest::blocking::Client::builder()
+        .user_agent(config.user_agent.clone())
+        .timeout(config.timeout)
+        .build();
+    let client = match client {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot build the online geocoder's HTTP client");
+            for (_, reply) in jobs {
+                let _ = reply.send(Err("no HTTP client".into()));
+            }
+            return;
+        }
+    };
+    let mut last: Option<Instant> = None;
+    for (address, reply) in jobs {
+        if let Some(t) = last {
+            let since = t.elapsed();
+            if since < config.min_interval {
+                std::thread::sleep(config.min_interval - since);
+            }
+        }
+        last = Some(Instant::now());
+        let _ = reply.send(search(&client, &config, &address));
+    }
+}
+
+fn search(
+    client: &reqwest::blocking::Client,
+    config: &NominatimConfig,
+    address: &str,
+) -> Result<Option<Geocoded>, String> {
+    let mut query: Vec<(&str, &str)> = vec![
+        ("q", address),
+        ("format", "jsonv2"),
+        ("addressdetails", "1"),
+        ("limit", "3"),
+    ];
+    if let Some(cc) = &config.country_codes {
+        query.push(("countrycodes", cc));
+    }
+    let url = reqwest::Url::parse_with_params(&format!("{}/search", config.base_url), &query)
+        .map_err(|e| e.to_string())?;
+    let response = client.get(url).send().map_err(|e| e.to_string())?;
+    if !response.status().is_success() {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    let hits: Vec<Hit> = response.json().map_err(|e| e.to_string())?;
+    Ok(to_geocoded(&hits))
+}
+
+fn to_geocoded(hits: &[Hit]) -> Option<Geocoded> {
+    let mut out: Option<Geocoded> = None;
+    for hit in hits {
+        let (Ok(lat), Ok(lng)) = (hit.lat.parse::<f64>(), hit.lon.parse::<f64>()) else {
+            continue;
+        };
+        let point = LatLng::new(lat, lng);
+        if !point.is_valid() {
+            continue;
+        }
+        let level = level_of(hit);
+        let confidence = match level {
+            GeocodeLevel::Address => 0.8,
+            GeocodeLevel::Street => 0.45,
+            GeocodeLevel::Locality => 0.35,
+            _ => 0.25,
+        };
+        let matched = hit.display_name.clone().unwrap_or_default();
+        if out.is_none() {
+            out = Some(Geocoded {
+                point: Some(point),
+                level,
+                confidence,
+                matched: Some(matched),
+                source: "nominatim".into(),
+                ambiguous: false,
+                candidates: Vec::new(),
+                flags: Vec::new(),
+            });
+        }
+    }
+    out
+}
+
+/// What a Nominatim hit is: a house (address), a road (street), a suburb, or a postcode area.
+fn level_of(hit: &Hit) -> GeocodeLevel {
+    let class = hit
+        .category
+        .as_deref()
+        .or(hit.class.as_deref())
+        .unwrap_or("");
+    let kind = hit.kind.as_deref().unwrap_or("");
+    let has_number = hit
+        .address
+        .as_ref()
+        .is_some_and(|a| a.contains_key("house_number"));
+    match (class, kind) {
+        _ if has_number => GeocodeLevel::Address,
+        ("highway", _) => GeocodeLevel::Street,
+        ("place", "postcode") | ("boundary", "postal_code") => GeocodeLevel::Postcode,
+        ("place", _) | ("boundary", _) => GeocodeLevel::Locality,
+        _ => GeocodeLevel::Locality,
+    }
+}
