@@ -36,6 +36,8 @@ fi
 command -v cargo >/dev/null || { echo "Rust is needed: https://rustup.rs (then run this again)" >&2; exit 1; }
 $deps_only && exit 0
 
+# The bundled Australian localities the offline geocoder loads (idempotent).
+"$root/src-tauri/scripts/geodata.sh"
 cd "$root/ui"
 npm ci --no-audit --no-fund
 npm run build

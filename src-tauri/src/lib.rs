@@ -7,6 +7,7 @@
 
 pub mod commands;
 pub mod events;
+pub mod geocoding;
 pub mod importing;
 pub mod logging;
 pub mod loopback;
@@ -115,11 +116,17 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
                 tracing::error!(code = e.code(), error = %e, "engine did not open");
                 startup_error(&e.to_string());
             })?;
+            let geocoding = std::sync::Arc::new(geocoding::Geocoding::default());
+            // Opening the gazetteer and the bundled localities takes a moment: not on the
+            // way to the first paint.
+            let (g, a, dir) = (geocoding.clone(), api.clone(), paths.data_dir.clone());
+            std::thread::spawn(move || g.attach(&a, &dir));
             app.manage(Desktop {
                 api: api.clone(),
                 tiles: tiles::TileCache::new(paths.tile_dir.clone()),
                 paths,
                 local_api: Mutex::new(LocalApi::Starting),
+                geocoding,
             });
             events::forward(handle.clone(), &api);
             loopback::start(handle, api);

@@ -1,10 +1,11 @@
 //! What the shell holds while running: the engine, where things live, the local API's state.
 
+use crate::geocoding::Geocoding;
 use crate::tiles::TileCache;
 use routemate_engine::Api;
 use serde::Serialize;
 use std::path::PathBuf;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 /// When `run()` began: the origin of the startup time the UI reports at first paint.
@@ -58,6 +59,7 @@ pub struct Desktop {
     pub paths: AppPaths,
     pub tiles: TileCache,
     pub local_api: Mutex<LocalApi>,
+    pub geocoding: Arc<Geocoding>,
 }
 
 /// `app_info`'s answer.

@@ -15,7 +15,15 @@ pub async fn update_settings(
     state: State<'_, Desktop>,
     settings: Settings,
 ) -> Result<Settings, UiError> {
-    blocking(&state, move |api| api.update_settings(settings)).await
+    let saved = blocking(&state, move |api| api.update_settings(settings)).await?;
+    // The online-geocoder switch takes effect at once: re-attach the stack.
+    let (g, api, dir) = (
+        state.geocoding.clone(),
+        state.api.clone(),
+        state.paths.data_dir.clone(),
+    );
+    tauri::async_runtime::spawn_blocking(move || g.attach(&api, &dir));
+    Ok(saved)
 }
 
 /// Asks for a folder with the native dialog (the watched folder); `None` when cancelled.

@@ -169,7 +169,7 @@ export class SettingsView {
         } }, "Choose folder…"),
         s.ui.watched_folder ? h("button", { class: "ghost", onclick: () => this.save({ ui: { ...s.ui, watched_folder: null } }) }, "Stop watching") : null),
       h("label", { class: "check" }, online, " Use the online geocoder when the offline gazetteer cannot place an address"),
-      h("p", { class: "muted small" }, "Saved now; used once the geocoding module is part of this build. Until then only stops with coordinates (or a pin) are placed."),
+      h("p", { class: "muted small" }, "Offline, addresses are placed from the built-in Australian localities, your gazetteer and your pins. Online lookups (OpenStreetMap Nominatim) send the address over the internet, one per second."),
       h("button", { onclick: () => this.save({ ui: { ...s.ui, online_geocoder: online.checked } }) }, "Save"));
   }
 
