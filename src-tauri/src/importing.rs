@@ -1,8 +1,12 @@
-//! Manual import of job files (JSON: one import body or an array of them), reporting each job's
-//! outcome or error separately so one bad job does not hide the good ones.
+//! Manual import of job files, reporting each job's outcome or error separately. JSON (one import
+//! body or an array of them): each job stands alone, so one bad job does not hide the good ones.
+//! CSV: parsed by the engine's `jobfile` (the watched folder's parser), all or nothing, with every
+//! bad cell named by row and column.
 
 use crate::commands::UiError;
+use routemate_core::validate::FieldError;
 use routemate_engine::import::ImportOutcome;
+use routemate_engine::jobfile::{self, Format, JobFileError};
 use routemate_engine::{Api, DEFAULT_ACCOUNT};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -43,7 +47,7 @@ where
 pub async fn pick_job_file() -> Option<PathBuf> {
     rfd::AsyncFileDialog::new()
         .set_title("Import a job file")
-        .add_filter("Job files (JSON)", &["json"])
+        .add_filter("Job files (JSON, CSV)", &["json", "csv", "tsv"])
         .pick_file()
         .await
         .map(|f| f.path().to_path_buf())
@@ -63,18 +67,74 @@ pub fn import_path(api: &Api, path: &Path) -> Result<ImportReport, UiError> {
             format!("{name} is {size} bytes; the limit is {MAX_FILE_BYTES}"),
         ));
     }
-    let text = std::fs::read_to_string(path)
+    let bytes = std::fs::read(path)
         .map_err(|e| UiError::new("io_error", format!("cannot read {}: {e}", path.display())))?;
+    if Format::from_path(path) == Some(Format::Csv) {
+        return import_csv(api, &name, &bytes);
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| UiError::new("invalid_encoding", format!("{name} is not UTF-8 text")))?;
     import_text(api, &name, &text)
+}
+
+/// A CSV job file: all its jobs, or a report of every bad cell and nothing imported.
+pub fn import_csv(api: &Api, name: &str, bytes: &[u8]) -> Result<ImportReport, UiError> {
+    let file = jobfile::parse(name, Format::Csv, bytes).map_err(|e| file_error(name, &e))?;
+    let jobs = file
+        .jobs
+        .into_iter()
+        .enumerate()
+        .map(|(index, req)| {
+            let external_job_id = Some(req.external_job_id.clone());
+            match api.import(DEFAULT_ACCOUNT, req) {
+                Ok(outcome) => ImportItem {
+                    index,
+                    external_job_id,
+                    outcome: Some(outcome),
+                    error: None,
+                },
+                Err(e) => ImportItem {
+                    index,
+                    external_job_id,
+                    outcome: None,
+                    error: Some(e.into()),
+                },
+            }
+        })
+        .collect();
+    Ok(ImportReport {
+        source: name.to_string(),
+        jobs,
+    })
+}
+
+/// A job file's problems as field errors: "row 4, parcel_count: must be a whole number".
+fn file_error(name: &str, e: &JobFileError) -> UiError {
+    let fields = e
+        .problems()
+        .into_iter()
+        .map(|p| FieldError {
+            field: match (p.row, &p.column) {
+                (Some(r), Some(c)) => format!("row {r}, {c}"),
+                (Some(r), None) => format!("row {r}"),
+                _ => p.field.clone().unwrap_or_else(|| "file".into()),
+            },
+            pointer: String::new(),
+            code: p.code.clone(),
+            detail: p.detail.clone(),
+        })
+        .collect();
+    UiError {
+        code: e.code().into(),
+        message: format!("{name}: {e}"),
+        fields,
+    }
 }
 
 /// Imports JSON text: one job object or an array of them.
 pub fn import_text(api: &Api, name: &str, text: &str) -> Result<ImportReport, UiError> {
-    if name.to_lowercase().ends_with(".csv") {
-        return Err(UiError::new(
-            "unsupported_format",
-            format!("{name}: CSV job files are imported through the watched folder; choose a JSON job file here"),
-        ));
+    if Format::from_path(Path::new(name)) == Some(Format::Csv) {
+        return import_csv(api, name, text.as_bytes());
     }
     let value: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
         .map_err(|e| {
@@ -176,10 +236,27 @@ mod tests {
             import_text(&api, "x.json", "[]").unwrap_err().code,
             "empty_file"
         );
-        assert_eq!(
-            import_text(&api, "jobs.CSV", "a,b").unwrap_err().code,
-            "unsupported_format"
+        let csv = "external_job_id,external_stop_id,address,parcel_count\nJ,1,1 A St,lots\n";
+        let e = import_text(&api, "jobs.csv", csv).unwrap_err();
+        assert_eq!(e.code, "invalid_job_file");
+        assert!(
+            e.fields.iter().any(|f| f.field.starts_with("row 2")),
+            "{e:?}"
         );
+    }
+
+    #[test]
+    fn a_csv_file_imports_its_jobs() {
+        let (_d, api) = api();
+        let csv = "external_job_id;external_stop_id;lat;lng\nJ1;a;-27.4;153.0\nJ1;b;-27.5;153.1\nJ2;c;-27.6;153.2\n";
+        let report = import_text(&api, "day.CSV", csv).unwrap();
+        let ids: Vec<_> = report
+            .jobs
+            .iter()
+            .map(|j| j.external_job_id.clone().unwrap())
+            .collect();
+        assert_eq!(ids, ["J1", "J2"]);
+        assert_eq!(report.jobs[0].outcome.as_ref().unwrap().job.stop_count, 2);
     }
 
     #[test]
