@@ -14,6 +14,7 @@ pub mod loopback;
 pub mod state;
 pub mod tiles;
 pub mod updates;
+pub mod watching;
 
 #[cfg(test)]
 mod bindings;
@@ -127,7 +128,9 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
                 paths,
                 local_api: Mutex::new(LocalApi::Starting),
                 geocoding,
+                watching: std::sync::Arc::new(watching::Watching::default()),
             });
+            app.state::<Desktop>().watching.apply(handle, &api);
             events::forward(handle.clone(), &api);
             loopback::start(handle, api);
             Ok(())

@@ -116,4 +116,28 @@ fn shell_starts_and_answers_commands_on_the_mock_runtime() {
         *app.state::<Desktop>().local_api.lock().unwrap(),
         LocalApi::Listening { .. }
     ));
+
+    // Settings names a watched folder: a job file saved there is imported without a click.
+    let folder = tempfile::tempdir().unwrap();
+    let mut settings = call(&w, "get_settings", json!({})).unwrap();
+    settings["ui"]["watched_folder"] = json!(folder.path());
+    call(&w, "update_settings", json!({"settings": settings})).unwrap();
+    let info = call(&w, "app_info", json!({})).unwrap();
+    assert_eq!(info["watch"]["state"], "watching", "{info}");
+    let job = json!({"external_job_id": "DROPPED",
+                     "stops": [{"external_stop_id": "1", "lat": -27.4, "lng": 153.0}]});
+    std::fs::write(folder.path().join("dropped.json"), job.to_string()).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let page = call(&w, "list_jobs", json!({"args": {}})).unwrap();
+        let jobs = page["jobs"].as_array().unwrap().clone();
+        if jobs.iter().any(|j| j["external_job_id"] == "DROPPED") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the dropped file was not imported"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
 }

@@ -2,6 +2,7 @@
 
 use crate::geocoding::Geocoding;
 use crate::tiles::TileCache;
+use crate::watching::{WatchStatus, Watching};
 use routemate_engine::Api;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -60,6 +61,7 @@ pub struct Desktop {
     pub tiles: TileCache,
     pub local_api: Mutex<LocalApi>,
     pub geocoding: Arc<Geocoding>,
+    pub watching: Arc<Watching>,
 }
 
 /// `app_info`'s answer.
@@ -68,6 +70,7 @@ pub struct AppInfo {
     pub version: String,
     pub paths: AppPaths,
     pub local_api: LocalApi,
+    pub watch: WatchStatus,
 }
 
 impl Desktop {
@@ -80,6 +83,7 @@ impl Desktop {
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .clone(),
+            watch: self.watching.status(),
         }
     }
 

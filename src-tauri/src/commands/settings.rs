@@ -3,7 +3,7 @@
 use super::{blocking, UiError};
 use crate::state::Desktop;
 use routemate_engine::settings::Settings;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
 #[tauri::command]
 pub async fn get_settings(state: State<'_, Desktop>) -> Result<Settings, UiError> {
@@ -11,7 +11,8 @@ pub async fn get_settings(state: State<'_, Desktop>) -> Result<Settings, UiError
 }
 
 #[tauri::command]
-pub async fn update_settings(
+pub async fn update_settings<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, Desktop>,
     settings: Settings,
 ) -> Result<Settings, UiError> {
@@ -23,6 +24,8 @@ pub async fn update_settings(
         state.paths.data_dir.clone(),
     );
     tauri::async_runtime::spawn_blocking(move || g.attach(&api, &dir));
+    // A new watched folder starts (or stops) watching now.
+    state.watching.apply(&app, &state.api);
     Ok(saved)
 }
 

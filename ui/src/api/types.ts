@@ -177,10 +177,16 @@ export type LocalApi =
   | { state: "off" }
   | { state: "failed"; address: string; message: string };
 
+export type WatchStatus =
+  | { state: "off" }
+  | { state: "watching"; folder: string }
+  | { state: "failed"; folder: string; message: string };
+
 export interface AppInfo {
   version: string;
   paths: { data_dir: string; log_dir: string; tile_dir: string };
   local_api: LocalApi;
+  watch: WatchStatus;
 }
 
 export interface LogTail { file: string | null; lines: string[] }

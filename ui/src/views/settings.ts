@@ -157,11 +157,14 @@ export class SettingsView {
 
   private automation(): HTMLElement {
     const s = this.settings as Settings;
+    const w = (this.info as AppInfo).watch;
     const folder = h("code", { id: "watched-folder" }, s.ui.watched_folder ?? "none");
     const online = h("input", { type: "checkbox", id: "online-geocoder", checked: s.ui.online_geocoder === true });
     return h("div", { class: "card" }, h("h2", {}, "Job files and geocoding"),
       h("p", {}, "Watched folder: ", folder),
-      h("p", { class: "muted small" }, "Job files (JSON or CSV) saved into this folder will be imported once each. This build saves the folder; watching it arrives with the folder-watch engine module."),
+      h("p", { id: "watch-status", class: w.state === "watching" ? "ok small" : w.state === "failed" ? "warn small" : "muted small" },
+        w.state === "watching" ? "Watching: files appear in the jobs list as they arrive." : w.state === "failed" ? `Not watching: ${w.message}` : "Not watching."),
+      h("p", { class: "muted small" }, "Job files (JSON or CSV) saved into this folder are imported once each, then moved to imported/ (or failed/ with a report naming every bad row)."),
       h("div", { class: "row" },
         h("button", { onclick: async () => {
           const picked = await commands.pickFolder();
