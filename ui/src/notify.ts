@@ -10,6 +10,8 @@ export function toast(text: string, kind: "info" | "ok" | "error" = "info", ms =
   if (!host) return;
   const el = h("div", { class: `toast ${kind}`, role: kind === "error" ? "alert" : "status" }, text);
   host.append(el);
+  // Three at most: the newest matter; older ones would cover the map.
+  while (host.children.length > 3) host.firstElementChild?.remove();
   setTimeout(() => el.remove(), kind === "error" ? ms * 2 : ms);
 }
 
