@@ -47,6 +47,11 @@ impl DistanceMatrix {
         self.data[i * self.n + j]
     }
 
+    /// True when `get(i, j) == get(j, i)` for every pair.
+    pub fn is_symmetric(&self) -> bool {
+        (0..self.n).all(|i| (i + 1..self.n).all(|j| self.get(i, j) == self.get(j, i)))
+    }
+
     /// Sum of every entry (the benchmark's `matrix_checksum`).
     pub fn checksum(&self) -> u64 {
         self.data.iter().map(|&d| d as u64).sum()

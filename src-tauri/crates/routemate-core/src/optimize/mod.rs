@@ -4,14 +4,21 @@
 //! The interface ([`RouteProblem`], [`SolveOptions`], [`solve`], [`check`]) is what the import
 //! pipeline and the CLI call; the search behind it may change freely.
 
-mod baseline;
 mod checker;
+mod cost;
+mod ils;
+pub mod instance;
+mod locks;
 mod matrix;
+mod reduction;
+mod rng;
+mod search;
+mod tour;
 
 pub use checker::{check, CheckError};
 pub use matrix::DistanceMatrix;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Where the route ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,7 +83,90 @@ pub struct RouteSolution {
 /// Optimizes `problem` within `opts.time_limit`. Never fails: invalid locks (out of range,
 /// duplicates) are ignored, and the result is always a valid order.
 pub fn solve(problem: &RouteProblem, opts: &SolveOptions) -> RouteSolution {
-    baseline::solve(problem, opts)
+    solve_with(problem, opts, None)
+}
+
+/// [`solve`] that also stops after `max_kicks` perturbations of the iterated local search:
+/// with a generous time limit the result then depends only on the problem and the seed.
+pub fn solve_with(
+    problem: &RouteProblem,
+    opts: &SolveOptions,
+    max_kicks: Option<u64>,
+) -> RouteSolution {
+    let started = Instant::now();
+    let deadline = started + opts.time_limit;
+    let order = search_order(problem, deadline, max_kicks, opts.seed);
+    let solution = RouteSolution {
+        length: route_length(problem, &order),
+        order,
+    };
+    if check(problem, &solution).is_ok() {
+        return solution;
+    }
+    // Only a malformed problem (start or fixed end out of range, end equal to start) gets here.
+    let order = fallback_order(problem);
+    RouteSolution {
+        length: route_length(problem, &order),
+        order,
+    }
+}
+
+/// Start, the other nodes in index order, the fixed end last: valid whenever the problem is.
+fn fallback_order(problem: &RouteProblem) -> Vec<usize> {
+    let n = problem.matrix.len();
+    let end = match problem.end {
+        RouteEnd::Fixed(e) if e < n && e != problem.start => Some(e),
+        _ => None,
+    };
+    let mut order: Vec<usize> = Vec::with_capacity(n);
+    if problem.start < n {
+        order.push(problem.start);
+    }
+    order.extend((0..n).filter(|&v| v != problem.start && Some(v) != end));
+    order.extend(end);
+    order
+}
+
+fn search_order(
+    problem: &RouteProblem,
+    deadline: Instant,
+    max_kicks: Option<u64>,
+    seed: u64,
+) -> Vec<usize> {
+    let n = problem.matrix.len();
+    let end_ok = match problem.end {
+        RouteEnd::Fixed(e) => e < n && e != problem.start,
+        _ => true,
+    };
+    if problem.start >= n || !end_ok || n <= 2 {
+        return fallback_order(problem);
+    }
+    let locks = checker::valid_locks(problem);
+    if !locks.is_empty() {
+        return locks::solve(problem, &locks, deadline, max_kicks, seed);
+    }
+    let closed = reduction::Closed::new(problem);
+    let tour = if closed.costs.len() <= 9 {
+        reduction::exact(&closed.costs, closed.start)
+    } else {
+        let init = closed.nearest_neighbour();
+        let limits = ils::Limits {
+            deadline,
+            max_kicks,
+            stall_kicks: 20_000 + 2_000 * closed.costs.len() as u64,
+        };
+        ils::optimize(&closed.costs, &init, &limits, seed)
+    };
+    let mut order = closed.route(&tour);
+    if problem.end == RouteEnd::Closed && !problem.matrix.is_symmetric() {
+        // The search ranks both directions alike; keep the shorter one.
+        let mut rev = order.clone();
+        rev[1..].reverse();
+        if route_length(problem, &rev) < route_length(problem, &order) {
+            order = rev;
+        }
+    }
+    order
 }
 
 /// Length of `order` under `problem`'s end mode.

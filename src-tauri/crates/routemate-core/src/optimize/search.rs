@@ -1,0 +1,389 @@
+//! Local search on a closed tour: 2-opt, the sequential 3-opt move of Lin (1965) evaluated in
+//! O(1) per candidate (both the "2-opt then 2-opt" and the "segment exchange" reconnections),
+//! and Or-opt (Or 1976) segment insertion, all driven by candidate neighbour lists and a
+//! don't-look-bit queue (Bentley 1992): only nodes near a recent change are examined.
+
+use super::cost::{Costs, Neighbours};
+use super::tour::Tour;
+use std::collections::VecDeque;
+
+/// The longest segment Or-opt moves.
+const OR_OPT_MAX: usize = 3;
+
+/// An improving move, with the nodes named as in the literature (t1 … t6).
+#[derive(Debug, Clone, Copy)]
+enum Move {
+    /// Removes `(t1,t2)`, `(t4,t3)`; adds `(t2,t3)`, `(t4,t1)`.
+    TwoOpt {
+        t1: usize,
+        t2: usize,
+        t3: usize,
+        t4: usize,
+    },
+    /// Sequential 3-opt whose first step is a valid 2-opt: then removes `(t6,t5)`, adds
+    /// `(t4,t5)`, `(t6,t1)`.
+    ThreeOptSeq {
+        t1: usize,
+        t2: usize,
+        t3: usize,
+        t4: usize,
+        t5: usize,
+        t6: usize,
+    },
+    /// Sequential 3-opt through an infeasible 2-opt (`t4 = succ t3`): segment exchange
+    /// (`t6 = succ t5`, "or3opt") or double reversal (`t6 = pred t5`).
+    ThreeOptExchange {
+        t1: usize,
+        t2: usize,
+        t3: usize,
+        t4: usize,
+        t5: usize,
+        t6: usize,
+        t6_is_succ: bool,
+    },
+    /// Or-opt: the segment `s1 … s2` (preceded by `p`, followed by `nx`) goes between `c` and
+    /// `d = succ c` (same logical direction), `s1` next to `c` when `forward`.
+    OrOpt {
+        p: usize,
+        s1: usize,
+        s2: usize,
+        nx: usize,
+        c: usize,
+        d: usize,
+        forward: bool,
+    },
+}
+
+/// The local search state: reusable across kicks.
+pub(crate) struct LocalSearch<'a> {
+    costs: &'a Costs,
+    neigh: &'a Neighbours,
+    queue: VecDeque<u32>,
+    queued: Vec<bool>,
+}
+
+#[inline]
+fn succ(t: &Tour, fwd: bool, v: usize) -> usize {
+    if fwd {
+        t.next(v)
+    } else {
+        t.prev(v)
+    }
+}
+
+#[inline]
+fn pred(t: &Tour, fwd: bool, v: usize) -> usize {
+    if fwd {
+        t.prev(v)
+    } else {
+        t.next(v)
+    }
+}
+
+#[inline]
+fn between(t: &Tour, fwd: bool, a: usize, b: usize, c: usize) -> bool {
+    if fwd {
+        t.between(a, b, c)
+    } else {
+        t.between(c, b, a)
+    }
+}
+
+impl<'a> LocalSearch<'a> {
+    pub(crate) fn new(costs: &'a Costs, neigh: &'a Neighbours) -> Self {
+        LocalSearch {
+            costs,
+            neigh,
+            queue: VecDeque::new(),
+            queued: vec![false; costs.len()],
+        }
+    }
+
+    /// Clears the don't-look bit of `v` (queues it for examination).
+    pub(crate) fn push(&mut self, v: usize) {
+        if !self.queued[v] {
+            self.queued[v] = true;
+            self.queue.push_back(v as u32);
+        }
+    }
+
+    pub(crate) fn clear(&mut self) {
+        for v in self.queue.drain(..) {
+            self.queued[v as usize] = false;
+        }
+    }
+
+    /// Improves until every queued node is locally optimal or `stop()` says so (asked every
+    /// few nodes). Returns the total gain (length decrease).
+    pub(crate) fn run(&mut self, tour: &mut Tour, stop: &mut impl FnMut() -> bool) -> i64 {
+        let mut gain = 0;
+        let mut steps = 0u32;
+        while let Some(v) = self.queue.pop_front() {
+            let v = v as usize;
+            self.queued[v] = false;
+            while let Some(mv) = self.best_move(tour, v) {
+                gain += self.apply(tour, mv);
+            }
+            steps += 1;
+            if steps % 64 == 0 && stop() {
+                break;
+            }
+        }
+        gain
+    }
+
+    fn c(&self, a: usize, b: usize) -> i64 {
+        self.costs.get(a, b)
+    }
+
+    /// The best improving move around `t1`, if any.
+    fn best_move(&self, t: &Tour, t1: usize) -> Option<(Move, i64)> {
+        let mut best: Option<(Move, i64)> = None;
+        let mut offer = |m: Move, g: i64| {
+            if g > 0 && !matches!(best, Some((_, bg)) if bg >= g) {
+                best = Some((m, g));
+            }
+        };
+        for fwd in [true, false] {
+            let t2 = succ(t, fwd, t1);
+            let g0 = self.c(t1, t2);
+            for &t3 in self.neigh.of(t2) {
+                let t3 = t3 as usize;
+                let g1 = g0 - self.c(t2, t3);
+                if g1 <= 0 {
+                    break;
+                }
+                if t3 == t1 || t3 == succ(t, fwd, t2) {
+                    continue;
+                }
+                // t4 = pred t3: the 2-opt move, then one more sequential step from t4.
+                let t4 = pred(t, fwd, t3);
+                let g2 = g1 + self.c(t3, t4);
+                offer(Move::TwoOpt { t1, t2, t3, t4 }, g2 - self.c(t4, t1));
+                let t4_new_succ = pred(t, fwd, t4);
+                for &t5 in self.neigh.of(t4) {
+                    let t5 = t5 as usize;
+                    let g3 = g2 - self.c(t4, t5);
+                    if g3 <= 0 {
+                        break;
+                    }
+                    if t5 == t1 || t5 == t3 || t5 == t4_new_succ {
+                        continue;
+                    }
+                    // In the tour after the 2-opt, t2 … t4 runs backwards.
+                    let t6 = if between(t, fwd, t2, t5, t4) {
+                        succ(t, fwd, t5)
+                    } else {
+                        pred(t, fwd, t5)
+                    };
+                    let m = Move::ThreeOptSeq {
+                        t1,
+                        t2,
+                        t3,
+                        t4,
+                        t5,
+                        t6,
+                    };
+                    offer(m, g3 + self.c(t5, t6) - self.c(t6, t1));
+                }
+                // t4 = succ t3: close the cycle t2 … t3 by breaking an edge (t5, t6) on it.
+                let t4 = succ(t, fwd, t3);
+                if t4 == t1 {
+                    continue;
+                }
+                let g2 = g1 + self.c(t3, t4);
+                for &t5 in self.neigh.of(t4) {
+                    let t5 = t5 as usize;
+                    let g3 = g2 - self.c(t4, t5);
+                    if g3 <= 0 {
+                        break;
+                    }
+                    if !between(t, fwd, t2, t5, t3) {
+                        continue;
+                    }
+                    if t5 != t3 {
+                        let t6 = succ(t, fwd, t5);
+                        let m = Move::ThreeOptExchange {
+                            t1,
+                            t2,
+                            t3,
+                            t4,
+                            t5,
+                            t6,
+                            t6_is_succ: true,
+                        };
+                        offer(m, g3 + self.c(t5, t6) - self.c(t6, t1));
+                    }
+                    if t5 != t2 {
+                        let t6 = pred(t, fwd, t5);
+                        let m = Move::ThreeOptExchange {
+                            t1,
+                            t2,
+                            t3,
+                            t4,
+                            t5,
+                            t6,
+                            t6_is_succ: false,
+                        };
+                        offer(m, g3 + self.c(t5, t6) - self.c(t6, t1));
+                    }
+                }
+            }
+            self.or_opt_moves(t, fwd, t1, &mut offer);
+        }
+        best
+    }
+
+    /// Or-opt moves of the segments of 1..=3 nodes that start at `s1` and run in direction
+    /// `fwd`, inserted next to a candidate neighbour of either end.
+    fn or_opt_moves(&self, t: &Tour, fwd: bool, s1: usize, offer: &mut impl FnMut(Move, i64)) {
+        let n = t.len();
+        let p = pred(t, fwd, s1);
+        let mut s2 = s1;
+        for len in 1..=OR_OPT_MAX {
+            if len > 1 {
+                s2 = succ(t, fwd, s2);
+            }
+            if n < len + 3 {
+                return;
+            }
+            let nx = succ(t, fwd, s2);
+            let removed = self.c(p, s1) + self.c(s2, nx) - self.c(p, nx);
+            if removed <= 0 {
+                continue;
+            }
+            let in_seg = |v: usize| {
+                let mut x = s1;
+                loop {
+                    if x == v {
+                        return true;
+                    }
+                    if x == s2 {
+                        return false;
+                    }
+                    x = succ(t, fwd, x);
+                }
+            };
+            for (end, other) in [(s1, s2), (s2, s1)] {
+                for &c in self.neigh.of(end) {
+                    let c = c as usize;
+                    let added_end = self.c(end, c);
+                    if added_end >= removed {
+                        break;
+                    }
+                    if in_seg(c) {
+                        continue;
+                    }
+                    for d in [succ(t, fwd, c), pred(t, fwd, c)] {
+                        if in_seg(d) || (c == p && d == nx) || (c == nx && d == p) {
+                            continue;
+                        }
+                        let g = removed - added_end - self.c(other, d) + self.c(c, d);
+                        // Normalise to the edge (cc, dd) with dd = succ cc in direction fwd.
+                        let (cc, dd, first) = if d == succ(t, fwd, c) {
+                            (c, d, end)
+                        } else {
+                            (d, c, other)
+                        };
+                        let m = Move::OrOpt {
+                            p,
+                            s1,
+                            s2,
+                            nx,
+                            c: cc,
+                            d: dd,
+                            forward: first == s1,
+                        };
+                        offer(m, g);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Applies `mv`, queues its endpoints and returns its gain.
+    fn apply(&mut self, t: &mut Tour, (mv, gain): (Move, i64)) -> i64 {
+        match mv {
+            Move::TwoOpt { t1, t2, t3, t4 } => {
+                t.flip(t1, t2, t4, t3);
+                self.push_all(&[t1, t2, t3, t4]);
+            }
+            Move::ThreeOptSeq {
+                t1,
+                t2,
+                t3,
+                t4,
+                t5,
+                t6,
+            } => {
+                t.flip(t1, t2, t4, t3);
+                t.flip(t1, t4, t6, t5);
+                self.push_all(&[t1, t2, t3, t4, t5, t6]);
+            }
+            Move::ThreeOptExchange {
+                t1,
+                t2,
+                t3,
+                t4,
+                t5,
+                t6,
+                t6_is_succ,
+            } => {
+                exchange(t, [t1, t2, t3, t4, t5, t6], t6_is_succ);
+                self.push_all(&[t1, t2, t3, t4, t5, t6]);
+            }
+            Move::OrOpt {
+                p,
+                s1,
+                s2,
+                nx,
+                c,
+                d,
+                forward,
+            } => {
+                or_opt(t, [p, s1, s2, nx, c, d], forward);
+                self.push_all(&[p, s1, s2, nx, c, d]);
+            }
+        }
+        gain
+    }
+
+    fn push_all(&mut self, nodes: &[usize]) {
+        for &v in nodes {
+            self.push(v);
+        }
+    }
+}
+
+/// The segment exchange / double reversal of [`Move::ThreeOptExchange`] on the logical path
+/// `t1 → t2 … t3 → t4` with `t5, t6` on `t2 … t3`. Also the ILS kick (a double bridge of two
+/// adjacent segments when `t6 = succ t5`).
+pub(crate) fn exchange(t: &mut Tour, [t1, t2, t3, t4, t5, t6]: [usize; 6], t6_is_succ: bool) {
+    if t6_is_succ {
+        // t1 t2..t5 t6..t3 t4 → t1 t6..t3 t2..t5 t4
+        t.flip(t1, t2, t3, t4);
+        t.flip(t1, t3, t6, t5);
+        t.flip(t3, t5, t2, t4);
+    } else {
+        // t1 t2..t6 t5..t3 t4 → t1 t6..t2 t3..t5 t4
+        t.flip(t1, t2, t6, t5);
+        t.flip(t2, t5, t3, t4);
+    }
+}
+
+/// Moves the segment `s1 … s2` between `c` and `d` (see [`Move::OrOpt`]) with three flips at
+/// most.
+fn or_opt(t: &mut Tour, [p, s1, s2, nx, c, d]: [usize; 6], forward: bool) {
+    // Seen from the other direction when d = p, so that the insertion edge is never (·, p).
+    let (p, s1, s2, nx, c, d, forward) = if d == p {
+        (nx, s2, s1, p, d, c, forward)
+    } else {
+        (p, s1, s2, nx, c, d, forward)
+    };
+    // p s1..s2 nx … c d  →  p c … nx s2..s1 d  →  p nx … c s2..s1 d
+    t.flip(p, s1, c, d);
+    t.flip(p, c, nx, s2);
+    if forward {
+        t.flip(c, s2, s1, d);
+    }
+}
