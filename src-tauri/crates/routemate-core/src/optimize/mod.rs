@@ -153,7 +153,7 @@ fn search_order(
         let limits = ils::Limits {
             deadline,
             max_kicks,
-            stall_kicks: 20_000 + 2_000 * closed.costs.len() as u64,
+            stall_kicks: 5_000 + 200 * closed.costs.len() as u64,
         };
         ils::optimize(&closed.costs, &init, &limits, seed)
     };
