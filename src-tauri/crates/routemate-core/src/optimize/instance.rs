@@ -138,7 +138,8 @@ fn tsplib_distance(w: Weight, a: (f64, f64), b: (f64, f64)) -> u32 {
             (if t < r { t + 1.0 } else { t }) as u32
         }
         Weight::Geo => {
-            // TSPLIB's definition, including its truncated PI.
+            // TSPLIB's definition, including its truncated PI (the published optima use it).
+            #[allow(clippy::approx_constant)]
             let rad = |x: f64| {
                 let deg = x.trunc();
                 3.141592 * (deg + 5.0 * (x - deg) / 3.0) / 180.0

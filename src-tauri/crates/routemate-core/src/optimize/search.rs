@@ -125,7 +125,7 @@ impl<'a> LocalSearch<'a> {
                 gain += self.apply(tour, mv);
             }
             steps += 1;
-            if steps % 16 == 0 && stop() {
+            if steps & 15 == 0 && stop() {
                 break;
             }
         }

@@ -114,12 +114,7 @@ impl Tour {
         }
     }
 
-    /// A journal mark to undo back to.
-    pub(crate) fn mark(&self) -> usize {
-        self.journal.len()
-    }
-
-    /// Undoes every reversal after `mark`.
+    /// Undoes every reversal after the first `mark` journal entries.
     pub(crate) fn undo_to(&mut self, mark: usize) {
         let n = self.order.len();
         while self.journal.len() > mark {
