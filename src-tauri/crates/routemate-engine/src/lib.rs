@@ -3,4 +3,22 @@
 //! the HTTP server, the CLI and the desktop app all call.
 //!
 //! Invariants: the engine never looks up the data dir or reads the wall clock itself; both are
-//! passed in ([`EngineConfig`]). Nothing is acknowledged before the store is flushed.
+//! passed in ([`EngineConfig`]). Nothing is acknowledged before the store is flushed. Secrets and
+//! tokens exist in memory only on their way to the caller; the store keeps hashes.
+
+pub mod api;
+pub mod auth;
+pub mod clock;
+pub mod error;
+pub mod events;
+pub mod import;
+pub mod jobs;
+pub mod settings;
+pub mod store;
+
+pub use api::{Api, EngineConfig};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::{AuthError, EngineError};
+
+/// The account that the CLI, the desktop app and the watched folder use unless told otherwise.
+pub const DEFAULT_ACCOUNT: &str = "default";

@@ -1,1 +1,30 @@
-//! The RouteMate HTTP API: an axum router over the engine's `api` facade.
+//! The RouteMate HTTP API (an axum router over the engine's [`Api`] facade) and the
+//! pieces of the `routemate` command-line tool.
+//!
+//! `serve(listener, api, options, shutdown)` is the whole server, so tests bind `127.0.0.1:0`.
+
+pub mod cli;
+pub mod http;
+
+pub use http::{router, RouterOptions};
+
+use routemate_engine::Api;
+use std::future::Future;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+
+/// Serves the API on `listener` until `shutdown` completes, then finishes in-flight requests.
+pub async fn serve(
+    listener: TcpListener,
+    api: Api,
+    options: RouterOptions,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(api, options);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

@@ -1,1 +1,24 @@
-fn main() {}
+//! The `routemate` binary: parse the command line, set up logging, run, report errors in one line.
+
+use clap::Parser;
+use routemate_server::cli::{self, Cli};
+use tracing_subscriber::EnvFilter;
+
+fn main() {
+    let cli = Cli::parse();
+    let default_level = match cli.command {
+        cli::Command::Serve(_) => "info",
+        _ => "warn",
+    };
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+    if let Err(e) = cli::run(cli) {
+        let message = format!("{e:#}").replace('\n', " ");
+        eprintln!("routemate: error: {message}");
+        std::process::exit(1);
+    }
+}

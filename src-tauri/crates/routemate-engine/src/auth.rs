@@ -1,0 +1,375 @@
+//! Client credentials and bearer tokens (OAuth2 client-credentials grant).
+//!
+//! Secrets (`rm_cs_…`) and tokens (`rm_at_…`) are 32 random bytes after their prefix. The store
+//! keeps an argon2id hash of each secret and the SHA-256 of each token, never the values. Unknown
+//! id, wrong secret and revoked credential take the same path (one argon2 verification) and give
+//! the same error. Tokens are looked up by their SHA-256, so no token bytes are ever compared
+//! directly (nothing to leak through timing). Repeated failures per client id and per peer are rate limited.
+
+use crate::clock::Clock;
+use crate::error::{AuthError, EngineError};
+use crate::store::{decode, encode, Store};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use chrono::{DateTime, Duration, Utc};
+use rand::rngs::OsRng;
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+pub const CLIENT_ID_PREFIX: &str = "rm_ci_";
+pub const SECRET_PREFIX: &str = "rm_cs_";
+pub const TOKEN_PREFIX: &str = "rm_at_";
+/// Token lifetime in seconds.
+pub const TOKEN_TTL_SECS: i64 = 3600;
+/// Failures allowed per client id (and per peer) within [`FAILURE_WINDOW_SECS`].
+pub const MAX_FAILURES: u32 = 10;
+pub const FAILURE_WINDOW_SECS: i64 = 60;
+
+/// A credential as stored: the secret only as an argon2id PHC string.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct CredentialRecord {
+    pub client_id: String,
+    pub account: String,
+    pub name: String,
+    pub secret_hash: String,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+/// What listing credentials shows (no secret, no hash).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CredentialInfo {
+    pub client_id: String,
+    pub account: String,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+/// A freshly created credential: the only time the secret exists outside the caller's hands.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct NewCredential {
+    pub client_id: String,
+    pub client_secret: String,
+    pub account: String,
+    pub name: String,
+}
+
+impl std::fmt::Debug for NewCredential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewCredential")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .finish()
+    }
+}
+
+/// The token endpoint's success body.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct IssuedToken {
+    pub access_token: String,
+    pub token_type: String,
+    pub expires_in: i64,
+}
+
+impl std::fmt::Debug for IssuedToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("IssuedToken(<redacted>)")
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct TokenRecord {
+    account: String,
+    client_id: String,
+    expires_at: DateTime<Utc>,
+}
+
+fn random_part(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    OsRng.fill_bytes(&mut buf);
+    URL_SAFE_NO_PAD.encode(buf)
+}
+
+fn token_key(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+fn hash_secret(secret: &str) -> String {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(secret.as_bytes(), &salt)
+        .expect("argon2 hashing with default params cannot fail")
+        .to_string()
+}
+
+/// A hash nobody knows the secret of: verifying against it costs the same as a real check.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| hash_secret(&random_part(32)))
+}
+
+fn verify_secret(secret: &str, phc: &str) -> bool {
+    match PasswordHash::new(phc) {
+        Ok(parsed) => Argon2::default()
+            .verify_password(secret.as_bytes(), &parsed)
+            .is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// Counts recent failures per key (client id, peer address).
+#[derive(Default)]
+pub(crate) struct FailureLimiter {
+    entries: Mutex<HashMap<String, (u32, DateTime<Utc>)>>,
+}
+
+impl FailureLimiter {
+    fn retry_after(&self, key: &str, now: DateTime<Utc>) -> Option<u64> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let (count, since) = entries.get(key)?;
+        let window_end = *since + Duration::seconds(FAILURE_WINDOW_SECS);
+        (*count >= MAX_FAILURES && now < window_end)
+            .then(|| (window_end - now).num_seconds().max(1) as u64)
+    }
+
+    fn fail(&self, key: &str, now: DateTime<Utc>) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() > 100_000 {
+            entries.retain(|_, (_, since)| now - *since < Duration::seconds(FAILURE_WINDOW_SECS));
+        }
+        let e = entries.entry(key.to_string()).or_insert((0, now));
+        if now - e.1 >= Duration::seconds(FAILURE_WINDOW_SECS) {
+            *e = (0, now);
+        }
+        e.0 += 1;
+    }
+
+    fn clear(&self, key: &str) {
+        self.entries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(key);
+    }
+}
+
+pub(crate) fn create_credential(
+    store: &Store,
+    clock: &dyn Clock,
+    account: &str,
+    name: &str,
+) -> Result<NewCredential, EngineError> {
+    let name = name.trim();
+    if name.is_empty() || name.len() > 200 {
+        return Err(EngineError::invalid_field(
+            "name",
+            "invalid_value",
+            "must be 1-200 characters",
+        ));
+    }
+    let account = account.trim();
+    if account.is_empty() || account.len() > 100 || account.contains('\0') {
+        return Err(EngineError::invalid_field(
+            "account",
+            "invalid_value",
+            "must be 1-100 characters",
+        ));
+    }
+    let client_id = format!("{CLIENT_ID_PREFIX}{}", random_part(16));
+    let client_secret = format!("{SECRET_PREFIX}{}", random_part(32));
+    let now = clock.now();
+    let record = CredentialRecord {
+        client_id: client_id.clone(),
+        account: account.to_string(),
+        name: name.to_string(),
+        secret_hash: hash_secret(&client_secret),
+        created_at: now,
+        revoked_at: None,
+        last_used_at: None,
+    };
+    if store.accounts.get(account)?.is_none() {
+        store
+            .accounts
+            .insert(account, encode(&serde_json::json!({"created_at": now})))?;
+    }
+    store
+        .credentials
+        .insert(client_id.as_bytes(), encode(&record))?;
+    store.flush()?;
+    tracing::info!(%client_id, account, "credential created");
+    Ok(NewCredential {
+        client_id,
+        client_secret,
+        account: account.to_string(),
+        name: record.name,
+    })
+}
+
+pub(crate) fn list_credentials(
+    store: &Store,
+    account: Option<&str>,
+) -> Result<Vec<CredentialInfo>, EngineError> {
+    let mut out = Vec::new();
+    for item in store.credentials.iter() {
+        let (_, v) = item?;
+        let r: CredentialRecord = decode(&v)?;
+        if account.is_some_and(|a| a != r.account) {
+            continue;
+        }
+        out.push(CredentialInfo {
+            client_id: r.client_id,
+            account: r.account,
+            name: r.name,
+            created_at: r.created_at,
+            revoked_at: r.revoked_at,
+            last_used_at: r.last_used_at,
+        });
+    }
+    out.sort_by_key(|c| std::cmp::Reverse(c.created_at));
+    Ok(out)
+}
+
+/// Revokes a credential and deletes every token it issued.
+pub(crate) fn revoke_credential(
+    store: &Store,
+    clock: &dyn Clock,
+    account: Option<&str>,
+    client_id: &str,
+) -> Result<(), EngineError> {
+    let not_found = || EngineError::not_found(format!("credential {client_id}"));
+    let v = store
+        .credentials
+        .get(client_id.as_bytes())?
+        .ok_or_else(not_found)?;
+    let mut r: CredentialRecord = decode(&v)?;
+    if account.is_some_and(|a| a != r.account) {
+        return Err(not_found());
+    }
+    if r.revoked_at.is_none() {
+        r.revoked_at = Some(clock.now());
+        store.credentials.insert(client_id.as_bytes(), encode(&r))?;
+    }
+    for item in store.tokens.iter() {
+        let (k, v) = item?;
+        let t: TokenRecord = decode(&v)?;
+        if t.client_id == client_id {
+            store.tokens.remove(k)?;
+        }
+    }
+    store.flush()?;
+    tracing::info!(client_id, "credential revoked");
+    Ok(())
+}
+
+/// The token endpoint's core: verify the client, issue a one-hour token.
+pub(crate) fn issue_token(
+    store: &Store,
+    clock: &dyn Clock,
+    limiter: &FailureLimiter,
+    client_id: &str,
+    client_secret: &str,
+    peer: Option<&str>,
+) -> Result<IssuedToken, EngineError> {
+    let now = clock.now();
+    let id_key = format!("id:{client_id}");
+    let peer_key = peer.map(|p| format!("peer:{p}"));
+    for key in std::iter::once(&id_key).chain(peer_key.as_ref()) {
+        if let Some(retry_after_secs) = limiter.retry_after(key, now) {
+            tracing::warn!(client_id, "token request rate limited");
+            return Err(AuthError::RateLimited { retry_after_secs }.into());
+        }
+    }
+    let record: Option<CredentialRecord> = match store.credentials.get(client_id.as_bytes())? {
+        Some(v) => Some(decode(&v)?),
+        None => None,
+    };
+    // Always one argon2 verification, whatever is wrong, so timing does not tell.
+    let phc = record
+        .as_ref()
+        .map_or(dummy_hash(), |r| r.secret_hash.as_str());
+    let secret_ok = verify_secret(client_secret, phc);
+    let record = match record {
+        Some(r) if secret_ok && r.revoked_at.is_none() => r,
+        _ => {
+            limiter.fail(&id_key, now);
+            if let Some(k) = &peer_key {
+                limiter.fail(k, now);
+            }
+            tracing::info!(client_id, "token request refused: invalid_client");
+            return Err(AuthError::InvalidClient.into());
+        }
+    };
+    limiter.clear(&id_key);
+    let token = format!("{TOKEN_PREFIX}{}", random_part(32));
+    let rec = TokenRecord {
+        account: record.account.clone(),
+        client_id: client_id.to_string(),
+        expires_at: now + Duration::seconds(TOKEN_TTL_SECS),
+    };
+    store.tokens.insert(token_key(&token), encode(&rec))?;
+    let mut used = record;
+    used.last_used_at = Some(now);
+    store
+        .credentials
+        .insert(client_id.as_bytes(), encode(&used))?;
+    store.flush()?;
+    tracing::info!(client_id, "token issued");
+    Ok(IssuedToken {
+        access_token: token,
+        token_type: "Bearer".into(),
+        expires_in: TOKEN_TTL_SECS,
+    })
+}
+
+/// Resolves a bearer token to its account.
+pub(crate) fn authenticate(
+    store: &Store,
+    clock: &dyn Clock,
+    token: &str,
+) -> Result<String, AuthError> {
+    // Cheap shape check first: prefix + 43 base64url characters.
+    let body = token
+        .strip_prefix(TOKEN_PREFIX)
+        .ok_or(AuthError::InvalidToken)?;
+    if body.len() != 43
+        || !body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(AuthError::InvalidToken);
+    }
+    let key = token_key(token);
+    let v = store
+        .tokens
+        .get(key)
+        .ok()
+        .flatten()
+        .ok_or(AuthError::InvalidToken)?;
+    let rec: TokenRecord = decode(&v).map_err(|_| AuthError::InvalidToken)?;
+    if clock.now() >= rec.expires_at {
+        let _ = store.tokens.remove(key);
+        return Err(AuthError::InvalidToken);
+    }
+    let cred = store
+        .credentials
+        .get(rec.client_id.as_bytes())
+        .ok()
+        .flatten();
+    let revoked = match cred {
+        Some(c) => decode::<CredentialRecord>(&c)
+            .map(|c| c.revoked_at.is_some())
+            .unwrap_or(true),
+        None => true,
+    };
+    if revoked {
+        return Err(AuthError::InvalidToken);
+    }
+    Ok(rec.account)
+}

@@ -1,0 +1,243 @@
+//! Jobs as stored and as answered: the record in the `jobs` tree, the wire view of the import and
+//! status responses, summaries for lists, and the account-scoped lookups.
+
+use crate::error::EngineError;
+use crate::store::{decode, key2, Store};
+use chrono::{DateTime, Utc};
+use routemate_core::geo::LatLng;
+use routemate_core::model::{
+    job_status, ImportRequest, JobStatus, Optimization, Stop, StopStatus, Warning,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A job with its stops, as stored under its `job_id`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobRecord {
+    pub job_id: String,
+    pub account: String,
+    pub external_job_id: String,
+    pub title: String,
+    pub driver_email: Option<String>,
+    pub driver_id: Option<String>,
+    /// SHA-256 of the canonical import payload: the same payload again changes nothing.
+    pub fingerprint: String,
+    pub request: ImportRequest,
+    pub depot: Option<LatLng>,
+    pub return_to_depot: bool,
+    pub date: Option<String>,
+    pub cancelled: bool,
+    /// Placed stops by sequence, then the unplaced ones.
+    pub stops: Vec<Stop>,
+    pub optimization: Optimization,
+    pub warnings: Vec<Warning>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Incremented on every change.
+    pub revision: u64,
+}
+
+impl JobRecord {
+    pub fn status(&self) -> JobStatus {
+        let statuses: Vec<StopStatus> = self.stops.iter().map(|s| s.status).collect();
+        job_status(self.driver_email.is_some(), self.cancelled, &statuses)
+    }
+
+    pub fn status_counts(&self) -> BTreeMap<String, usize> {
+        let mut counts = BTreeMap::new();
+        for s in &self.stops {
+            *counts.entry(s.status.as_str().to_string()).or_insert(0) += 1;
+        }
+        counts
+    }
+
+    pub fn view(&self) -> JobView {
+        JobView {
+            job_id: self.job_id.clone(),
+            external_job_id: self.external_job_id.clone(),
+            title: self.title.clone(),
+            driver_email: self.driver_email.clone(),
+            status: self.status(),
+            stop_count: self.stops.len(),
+            status_counts: self.status_counts(),
+            date: self.date.clone(),
+            depot: self.depot,
+            return_to_depot: self.return_to_depot,
+            optimization: self.optimization.clone(),
+            stops: self.stops.clone(),
+            warnings: self.warnings.clone(),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            revision: self.revision,
+        }
+    }
+
+    pub fn summary(&self) -> JobSummary {
+        JobSummary {
+            job_id: self.job_id.clone(),
+            external_job_id: self.external_job_id.clone(),
+            title: self.title.clone(),
+            driver_email: self.driver_email.clone(),
+            status: self.status(),
+            stop_count: self.stops.len(),
+            status_counts: self.status_counts(),
+            unplaced_count: self.stops.iter().filter(|s| s.sequence.is_none()).count(),
+            warnings_count: self.warnings.len(),
+            total_distance_km: self.optimization.total_distance_km,
+            total_duration_minutes: self.optimization.total_duration_minutes,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+/// The import and status response body (the spec's shape plus a few extensions).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobView {
+    pub job_id: String,
+    pub external_job_id: String,
+    pub title: String,
+    pub driver_email: Option<String>,
+    pub status: JobStatus,
+    pub stop_count: usize,
+    pub status_counts: BTreeMap<String, usize>,
+    pub date: Option<String>,
+    pub depot: Option<LatLng>,
+    pub return_to_depot: bool,
+    pub optimization: Optimization,
+    pub stops: Vec<Stop>,
+    pub warnings: Vec<Warning>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub revision: u64,
+}
+
+/// One row of a job list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobSummary {
+    pub job_id: String,
+    pub external_job_id: String,
+    pub title: String,
+    pub driver_email: Option<String>,
+    pub status: JobStatus,
+    pub stop_count: usize,
+    pub status_counts: BTreeMap<String, usize>,
+    pub unplaced_count: usize,
+    pub warnings_count: usize,
+    pub total_distance_km: f64,
+    pub total_duration_minutes: f64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// How a caller names a job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobRef {
+    Id(String),
+    External(String),
+}
+
+/// Filters and paging for job lists.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JobQuery {
+    pub status: Option<JobStatus>,
+    pub updated_since: Option<DateTime<Utc>>,
+    /// Default 50, at most 500.
+    pub limit: Option<usize>,
+    /// Opaque cursor from the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobPage {
+    pub jobs: Vec<JobSummary>,
+    pub next_cursor: Option<String>,
+}
+
+/// What the `imports` tree keeps per (account, external_job_id).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct ImportKey {
+    pub job_id: String,
+    pub fingerprint: String,
+}
+
+pub(crate) fn load(store: &Store, job_id: &str) -> Result<Option<JobRecord>, EngineError> {
+    match store.jobs.get(job_id.as_bytes())? {
+        Some(v) => Ok(Some(decode(&v)?)),
+        None => Ok(None),
+    }
+}
+
+/// Finds a job of `account`; a job of another account is "not found", never visible.
+pub(crate) fn find(store: &Store, account: &str, job: &JobRef) -> Result<JobRecord, EngineError> {
+    let record = match job {
+        JobRef::Id(id) => load(store, id)?,
+        JobRef::External(ext) => match store.imports.get(key2(account, ext))? {
+            Some(v) => load(store, &decode::<ImportKey>(&v)?.job_id)?,
+            None => None,
+        },
+    };
+    match record {
+        Some(r) if r.account == account => Ok(r),
+        _ => Err(EngineError::not_found(match job {
+            JobRef::Id(id) => format!("job {id}"),
+            JobRef::External(ext) => format!("job with external_job_id {ext}"),
+        })),
+    }
+}
+
+/// Lists `account`'s jobs newest first (by last update), filtered and paged.
+pub(crate) fn list(store: &Store, account: &str, q: &JobQuery) -> Result<JobPage, EngineError> {
+    let mut prefix = account.as_bytes().to_vec();
+    prefix.push(0);
+    let mut rows = Vec::new();
+    for item in store.imports.scan_prefix(&prefix) {
+        let (_, v) = item?;
+        let key: ImportKey = decode(&v)?;
+        if let Some(job) = load(store, &key.job_id)? {
+            if q.status.is_some_and(|s| s != job.status()) {
+                continue;
+            }
+            if q.updated_since.is_some_and(|t| job.updated_at < t) {
+                continue;
+            }
+            rows.push(job.summary());
+        }
+    }
+    rows.sort_by(|a, b| {
+        b.updated_at
+            .cmp(&a.updated_at)
+            .then_with(|| a.job_id.cmp(&b.job_id))
+    });
+    let after = q.cursor.as_deref().and_then(parse_cursor);
+    if let Some((t, id)) = &after {
+        rows.retain(|r| r.updated_at < *t || (r.updated_at == *t && r.job_id > *id));
+    }
+    let limit = q.limit.unwrap_or(50).clamp(1, 500);
+    let next_cursor = (rows.len() > limit).then(|| {
+        let last = &rows[limit - 1];
+        format!(
+            "{}_{}",
+            last.updated_at.timestamp_nanos_opt().unwrap_or(0),
+            last.job_id
+        )
+    });
+    rows.truncate(limit);
+    Ok(JobPage {
+        jobs: rows,
+        next_cursor,
+    })
+}
+
+fn parse_cursor(c: &str) -> Option<(DateTime<Utc>, String)> {
+    let (nanos, id) = c.split_once('_')?;
+    Some((
+        DateTime::from_timestamp_nanos(nanos.parse().ok()?),
+        id.to_string(),
+    ))
+}
+
+/// True when `c` is a cursor this module produced.
+pub fn is_valid_cursor(c: &str) -> bool {
+    parse_cursor(c).is_some()
+}

@@ -1,0 +1,92 @@
+//! The `routemate` command line: one file per subcommand, all over the engine's `Api`.
+//!
+//! Results go to stdout as JSON; logs and errors go to stderr; failures exit non-zero.
+
+pub mod bench_api;
+pub mod credentials;
+pub mod import;
+pub mod jobs;
+pub mod serve;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use routemate_engine::{Api, EngineConfig, DEFAULT_ACCOUNT};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "routemate",
+    version,
+    about = "RouteMate: offline delivery route planning engine"
+)]
+pub struct Cli {
+    /// Data directory holding the store (default: the platform data dir, e.g.
+    /// ~/.local/share/routemate).
+    #[arg(long, env = "ROUTEMATE_DATA", global = true, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Account the command acts for.
+    #[arg(long, global = true, default_value = DEFAULT_ACCOUNT)]
+    pub account: String,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the RouteMate HTTP API.
+    Serve(serve::ServeArgs),
+    /// Create, list and revoke API credentials.
+    #[command(subcommand)]
+    Credentials(credentials::CredentialsCmd),
+    /// Import a JSON job file (one import body, or an array of them) into the local store.
+    Import(import::ImportArgs),
+    /// Print a job's status, or all jobs newest first.
+    Jobs(jobs::JobsArgs),
+    /// Benchmarks.
+    #[command(subcommand)]
+    Bench(BenchCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCmd {
+    /// Load-test the HTTP API on loopback (status, re-import, new import, token).
+    Api(bench_api::BenchApiArgs),
+}
+
+/// Runs the parsed command.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match &cli.command {
+        Command::Serve(args) => serve::run(&cli, args),
+        Command::Credentials(cmd) => credentials::run(&cli, cmd),
+        Command::Import(args) => import::run(&cli, args),
+        Command::Jobs(args) => jobs::run(&cli, args),
+        Command::Bench(BenchCmd::Api(args)) => bench_api::run(&cli, args),
+    }
+}
+
+/// The data directory: `--data`/`ROUTEMATE_DATA`, else the platform data dir.
+pub fn data_dir(cli: &Cli) -> anyhow::Result<PathBuf> {
+    match &cli.data {
+        Some(d) => Ok(d.clone()),
+        None => dirs::data_dir()
+            .map(|d| d.join("routemate"))
+            .context("no platform data directory; pass --data DIR or set ROUTEMATE_DATA"),
+    }
+}
+
+/// Everything the engine needs from the command line's environment.
+pub fn engine_config(data_dir: PathBuf) -> EngineConfig {
+    EngineConfig::new(data_dir)
+}
+
+/// Opens the store for a command.
+pub fn open_api(cli: &Cli) -> anyhow::Result<Api> {
+    let dir = data_dir(cli)?;
+    Ok(Api::open(engine_config(dir))?)
+}
+
+/// Prints a value as JSON on stdout.
+pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}

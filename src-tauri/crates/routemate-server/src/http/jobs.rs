@@ -1,0 +1,226 @@
+//! Job endpoints: import, status (by query or path), the account's job list, stop status.
+
+use super::problem::Problem;
+use super::{bearer, blocking, read_body, AppState};
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use routemate_core::model::{JobStatus, StopStatus};
+use routemate_engine::jobs::{is_valid_cursor, JobQuery, JobRef};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// `POST /v1/integration-import`: 201 for a new job, 200 for an existing one (same or updated).
+pub(crate) async fn import(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    body: Body,
+) -> Result<Response, Problem> {
+    let account = bearer::account(&s.api, &headers, &uri).await?;
+    let body = json_body(&headers, body, s.options.max_body_bytes).await?;
+    let api = s.api.clone();
+    let outcome = blocking(move || api.import_value(&account, &body)).await?;
+    let status = if outcome.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(outcome.job)).into_response())
+}
+
+/// `GET /v1/integration-jobs?job_id=…|external_job_id=…`, or the job list without either.
+pub(crate) async fn status_or_list(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response, Problem> {
+    let account = bearer::account(&s.api, &headers, &uri).await?;
+    let q = query_map(&uri)?;
+    let job = match (q.get("job_id"), q.get("external_job_id")) {
+        (Some(_), Some(_)) => {
+            return Err(Problem::bad_request(
+                "give either job_id or external_job_id, not both",
+            ))
+        }
+        (Some(id), None) => Some(JobRef::Id(id.clone())),
+        (None, Some(ext)) => Some(JobRef::External(ext.clone())),
+        (None, None) => None,
+    };
+    let api = s.api.clone();
+    if let Some(job) = job {
+        let view = blocking(move || api.job(&account, &job)).await?;
+        return Ok(Json(view).into_response());
+    }
+    let query = list_query(&q)?;
+    let page = blocking(move || api.list_jobs(&account, &query)).await?;
+    Ok(Json(page).into_response())
+}
+
+/// `GET /v1/integration-jobs/{job_id}`.
+pub(crate) async fn status_by_path(
+    State(s): State<AppState>,
+    Path(job_id): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response, Problem> {
+    let account = bearer::account(&s.api, &headers, &uri).await?;
+    let api = s.api.clone();
+    let view = blocking(move || api.job(&account, &JobRef::Id(job_id))).await?;
+    Ok(Json(view).into_response())
+}
+
+/// `POST /v1/integration-jobs/{job_id}/stops/{external_stop_id}/status` `{"status", "note"}`.
+pub(crate) async fn stop_status(
+    State(s): State<AppState>,
+    Path((job_id, stop_id)): Path<(String, String)>,
+    headers: HeaderMap,
+    uri: Uri,
+    body: Body,
+) -> Result<Response, Problem> {
+    let account = bearer::account(&s.api, &headers, &uri).await?;
+    let body = json_body(&headers, body, s.options.max_body_bytes).await?;
+    let mut errors = Vec::new();
+    let status = match body
+        .get("status")
+        .and_then(Value::as_str)
+        .map(StopStatus::parse)
+    {
+        Some(Some(st)) => Some(st),
+        _ => {
+            errors.push(field_error(
+                "status",
+                "must be one of pending, completed, failed, skipped",
+            ));
+            None
+        }
+    };
+    let note = match body.get("note") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(n)) if n.chars().count() <= 2000 => Some(n.clone()),
+        Some(_) => {
+            errors.push(field_error(
+                "note",
+                "must be a string of at most 2000 characters",
+            ));
+            None
+        }
+    };
+    let Some(status) = status.filter(|_| errors.is_empty()) else {
+        return Err(Problem::invalid(errors));
+    };
+    let api = s.api.clone();
+    let view =
+        blocking(move || api.set_stop_status(&account, &job_id, &stop_id, status, note)).await?;
+    Ok(Json(view).into_response())
+}
+
+fn field_error(field: &str, detail: &str) -> routemate_core::validate::FieldError {
+    routemate_core::validate::FieldError {
+        field: field.into(),
+        pointer: format!("/{field}"),
+        code: "invalid_value".into(),
+        detail: detail.into(),
+    }
+}
+
+/// Reads a JSON body: 415 for another declared type, 413 over the limit, 400 when malformed.
+async fn json_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Value, Problem> {
+    let essence = super::media_type(headers);
+    if !essence.is_empty() && essence != "application/json" && !essence.ends_with("+json") {
+        return Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "Unsupported media type",
+            format!("send Content-Type: application/json (got {essence})"),
+        ));
+    }
+    if let Some(len) = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+    {
+        if len.parse::<usize>().is_ok_and(|n| n > limit) {
+            return Err(Problem::too_large(limit));
+        }
+    }
+    let bytes = read_body(body, limit).await?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        Problem::bad_request(format!(
+            "the body is not valid JSON: {} at line {} column {}",
+            match e.classify() {
+                serde_json::error::Category::Eof => "unexpected end of input",
+                serde_json::error::Category::Syntax => "syntax error",
+                serde_json::error::Category::Data => "unexpected data",
+                serde_json::error::Category::Io => "read error",
+            },
+            e.line(),
+            e.column()
+        ))
+    })
+}
+
+fn query_map(uri: &Uri) -> Result<HashMap<String, String>, Problem> {
+    let mut map = HashMap::new();
+    for (k, v) in form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()) {
+        if v.is_empty() {
+            continue;
+        }
+        if map.insert(k.to_string(), v.to_string()).is_some() {
+            return Err(Problem::bad_request(format!(
+                "query parameter {k} is given more than once"
+            )));
+        }
+    }
+    Ok(map)
+}
+
+fn list_query(q: &HashMap<String, String>) -> Result<JobQuery, Problem> {
+    let mut errors = Vec::new();
+    let status = q.get("status").and_then(|s| {
+        let st = JobStatus::parse(s);
+        if st.is_none() {
+            errors.push(field_error(
+                "status",
+                "must be one of unassigned, assigned, in_progress, completed, cancelled",
+            ));
+        }
+        st
+    });
+    let updated_since = q.get("updated_since").and_then(|s| {
+        let t = chrono::DateTime::parse_from_rfc3339(s)
+            .ok()
+            .map(|t| t.to_utc());
+        if t.is_none() {
+            errors.push(field_error(
+                "updated_since",
+                "must be an RFC 3339 timestamp",
+            ));
+        }
+        t
+    });
+    let limit = q.get("limit").and_then(|s| {
+        let n = s.parse::<usize>().ok().filter(|n| (1..=500).contains(n));
+        if n.is_none() {
+            errors.push(field_error("limit", "must be a whole number from 1 to 500"));
+        }
+        n
+    });
+    let cursor = q.get("cursor").cloned();
+    if cursor.as_deref().is_some_and(|c| !is_valid_cursor(c)) {
+        errors.push(field_error(
+            "cursor",
+            "is not a cursor returned by this API",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(Problem::invalid(errors));
+    }
+    Ok(JobQuery {
+        status,
+        updated_since,
+        limit,
+        cursor,
+    })
+}

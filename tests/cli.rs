@@ -1,0 +1,60 @@
+//! The `routemate` command line as a user meets it: import files, read jobs, clear errors.
+
+use routemate_blackbox::{cli, cli_json, job, Server};
+use serde_json::json;
+
+#[test]
+fn import_file_then_read_jobs() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = dir.path().join("jobs.json");
+    std::fs::write(&file, json!([job("A", 3), job("B", 5)]).to_string()).unwrap();
+    let out = cli_json(&data, &["import", file.to_str().unwrap()]);
+    assert_eq!(out.as_array().unwrap().len(), 2);
+    assert_eq!(out[1]["stop_count"], 5);
+    let all = cli_json(&data, &["jobs"]);
+    let mut ids: Vec<&str> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["external_job_id"].as_str().unwrap())
+        .collect();
+    ids.sort();
+    assert_eq!(ids, ["A", "B"]);
+    // The same file again changes nothing.
+    let again = cli_json(&data, &["import", file.to_str().unwrap()]);
+    assert_eq!(again[0]["job_id"], out[0]["job_id"]);
+    assert_eq!(cli_json(&data, &["jobs"]).as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn a_bad_file_imports_nothing_and_names_every_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = dir.path().join("bad.json");
+    let mut bad = job("C", 2);
+    bad["stops"][1]["parcel_count"] = json!("two");
+    std::fs::write(&file, json!([job("OK", 2), bad]).to_string()).unwrap();
+    let out = cli(&data, &["import", file.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("[1].stops[1].parcel_count"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "one clear line: {err}");
+    assert_eq!(cli_json(&data, &["jobs"]), json!([]));
+
+    let out = cli(&data, &["jobs", "--job-id", "nope"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("job nope not found"));
+}
+
+#[test]
+fn a_second_process_gets_a_clear_store_locked_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let _server = Server::start(&data, &[], &dir.path().join("log"));
+    let out = cli(&data, &["jobs"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("in use by another RouteMate process"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
