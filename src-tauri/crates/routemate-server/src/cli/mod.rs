@@ -3,9 +3,11 @@
 //! Results go to stdout as JSON; logs and errors go to stderr; failures exit non-zero.
 
 pub mod bench_api;
+pub mod bench_optimize;
 pub mod credentials;
 pub mod import;
 pub mod jobs;
+pub mod optimize;
 pub mod serve;
 
 use anyhow::Context;
@@ -42,6 +44,8 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Print a job's status, or all jobs newest first.
     Jobs(jobs::JobsArgs),
+    /// Optimize one TSPLIB or delivery-JSON instance; print the tour as JSON.
+    Optimize(optimize::OptimizeArgs),
     /// Benchmarks.
     #[command(subcommand)]
     Bench(BenchCmd),
@@ -51,6 +55,8 @@ pub enum Command {
 pub enum BenchCmd {
     /// Load-test the HTTP API on loopback (status, re-import, new import, token).
     Api(bench_api::BenchApiArgs),
+    /// Run the optimizer on the shared benchmark instances; print gap and wall time per instance.
+    Optimize(bench_optimize::BenchOptimizeArgs),
 }
 
 /// Runs the parsed command.
@@ -61,6 +67,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(args) => import::run(&cli, args),
         Command::Jobs(args) => jobs::run(&cli, args),
         Command::Bench(BenchCmd::Api(args)) => bench_api::run(&cli, args),
+        Command::Optimize(args) => optimize::run(args),
+        Command::Bench(BenchCmd::Optimize(args)) => bench_optimize::run(args),
     }
 }
 
