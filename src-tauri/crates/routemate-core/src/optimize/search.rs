@@ -60,6 +60,10 @@ pub(crate) struct LocalSearch<'a> {
     neigh: &'a Neighbours,
     queue: VecDeque<u32>,
     queued: Vec<bool>,
+    /// Depth of the Lin–Kernighan chain tried when no 3-opt or Or-opt move improves (0: off).
+    lk_depth: usize,
+    added: Vec<(usize, usize)>,
+    touched: Vec<usize>,
 }
 
 #[inline]
@@ -80,6 +84,25 @@ fn pred(t: &Tour, fwd: bool, v: usize) -> usize {
     }
 }
 
+/// Cost of the edge from `v` to its successor in direction `fwd`.
+#[inline]
+fn succ_cost(t: &Tour, fwd: bool, v: usize) -> i64 {
+    if fwd {
+        t.next_cost(v)
+    } else {
+        t.prev_cost(v)
+    }
+}
+
+#[inline]
+fn pred_cost(t: &Tour, fwd: bool, v: usize) -> i64 {
+    if fwd {
+        t.prev_cost(v)
+    } else {
+        t.next_cost(v)
+    }
+}
+
 #[inline]
 fn between(t: &Tour, fwd: bool, a: usize, b: usize, c: usize) -> bool {
     if fwd {
@@ -96,7 +119,16 @@ impl<'a> LocalSearch<'a> {
             neigh,
             queue: VecDeque::new(),
             queued: vec![false; costs.len()],
+            lk_depth: 0,
+            added: Vec::new(),
+            touched: Vec::new(),
         }
+    }
+
+    /// Enables the Lin–Kernighan chain up to `depth` 2-opt steps.
+    pub(crate) fn with_lk_depth(mut self, depth: usize) -> Self {
+        self.lk_depth = depth;
+        self
     }
 
     /// Clears the don't-look bit of `v` (queues it for examination).
@@ -121,8 +153,15 @@ impl<'a> LocalSearch<'a> {
         while let Some(v) = self.queue.pop_front() {
             let v = v as usize;
             self.queued[v] = false;
-            while let Some(mv) = self.best_move(tour, v) {
-                gain += self.apply(tour, mv);
+            loop {
+                if let Some(mv) = self.best_move(tour, v) {
+                    gain += self.apply(tour, mv);
+                    continue;
+                }
+                match self.lk_chain(tour, v) {
+                    0 => break,
+                    g => gain += g,
+                }
             }
             steps += 1;
             if steps & 15 == 0 && stop() {
@@ -146,10 +185,10 @@ impl<'a> LocalSearch<'a> {
         };
         for fwd in [true, false] {
             let t2 = succ(t, fwd, t1);
-            let g0 = self.c(t1, t2);
-            for &t3 in self.neigh.of(t2) {
+            let g0 = succ_cost(t, fwd, t1);
+            for &(t3, c23) in self.neigh.of(t2) {
                 let t3 = t3 as usize;
-                let g1 = g0 - self.c(t2, t3);
+                let g1 = g0 - c23 as i64;
                 if g1 <= 0 {
                     break;
                 }
@@ -158,12 +197,12 @@ impl<'a> LocalSearch<'a> {
                 }
                 // t4 = pred t3: the 2-opt move, then one more sequential step from t4.
                 let t4 = pred(t, fwd, t3);
-                let g2 = g1 + self.c(t3, t4);
+                let g2 = g1 + pred_cost(t, fwd, t3);
                 offer(Move::TwoOpt { t1, t2, t3, t4 }, g2 - self.c(t4, t1));
                 let t4_new_succ = pred(t, fwd, t4);
-                for &t5 in self.neigh.of(t4) {
+                for &(t5, c45) in self.neigh.of(t4) {
                     let t5 = t5 as usize;
-                    let g3 = g2 - self.c(t4, t5);
+                    let g3 = g2 - c45 as i64;
                     if g3 <= 0 {
                         break;
                     }
@@ -171,10 +210,10 @@ impl<'a> LocalSearch<'a> {
                         continue;
                     }
                     // In the tour after the 2-opt, t2 … t4 runs backwards.
-                    let t6 = if between(t, fwd, t2, t5, t4) {
-                        succ(t, fwd, t5)
+                    let (t6, c56) = if between(t, fwd, t2, t5, t4) {
+                        (succ(t, fwd, t5), succ_cost(t, fwd, t5))
                     } else {
-                        pred(t, fwd, t5)
+                        (pred(t, fwd, t5), pred_cost(t, fwd, t5))
                     };
                     let m = Move::ThreeOptSeq {
                         t1,
@@ -184,17 +223,17 @@ impl<'a> LocalSearch<'a> {
                         t5,
                         t6,
                     };
-                    offer(m, g3 + self.c(t5, t6) - self.c(t6, t1));
+                    offer(m, g3 + c56 - self.c(t6, t1));
                 }
                 // t4 = succ t3: close the cycle t2 … t3 by breaking an edge (t5, t6) on it.
                 let t4 = succ(t, fwd, t3);
                 if t4 == t1 {
                     continue;
                 }
-                let g2 = g1 + self.c(t3, t4);
-                for &t5 in self.neigh.of(t4) {
+                let g2 = g1 + succ_cost(t, fwd, t3);
+                for &(t5, c45) in self.neigh.of(t4) {
                     let t5 = t5 as usize;
-                    let g3 = g2 - self.c(t4, t5);
+                    let g3 = g2 - c45 as i64;
                     if g3 <= 0 {
                         break;
                     }
@@ -212,7 +251,7 @@ impl<'a> LocalSearch<'a> {
                             t6,
                             t6_is_succ: true,
                         };
-                        offer(m, g3 + self.c(t5, t6) - self.c(t6, t1));
+                        offer(m, g3 + succ_cost(t, fwd, t5) - self.c(t6, t1));
                     }
                     if t5 != t2 {
                         let t6 = pred(t, fwd, t5);
@@ -225,7 +264,7 @@ impl<'a> LocalSearch<'a> {
                             t6,
                             t6_is_succ: false,
                         };
-                        offer(m, g3 + self.c(t5, t6) - self.c(t6, t1));
+                        offer(m, g3 + pred_cost(t, fwd, t5) - self.c(t6, t1));
                     }
                 }
             }
@@ -248,7 +287,7 @@ impl<'a> LocalSearch<'a> {
                 return;
             }
             let nx = succ(t, fwd, s2);
-            let removed = self.c(p, s1) + self.c(s2, nx) - self.c(p, nx);
+            let removed = pred_cost(t, fwd, s1) + succ_cost(t, fwd, s2) - self.c(p, nx);
             if removed <= 0 {
                 continue;
             }
@@ -265,20 +304,24 @@ impl<'a> LocalSearch<'a> {
                 }
             };
             for (end, other) in [(s1, s2), (s2, s1)] {
-                for &c in self.neigh.of(end) {
+                for &(c, cost) in self.neigh.of(end) {
                     let c = c as usize;
-                    let added_end = self.c(end, c);
+                    let added_end = cost as i64;
                     if added_end >= removed {
                         break;
                     }
                     if in_seg(c) {
                         continue;
                     }
-                    for d in [succ(t, fwd, c), pred(t, fwd, c)] {
+                    let sides = [
+                        (succ(t, fwd, c), succ_cost(t, fwd, c)),
+                        (pred(t, fwd, c), pred_cost(t, fwd, c)),
+                    ];
+                    for (d, ccd) in sides {
                         if in_seg(d) || (c == p && d == nx) || (c == nx && d == p) {
                             continue;
                         }
-                        let g = removed - added_end - self.c(other, d) + self.c(c, d);
+                        let g = removed - added_end - self.c(other, d) + ccd;
                         // Normalise to the edge (cc, dd) with dd = succ cc in direction fwd.
                         let (cc, dd, first) = if d == succ(t, fwd, c) {
                             (c, d, end)
@@ -346,6 +389,70 @@ impl<'a> LocalSearch<'a> {
             }
         }
         gain
+    }
+
+    /// A Lin–Kernighan move (Lin & Kernighan 1973) as a chain of 2-opt flips from `t1`: each
+    /// step breaks the edge at `t1`'s end, adds the candidate edge with the best partial gain,
+    /// and closes back to `t1`; the best closing point of the chain is kept if it gains, else
+    /// every flip is undone. Edges added in the chain are never broken again in it.
+    fn lk_chain(&mut self, t: &mut Tour, t1: usize) -> i64 {
+        if self.lk_depth == 0 || t.len() < 8 {
+            return 0;
+        }
+        for first_fwd in [true, false] {
+            let mark = t.mark();
+            let mut t2 = succ(t, first_fwd, t1);
+            let mut g = succ_cost(t, first_fwd, t1);
+            let (mut best_gain, mut best_mark, mut best_touched) = (0, mark, 0);
+            self.added.clear();
+            self.touched.clear();
+            self.touched.extend([t1, t2]);
+            for _ in 0..self.lk_depth {
+                let fwd = t.next(t1) == t2;
+                let mut pick: Option<(usize, usize, i64)> = None;
+                for &(t3, c23) in self.neigh.of(t2) {
+                    let t3 = t3 as usize;
+                    let g1 = g - c23 as i64;
+                    if g1 <= 0 {
+                        break;
+                    }
+                    if t3 == t1 || t3 == succ(t, fwd, t2) {
+                        continue;
+                    }
+                    let t4 = pred(t, fwd, t3);
+                    let tabu = self.added.iter().any(|&(x, y)| {
+                        (x == t3 && y == t4) || (x == t4 && y == t3)
+                    });
+                    let value = g1 + pred_cost(t, fwd, t3);
+                    if !tabu && pick.is_none_or(|(_, _, v)| value > v) {
+                        pick = Some((t3, t4, value));
+                    }
+                }
+                let Some((t3, t4, value)) = pick else {
+                    break;
+                };
+                t.flip(t1, t2, t4, t3);
+                self.added.push((t2, t3));
+                self.touched.extend([t3, t4]);
+                g = value;
+                let close = g - self.c(t4, t1);
+                if close > best_gain {
+                    best_gain = close;
+                    best_mark = t.mark();
+                    best_touched = self.touched.len();
+                }
+                t2 = t4;
+            }
+            if best_gain > 0 {
+                t.undo_to(best_mark);
+                let touched = std::mem::take(&mut self.touched);
+                self.push_all(&touched[..best_touched]);
+                self.touched = touched;
+                return best_gain;
+            }
+            t.undo_to(mark);
+        }
+        0
     }
 
     fn push_all(&mut self, nodes: &[usize]) {

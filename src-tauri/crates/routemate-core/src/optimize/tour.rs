@@ -1,27 +1,51 @@
 //! The tour as an array with a position index: O(1) successor, predecessor and `between`, and
 //! 2-opt flips that reverse the shorter side, journaled so the ILS can undo a rejected kick.
+//! The cost of every tour edge is cached by position: the search reads tour edges far more often
+//! than it changes them, and a matrix lookup is a cache miss on large instances.
+
+use super::cost::Costs;
 
 /// A cyclic tour over nodes `0..n`.
 #[derive(Debug, Clone)]
-pub(crate) struct Tour {
+pub(crate) struct Tour<'a> {
+    costs: &'a Costs,
     order: Vec<u32>,
     pos: Vec<u32>,
+    /// `edge[p]`: cost of the edge from position `p` to `p + 1` (cyclic).
+    edge: Vec<i32>,
     /// Position ranges reversed since the last [`Tour::commit`], in order.
     journal: Vec<(u32, u32)>,
 }
 
-impl Tour {
-    /// Builds from a permutation of `0..order.len()`.
-    pub(crate) fn new(order: &[usize]) -> Self {
-        let mut pos = vec![0u32; order.len()];
+impl<'a> Tour<'a> {
+    /// Builds from a permutation of `0..order.len()` (the nodes of `costs`).
+    pub(crate) fn new(order: &[usize], costs: &'a Costs) -> Self {
+        let n = order.len();
+        let mut pos = vec![0u32; n];
         for (i, &v) in order.iter().enumerate() {
             pos[v] = i as u32;
         }
+        let edge = (0..n).map(|p| costs.get(order[p], order[(p + 1) % n]) as i32).collect();
         Tour {
+            costs,
             order: order.iter().map(|&v| v as u32).collect(),
             pos,
+            edge,
             journal: Vec::new(),
         }
+    }
+
+    /// Cost of the edge from `v` to its successor.
+    #[inline]
+    pub(crate) fn next_cost(&self, v: usize) -> i64 {
+        self.edge[self.pos[v] as usize] as i64
+    }
+
+    /// Cost of the edge from `v`'s predecessor to `v`.
+    #[inline]
+    pub(crate) fn prev_cost(&self, v: usize) -> i64 {
+        let p = self.pos[v] as usize;
+        self.edge[if p == 0 { self.order.len() - 1 } else { p - 1 }] as i64
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -112,6 +136,22 @@ impl Tour {
             a = if a + 1 == n { 0 } else { a + 1 };
             b = if b == 0 { n - 1 } else { b - 1 };
         }
+        // The len - 1 inner edges i..j-1 reverse their order; the two boundary edges change.
+        let (mut a, mut b) = (i, if j == 0 { n - 1 } else { j - 1 });
+        for _ in 0..(len - 1) / 2 {
+            self.edge.swap(a, b);
+            a = if a + 1 == n { 0 } else { a + 1 };
+            b = if b == 0 { n - 1 } else { b - 1 };
+        }
+        for p in [if i == 0 { n - 1 } else { i - 1 }, j] {
+            let q = if p + 1 == n { 0 } else { p + 1 };
+            self.edge[p] = self.costs.get(self.order[p] as usize, self.order[q] as usize) as i32;
+        }
+    }
+
+    /// A journal mark to undo back to.
+    pub(crate) fn mark(&self) -> usize {
+        self.journal.len()
     }
 
     /// Undoes every reversal after the first `mark` journal entries.
@@ -134,7 +174,7 @@ impl Tour {
 mod tests {
     use super::*;
 
-    fn cycle_from(t: &Tour, start: usize) -> Vec<usize> {
+    fn cycle_from(t: &Tour<'_>, start: usize) -> Vec<usize> {
         let mut out = vec![start];
         let mut v = t.next(start);
         while v != start {
@@ -146,7 +186,8 @@ mod tests {
 
     #[test]
     fn flip_reconnects_edges_and_undo_restores() {
-        let mut t = Tour::new(&[0, 1, 2, 3, 4, 5, 6, 7]);
+        let costs = Costs::build(8, |i, j| (i * 8 + j.max(i) * 3 + j) as u32 % 17);
+        let mut t = Tour::new(&[0, 1, 2, 3, 4, 5, 6, 7], &costs);
         t.flip(1, 2, 5, 6);
         assert_eq!(cycle_from(&t, 0), vec![0, 1, 5, 4, 3, 2, 6, 7]);
         // A flip that reverses the complement still yields the same cycle up to orientation.
@@ -158,13 +199,21 @@ mod tests {
             v
         };
         assert!(c == vec![7, 4, 5, 1, 0, 3, 2, 6] || rev == vec![7, 4, 5, 1, 0, 3, 2, 6]);
+        for v in 0..8 {
+            assert_eq!(t.next_cost(v), costs.get(v, t.next(v)));
+            assert_eq!(t.prev_cost(v), costs.get(t.prev(v), v));
+        }
         t.undo_to(0);
         assert_eq!(t.order().collect::<Vec<_>>(), vec![0, 1, 2, 3, 4, 5, 6, 7]);
+        for v in 0..8 {
+            assert_eq!(t.next_cost(v), costs.get(v, t.next(v)));
+        }
     }
 
     #[test]
     fn between_wraps() {
-        let t = Tour::new(&[3, 1, 4, 0, 2]);
+        let costs = Costs::build(5, |_, _| 1);
+        let t = Tour::new(&[3, 1, 4, 0, 2], &costs);
         assert!(t.between(0, 2, 1));
         assert!(t.between(4, 4, 4));
         assert!(!t.between(1, 3, 0));
