@@ -60,7 +60,7 @@ pub(crate) fn optimize(costs: &Costs, init: &[usize], limits: &Limits, seed: u64
     if Instant::now() >= limits.deadline {
         return init.to_vec();
     }
-    let lk: usize = std::env::var("RM_LK").map_or(0, |v| v.parse().unwrap());
+    let lk: usize = std::env::var("RM_LK").map_or(5, |v| v.parse().unwrap());
     let mut ls = LocalSearch::new(costs, &neigh).with_lk_depth(lk);
     for v in init {
         ls.push(*v);

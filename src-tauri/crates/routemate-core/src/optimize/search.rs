@@ -54,6 +54,14 @@ enum Move {
     },
 }
 
+/// Remembers `m` as the move to continue from when its partial gain `g` is the best so far.
+#[inline]
+fn keep_open(open: &mut Option<(Move, i64, usize)>, m: Move, g: i64, last: usize) {
+    if g > 0 && !matches!(open, Some((_, og, _)) if *og >= g) {
+        *open = Some((m, g, last));
+    }
+}
+
 /// The local search state: reusable across kicks.
 pub(crate) struct LocalSearch<'a> {
     costs: &'a Costs,
@@ -62,7 +70,6 @@ pub(crate) struct LocalSearch<'a> {
     queued: Vec<bool>,
     /// Depth of the Lin–Kernighan chain tried when no 3-opt or Or-opt move improves (0: off).
     lk_depth: usize,
-    added: Vec<(usize, usize)>,
     touched: Vec<usize>,
 }
 
@@ -120,7 +127,6 @@ impl<'a> LocalSearch<'a> {
             queue: VecDeque::new(),
             queued: vec![false; costs.len()],
             lk_depth: 0,
-            added: Vec::new(),
             touched: Vec::new(),
         }
     }
@@ -186,91 +192,110 @@ impl<'a> LocalSearch<'a> {
         for fwd in [true, false] {
             let t2 = succ(t, fwd, t1);
             let g0 = succ_cost(t, fwd, t1);
-            for &(t3, c23) in self.neigh.of(t2) {
-                let t3 = t3 as usize;
-                let g1 = g0 - c23 as i64;
-                if g1 <= 0 {
+            self.sequential_moves(t, fwd, [t1, t2], g0, &mut offer, &mut None);
+            self.or_opt_moves(t, fwd, t1, &mut offer);
+        }
+        best
+    }
+
+    /// The sequential 2-opt and 3-opt moves that break `(t1, t2)` (`t2 = succ t1` in direction
+    /// `fwd`) with `g0` gained so far: improving ones go to `offer`, and the one that leaves the
+    /// best partial gain with `(t1, t_last)` as its closing edge to `open`.
+    fn sequential_moves(
+        &self,
+        t: &Tour,
+        fwd: bool,
+        [t1, t2]: [usize; 2],
+        g0: i64,
+        offer: &mut impl FnMut(Move, i64),
+        open: &mut Option<(Move, i64, usize)>,
+    ) {
+        for &(t3, c23) in self.neigh.of(t2) {
+            let t3 = t3 as usize;
+            let g1 = g0 - c23 as i64;
+            if g1 <= 0 {
+                break;
+            }
+            if t3 == t1 || t3 == succ(t, fwd, t2) {
+                continue;
+            }
+            // t4 = pred t3: the 2-opt move, then one more sequential step from t4.
+            let t4 = pred(t, fwd, t3);
+            let g2 = g1 + pred_cost(t, fwd, t3);
+            offer(Move::TwoOpt { t1, t2, t3, t4 }, g2 - self.c(t4, t1));
+            keep_open(open, Move::TwoOpt { t1, t2, t3, t4 }, g2, t4);
+            let t4_new_succ = pred(t, fwd, t4);
+            for &(t5, c45) in self.neigh.of(t4) {
+                let t5 = t5 as usize;
+                let g3 = g2 - c45 as i64;
+                if g3 <= 0 {
                     break;
                 }
-                if t3 == t1 || t3 == succ(t, fwd, t2) {
+                if t5 == t1 || t5 == t3 || t5 == t4_new_succ {
                     continue;
                 }
-                // t4 = pred t3: the 2-opt move, then one more sequential step from t4.
-                let t4 = pred(t, fwd, t3);
-                let g2 = g1 + pred_cost(t, fwd, t3);
-                offer(Move::TwoOpt { t1, t2, t3, t4 }, g2 - self.c(t4, t1));
-                let t4_new_succ = pred(t, fwd, t4);
-                for &(t5, c45) in self.neigh.of(t4) {
-                    let t5 = t5 as usize;
-                    let g3 = g2 - c45 as i64;
-                    if g3 <= 0 {
-                        break;
-                    }
-                    if t5 == t1 || t5 == t3 || t5 == t4_new_succ {
-                        continue;
-                    }
-                    // In the tour after the 2-opt, t2 … t4 runs backwards.
-                    let (t6, c56) = if between(t, fwd, t2, t5, t4) {
-                        (succ(t, fwd, t5), succ_cost(t, fwd, t5))
-                    } else {
-                        (pred(t, fwd, t5), pred_cost(t, fwd, t5))
-                    };
-                    let m = Move::ThreeOptSeq {
+                // In the tour after the 2-opt, t2 … t4 runs backwards.
+                let (t6, c56) = if between(t, fwd, t2, t5, t4) {
+                    (succ(t, fwd, t5), succ_cost(t, fwd, t5))
+                } else {
+                    (pred(t, fwd, t5), pred_cost(t, fwd, t5))
+                };
+                let m = Move::ThreeOptSeq {
+                    t1,
+                    t2,
+                    t3,
+                    t4,
+                    t5,
+                    t6,
+                };
+                offer(m, g3 + c56 - self.c(t6, t1));
+                keep_open(open, m, g3 + c56, t6);
+            }
+            // t4 = succ t3: close the cycle t2 … t3 by breaking an edge (t5, t6) on it.
+            let t4 = succ(t, fwd, t3);
+            if t4 == t1 {
+                continue;
+            }
+            let g2 = g1 + succ_cost(t, fwd, t3);
+            for &(t5, c45) in self.neigh.of(t4) {
+                let t5 = t5 as usize;
+                let g3 = g2 - c45 as i64;
+                if g3 <= 0 {
+                    break;
+                }
+                if !between(t, fwd, t2, t5, t3) {
+                    continue;
+                }
+                if t5 != t3 {
+                    let t6 = succ(t, fwd, t5);
+                    let m = Move::ThreeOptExchange {
                         t1,
                         t2,
                         t3,
                         t4,
                         t5,
                         t6,
+                        t6_is_succ: true,
                     };
-                    offer(m, g3 + c56 - self.c(t6, t1));
+                    offer(m, g3 + succ_cost(t, fwd, t5) - self.c(t6, t1));
+                    keep_open(open, m, g3 + succ_cost(t, fwd, t5), t6);
                 }
-                // t4 = succ t3: close the cycle t2 … t3 by breaking an edge (t5, t6) on it.
-                let t4 = succ(t, fwd, t3);
-                if t4 == t1 {
-                    continue;
-                }
-                let g2 = g1 + succ_cost(t, fwd, t3);
-                for &(t5, c45) in self.neigh.of(t4) {
-                    let t5 = t5 as usize;
-                    let g3 = g2 - c45 as i64;
-                    if g3 <= 0 {
-                        break;
-                    }
-                    if !between(t, fwd, t2, t5, t3) {
-                        continue;
-                    }
-                    if t5 != t3 {
-                        let t6 = succ(t, fwd, t5);
-                        let m = Move::ThreeOptExchange {
-                            t1,
-                            t2,
-                            t3,
-                            t4,
-                            t5,
-                            t6,
-                            t6_is_succ: true,
-                        };
-                        offer(m, g3 + succ_cost(t, fwd, t5) - self.c(t6, t1));
-                    }
-                    if t5 != t2 {
-                        let t6 = pred(t, fwd, t5);
-                        let m = Move::ThreeOptExchange {
-                            t1,
-                            t2,
-                            t3,
-                            t4,
-                            t5,
-                            t6,
-                            t6_is_succ: false,
-                        };
-                        offer(m, g3 + pred_cost(t, fwd, t5) - self.c(t6, t1));
-                    }
+                if t5 != t2 {
+                    let t6 = pred(t, fwd, t5);
+                    let m = Move::ThreeOptExchange {
+                        t1,
+                        t2,
+                        t3,
+                        t4,
+                        t5,
+                        t6,
+                        t6_is_succ: false,
+                    };
+                    offer(m, g3 + pred_cost(t, fwd, t5) - self.c(t6, t1));
+                    keep_open(open, m, g3 + pred_cost(t, fwd, t5), t6);
                 }
             }
-            self.or_opt_moves(t, fwd, t1, &mut offer);
         }
-        best
     }
 
     /// Or-opt moves of the segments of 1..=3 nodes that start at `s1` and run in direction
@@ -346,112 +371,50 @@ impl<'a> LocalSearch<'a> {
 
     /// Applies `mv`, queues its endpoints and returns its gain.
     fn apply(&mut self, t: &mut Tour, (mv, gain): (Move, i64)) -> i64 {
-        match mv {
-            Move::TwoOpt { t1, t2, t3, t4 } => {
-                t.flip(t1, t2, t4, t3);
-                self.push_all(&[t1, t2, t3, t4]);
-            }
-            Move::ThreeOptSeq {
-                t1,
-                t2,
-                t3,
-                t4,
-                t5,
-                t6,
-            } => {
-                t.flip(t1, t2, t4, t3);
-                t.flip(t1, t4, t6, t5);
-                self.push_all(&[t1, t2, t3, t4, t5, t6]);
-            }
-            Move::ThreeOptExchange {
-                t1,
-                t2,
-                t3,
-                t4,
-                t5,
-                t6,
-                t6_is_succ,
-            } => {
-                exchange(t, [t1, t2, t3, t4, t5, t6], t6_is_succ);
-                self.push_all(&[t1, t2, t3, t4, t5, t6]);
-            }
-            Move::OrOpt {
-                p,
-                s1,
-                s2,
-                nx,
-                c,
-                d,
-                forward,
-            } => {
-                or_opt(t, [p, s1, s2, nx, c, d], forward);
-                self.push_all(&[p, s1, s2, nx, c, d]);
-            }
-        }
+        let nodes = flips(t, mv);
+        self.push_all(&nodes);
         gain
     }
 
-    /// A Lin–Kernighan move (Lin & Kernighan 1973) as a chain of 2-opt flips from `t1`: each
-    /// step breaks the edge at `t1`'s end, adds the candidate edge with the best partial gain,
-    /// and closes back to `t1`; the best closing point of the chain is kept if it gains, else
-    /// every flip is undone. Edges added in the chain are never broken again in it.
+    /// A Lin–Kernighan move (Lin & Kernighan 1973) built from sequential 3-opt steps, as in
+    /// LKH (Helsgaun 2000) with 3-opt basic moves: when no move around `t1` improves, the step
+    /// with the best positive partial gain is made tentatively and the search continues by
+    /// breaking its closing edge `(t1, t_last)`, up to `lk_depth` steps. The first improving
+    /// closing is kept; otherwise every tentative step is undone.
     fn lk_chain(&mut self, t: &mut Tour, t1: usize) -> i64 {
         if self.lk_depth == 0 || t.len() < 8 {
             return 0;
         }
-        for first_fwd in [true, false] {
-            let mark = t.mark();
-            let mut t2 = succ(t, first_fwd, t1);
-            let mut g = succ_cost(t, first_fwd, t1);
-            let (mut best_gain, mut best_mark, mut best_touched) = (0, mark, 0);
-            self.added.clear();
-            self.touched.clear();
-            self.touched.extend([t1, t2]);
-            for _ in 0..self.lk_depth {
-                let fwd = t.next(t1) == t2;
-                let mut pick: Option<(usize, usize, i64)> = None;
-                for &(t3, c23) in self.neigh.of(t2) {
-                    let t3 = t3 as usize;
-                    let g1 = g - c23 as i64;
-                    if g1 <= 0 {
-                        break;
-                    }
-                    if t3 == t1 || t3 == succ(t, fwd, t2) {
-                        continue;
-                    }
-                    let t4 = pred(t, fwd, t3);
-                    let tabu = self.added.iter().any(|&(x, y)| {
-                        (x == t3 && y == t4) || (x == t4 && y == t3)
-                    });
-                    let value = g1 + pred_cost(t, fwd, t3);
-                    if !tabu && pick.is_none_or(|(_, _, v)| value > v) {
-                        pick = Some((t3, t4, value));
-                    }
-                }
-                let Some((t3, t4, value)) = pick else {
-                    break;
-                };
-                t.flip(t1, t2, t4, t3);
-                self.added.push((t2, t3));
-                self.touched.extend([t3, t4]);
-                g = value;
-                let close = g - self.c(t4, t1);
-                if close > best_gain {
-                    best_gain = close;
-                    best_mark = t.mark();
-                    best_touched = self.touched.len();
-                }
-                t2 = t4;
-            }
-            if best_gain > 0 {
-                t.undo_to(best_mark);
-                let touched = std::mem::take(&mut self.touched);
-                self.push_all(&touched[..best_touched]);
-                self.touched = touched;
-                return best_gain;
-            }
-            t.undo_to(mark);
+        let mark = t.mark();
+        let mut open = None;
+        let mut ignore = |_: Move, _: i64| {};
+        for fwd in [true, false] {
+            let t2 = succ(t, fwd, t1);
+            let g0 = succ_cost(t, fwd, t1);
+            self.sequential_moves(t, fwd, [t1, t2], g0, &mut ignore, &mut open);
         }
+        self.touched.clear();
+        for _ in 0..self.lk_depth {
+            let Some((mv, g_open, last)) = open.take() else {
+                break;
+            };
+            self.touched.extend(flips(t, mv));
+            let fwd = t.next(t1) == last;
+            let mut best: Option<(Move, i64)> = None;
+            let mut offer = |m: Move, g: i64| {
+                if g > 0 && !matches!(best, Some((_, bg)) if bg >= g) {
+                    best = Some((m, g));
+                }
+            };
+            self.sequential_moves(t, fwd, [t1, last], g_open, &mut offer, &mut open);
+            if let Some(found) = best {
+                let touched = std::mem::take(&mut self.touched);
+                self.push_all(&touched);
+                self.touched = touched;
+                return self.apply(t, found);
+            }
+        }
+        t.undo_to(mark);
         0
     }
 
@@ -492,5 +455,51 @@ fn or_opt(t: &mut Tour, [p, s1, s2, nx, c, d]: [usize; 6], forward: bool) {
     t.flip(p, c, nx, s2);
     if forward {
         t.flip(c, s2, s1, d);
+    }
+}
+
+/// Makes `mv` on the tour; returns the nodes whose edges changed.
+fn flips(t: &mut Tour, mv: Move) -> Vec<usize> {
+    match mv {
+        Move::TwoOpt { t1, t2, t3, t4 } => {
+            t.flip(t1, t2, t4, t3);
+            vec![t1, t2, t3, t4]
+        }
+        Move::ThreeOptSeq {
+            t1,
+            t2,
+            t3,
+            t4,
+            t5,
+            t6,
+        } => {
+            t.flip(t1, t2, t4, t3);
+            t.flip(t1, t4, t6, t5);
+            vec![t1, t2, t3, t4, t5, t6]
+        }
+        Move::ThreeOptExchange {
+            t1,
+            t2,
+            t3,
+            t4,
+            t5,
+            t6,
+            t6_is_succ,
+        } => {
+            exchange(t, [t1, t2, t3, t4, t5, t6], t6_is_succ);
+            vec![t1, t2, t3, t4, t5, t6]
+        }
+        Move::OrOpt {
+            p,
+            s1,
+            s2,
+            nx,
+            c,
+            d,
+            forward,
+        } => {
+            or_opt(t, [p, s1, s2, nx, c, d], forward);
+            vec![p, s1, s2, nx, c, d]
+        }
     }
 }
