@@ -56,7 +56,7 @@ impl Costs {
     }
 }
 
-/// The `k` cheapest other nodes of every node, cheapest first (ties by index, so deterministic).
+/// Candidate neighbours of every node, cheapest first (ties by index, so deterministic).
 #[derive(Debug, Clone)]
 pub(crate) struct Neighbours {
     k: usize,
@@ -66,28 +66,6 @@ pub(crate) struct Neighbours {
 }
 
 impl Neighbours {
-    pub(crate) fn nearest(costs: &Costs, k: usize) -> Self {
-        let n = costs.len();
-        let k = k.min(n.saturating_sub(1));
-        let mut data = Vec::with_capacity(n * k);
-        let mut row: Vec<(i64, u32)> = Vec::with_capacity(n);
-        for i in 0..n {
-            row.clear();
-            row.extend(
-                (0..n)
-                    .filter(|&j| j != i)
-                    .map(|j| (costs.get(i, j), j as u32)),
-            );
-            if k < row.len() {
-                row.select_nth_unstable(k);
-                row.truncate(k);
-            }
-            row.sort_unstable();
-            data.extend(row.iter().map(|&(c, j)| (j, c as i32)));
-        }
-        Neighbours { k, data }
-    }
-
     #[inline]
     pub(crate) fn of(&self, v: usize) -> &[(u32, i32)] {
         &self.data[v * self.k..(v + 1) * self.k]

@@ -94,7 +94,9 @@ pub fn solve_with(
     max_kicks: Option<u64>,
 ) -> RouteSolution {
     let started = Instant::now();
-    let deadline = started + opts.time_limit;
+    // A 2 % margin for what follows the search (route extraction, the final check) and for
+    // the scheduler on a busy machine: the promise is budget + 5 %.
+    let deadline = started + opts.time_limit - opts.time_limit / 50;
     let order = search_order(problem, deadline, max_kicks, opts.seed);
     let solution = RouteSolution {
         length: route_length(problem, &order),
@@ -146,10 +148,16 @@ fn search_order(
         return locks::solve(problem, &locks, deadline, max_kicks, seed);
     }
     let closed = reduction::Closed::new(problem);
+    if Instant::now() >= deadline {
+        return fallback_order(problem);
+    }
     let tour = if closed.costs.len() <= 9 {
         reduction::exact(&closed.costs, closed.start)
     } else {
         let init = closed.nearest_neighbour();
+        if Instant::now() >= deadline {
+            return closed.route(&init);
+        }
         let limits = ils::Limits {
             deadline,
             max_kicks,

@@ -25,7 +25,9 @@ impl<'a> Tour<'a> {
         for (i, &v) in order.iter().enumerate() {
             pos[v] = i as u32;
         }
-        let edge = (0..n).map(|p| costs.get(order[p], order[(p + 1) % n]) as i32).collect();
+        let edge = (0..n)
+            .map(|p| costs.get(order[p], order[(p + 1) % n]) as i32)
+            .collect();
         Tour {
             costs,
             order: order.iter().map(|&v| v as u32).collect(),
@@ -145,7 +147,9 @@ impl<'a> Tour<'a> {
         }
         for p in [if i == 0 { n - 1 } else { i - 1 }, j] {
             let q = if p + 1 == n { 0 } else { p + 1 };
-            self.edge[p] = self.costs.get(self.order[p] as usize, self.order[q] as usize) as i32;
+            self.edge[p] =
+                self.costs
+                    .get(self.order[p] as usize, self.order[q] as usize) as i32;
         }
     }
 
