@@ -10,6 +10,7 @@ mod ils;
 pub mod instance;
 mod locks;
 mod matrix;
+mod moves;
 mod reduction;
 mod rng;
 mod search;
