@@ -2,6 +2,8 @@
 //! fixed-end routes become closed tours whose pinned edges cost [`PINNED`]), and candidate
 //! neighbour lists.
 
+use std::time::Instant;
+
 /// Cost of an edge that must stay in the tour: removing it loses far more than any move gains.
 pub(crate) const PINNED: i32 = -(1 << 30);
 /// Distances are clamped here so that two of them plus a pinned edge still fit an `i32`.
@@ -12,27 +14,60 @@ const CLAMP: u32 = 1 << 28;
 pub(crate) struct Costs {
     n: usize,
     data: Vec<i32>,
+    /// The input was symmetric (no symmetrisation happened).
+    pub symmetric: bool,
 }
 
 impl Costs {
     /// `n × n` from `d(i, j)`; asymmetric input is symmetrised as `d(i,j) + d(j,i)`, which
-    /// ranks undirected tours by their mean over both directions.
+    /// ranks undirected tours by their mean over both directions. Rows are read in order and
+    /// the transpose is visited in tiles: column-wise access would miss the cache on every
+    /// entry of a large matrix, and this runs inside the interactive budget.
     pub(crate) fn build(n: usize, d: impl Fn(usize, usize) -> u32) -> Self {
-        let symmetric = (0..n).all(|i| (i + 1..n).all(|j| d(i, j) == d(j, i)));
+        Self::build_until(n, d, None).expect("no deadline")
+    }
+
+    /// [`Costs::build`] that gives up (`None`) once `deadline` has passed.
+    pub(crate) fn build_until(
+        n: usize,
+        d: impl Fn(usize, usize) -> u32,
+        deadline: Option<Instant>,
+    ) -> Option<Self> {
+        const TILE: usize = 64;
         let mut data = vec![0i32; n * n];
         for i in 0..n {
+            if deadline.is_some_and(|t| Instant::now() >= t) {
+                return None;
+            }
             for j in 0..n {
                 if i != j {
-                    let c = if symmetric {
-                        d(i, j).min(CLAMP)
-                    } else {
-                        d(i, j).min(CLAMP) + d(j, i).min(CLAMP)
-                    };
-                    data[i * n + j] = c as i32;
+                    data[i * n + j] = d(i, j).min(CLAMP) as i32;
                 }
             }
         }
-        Costs { n, data }
+        let mut symmetric = true;
+        'scan: for bi in (0..n).step_by(TILE) {
+            for bj in (bi..n).step_by(TILE) {
+                for i in bi..(bi + TILE).min(n) {
+                    for j in bj.max(i + 1)..(bj + TILE).min(n) {
+                        if data[i * n + j] != data[j * n + i] {
+                            symmetric = false;
+                            break 'scan;
+                        }
+                    }
+                }
+            }
+        }
+        if !symmetric {
+            for i in 0..n {
+                for j in i + 1..n {
+                    let c = data[i * n + j] + data[j * n + i];
+                    data[i * n + j] = c;
+                    data[j * n + i] = c;
+                }
+            }
+        }
+        Some(Costs { n, data, symmetric })
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -78,75 +113,103 @@ impl Neighbours {
     /// from i to j)`, i.e. how much longer than the tree edge j would replace. Unlike the
     /// plain nearest nodes, it keeps the edges that join clusters among the candidates. Each
     /// list is then sorted by cost, which the gain criterion's early exit relies on.
-    pub(crate) fn alpha_nearest(costs: &Costs, k: usize) -> Self {
+    /// `None` once `deadline` has passed.
+    pub(crate) fn alpha_nearest(costs: &Costs, k: usize, deadline: Instant) -> Option<Self> {
         let n = costs.len();
         let k = k.min(n.saturating_sub(1));
-        let adj = spanning_tree(costs);
+        let tree = SpanningTree::prim(costs, deadline)?;
         let mut data = Vec::with_capacity(n * k);
-        let mut beta = vec![i64::MIN; n];
-        let mut stack: Vec<usize> = Vec::with_capacity(n);
-        let mut row: Vec<(i64, i64, u32)> = Vec::with_capacity(n);
+        let mut beta = vec![0i64; n];
+        let mut mark = vec![usize::MAX; n];
+        // The k best (alpha, cost, node) so far, sorted; a bounded insertion beats sorting rows.
+        let mut best: Vec<(i64, i64, u32)> = Vec::with_capacity(k + 1);
         for i in 0..n {
-            // Largest tree edge on the path from i to every node, by a walk over the tree.
-            beta.iter_mut().for_each(|b| *b = i64::MIN);
-            beta[i] = i64::MIN + 1;
-            stack.push(i);
-            while let Some(u) = stack.pop() {
-                for &(w, c) in &adj[u] {
-                    if beta[w] == i64::MIN {
-                        beta[w] = beta[u].max(c);
-                        stack.push(w);
-                    }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            // Largest tree edge on the path from i to every node (Helsgaun's O(n) per node):
+            // first up the path from i to the root, then every other node from its parent, in
+            // the order Prim added them (parents first).
+            beta[i] = i64::MIN;
+            mark[i] = i;
+            let mut u = i;
+            while let Some(d) = tree.dad[u] {
+                beta[d] = beta[u].max(tree.dad_cost[u]);
+                mark[d] = i;
+                u = d;
+            }
+            for &j in &tree.order {
+                if mark[j] != i {
+                    let d = tree.dad[j].expect("only the root has no parent, and it is marked");
+                    beta[j] = beta[d].max(tree.dad_cost[j]);
                 }
             }
-            row.clear();
-            row.extend((0..n).filter(|&j| j != i).map(|j| {
+            best.clear();
+            for j in 0..n {
+                if j == i {
+                    continue;
+                }
                 let c = costs.get(i, j);
-                (c - beta[j], c, j as u32)
-            }));
-            if k < row.len() {
-                row.select_nth_unstable(k);
-                row.truncate(k);
+                let entry = (c - beta[j], c, j as u32);
+                if best.len() == k && entry >= best[k - 1] {
+                    continue;
+                }
+                let at = best.partition_point(|e| *e < entry);
+                best.insert(at, entry);
+                best.truncate(k);
             }
-            row.sort_unstable_by_key(|&(_, c, j)| (c, j));
-            data.extend(row.iter().map(|&(_, c, j)| (j, c as i32)));
+            best.sort_unstable_by_key(|&(_, c, j)| (c, j));
+            data.extend(best.iter().map(|&(_, c, j)| (j, c as i32)));
         }
-        Neighbours { k, data }
+        Some(Neighbours { k, data })
     }
 }
 
-/// Prim's minimum spanning tree on the dense matrix, as adjacency lists `(node, cost)`.
-fn spanning_tree(costs: &Costs) -> Vec<Vec<(usize, i64)>> {
-    let n = costs.len();
-    let mut adj = vec![Vec::new(); n];
-    if n == 0 {
-        return adj;
-    }
-    let mut in_tree = vec![false; n];
-    let mut key = vec![i64::MAX; n];
-    let mut dad = vec![usize::MAX; n];
-    key[0] = 0;
-    for _ in 0..n {
-        let mut v = usize::MAX;
-        for u in 0..n {
-            if !in_tree[u] && (v == usize::MAX || key[u] < key[v]) {
-                v = u;
+/// A minimum spanning tree as parent links, with nodes in the order Prim's algorithm added them
+/// (every parent before its children).
+struct SpanningTree {
+    dad: Vec<Option<usize>>,
+    dad_cost: Vec<i64>,
+    order: Vec<usize>,
+}
+
+impl SpanningTree {
+    /// Prim's algorithm on the dense matrix, O(n²), rooted at node 0.
+    fn prim(costs: &Costs, deadline: Instant) -> Option<Self> {
+        let n = costs.len();
+        let mut in_tree = vec![false; n];
+        let mut key = vec![i64::MAX; n];
+        let mut dad = vec![None; n];
+        let mut order = Vec::with_capacity(n);
+        if n > 0 {
+            key[0] = 0;
+        }
+        for _ in 0..n {
+            if Instant::now() >= deadline {
+                return None;
             }
-        }
-        in_tree[v] = true;
-        if dad[v] != usize::MAX {
-            adj[v].push((dad[v], key[v]));
-            adj[dad[v]].push((v, key[v]));
-        }
-        for u in 0..n {
-            if !in_tree[u] {
-                let c = costs.get(v, u);
-                if c < key[u] {
-                    key[u] = c;
-                    dad[u] = v;
+            let mut v = usize::MAX;
+            for u in 0..n {
+                if !in_tree[u] && (v == usize::MAX || key[u] < key[v]) {
+                    v = u;
+                }
+            }
+            in_tree[v] = true;
+            order.push(v);
+            for u in 0..n {
+                if !in_tree[u] {
+                    let c = costs.get(v, u);
+                    if c < key[u] {
+                        key[u] = c;
+                        dad[u] = Some(v);
+                    }
                 }
             }
         }
+        Some(SpanningTree {
+            dad,
+            dad_cost: key,
+            order,
+        })
     }
-    adj
 }

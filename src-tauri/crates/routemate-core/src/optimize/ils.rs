@@ -46,11 +46,10 @@ fn restart_after(n: usize) -> u64 {
 pub(crate) fn optimize(costs: &Costs, init: &[usize], limits: &Limits, seed: u64) -> Vec<usize> {
     let n = costs.len();
     let mut rng = Rng::new(seed);
-    let neigh = Neighbours::alpha_nearest(costs, neighbour_count(n));
-    let mut tour = Tour::new(init, costs);
-    if Instant::now() >= limits.deadline {
+    let Some(neigh) = Neighbours::alpha_nearest(costs, neighbour_count(n), limits.deadline) else {
         return init.to_vec();
-    }
+    };
+    let mut tour = Tour::new(init, costs);
     let mut ls = LocalSearch::new(costs, &neigh).with_lk_depth(LK_DEPTH);
     for v in init {
         ls.push(*v);

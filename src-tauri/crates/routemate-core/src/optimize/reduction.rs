@@ -5,6 +5,7 @@
 
 use super::cost::{Costs, PINNED};
 use super::{RouteEnd, RouteProblem};
+use std::time::Instant;
 
 /// A closed-tour view of a route.
 pub(crate) struct Closed {
@@ -17,19 +18,21 @@ pub(crate) struct Closed {
 }
 
 impl Closed {
-    pub(crate) fn new(problem: &RouteProblem) -> Self {
+    /// `None` when `deadline` passes first (the matrix copy is quadratic).
+    pub(crate) fn new(problem: &RouteProblem, deadline: Instant) -> Option<Self> {
         let m = &problem.matrix;
         let n = m.len();
         let start = problem.start;
-        match problem.end {
+        let until = Some(deadline);
+        Some(match problem.end {
             RouteEnd::Closed => Closed {
-                costs: Costs::build(n, |i, j| m.get(i, j)),
+                costs: Costs::build_until(n, |i, j| m.get(i, j), until)?,
                 start,
                 tail: None,
                 real: n,
             },
             RouteEnd::Fixed(e) => {
-                let mut costs = Costs::build(n, |i, j| m.get(i, j));
+                let mut costs = Costs::build_until(n, |i, j| m.get(i, j), until)?;
                 costs.set(start, e, PINNED);
                 Closed {
                     costs,
@@ -40,7 +43,7 @@ impl Closed {
             }
             RouteEnd::Open => {
                 let d = |i: usize, j: usize| if i == n || j == n { 0 } else { m.get(i, j) };
-                let mut costs = Costs::build(n + 1, d);
+                let mut costs = Costs::build_until(n + 1, d, until)?;
                 costs.set(start, n, PINNED);
                 Closed {
                     costs,
@@ -49,11 +52,12 @@ impl Closed {
                     real: n,
                 }
             }
-        }
+        })
     }
 
     /// Nearest-neighbour tour from the start, the tail (if any) last.
-    pub(crate) fn nearest_neighbour(&self) -> Vec<usize> {
+    /// `None` when `deadline` passes first.
+    pub(crate) fn nearest_neighbour(&self, deadline: Instant) -> Option<Vec<usize>> {
         let n = self.costs.len();
         let mut taken = vec![false; n];
         let mut order = Vec::with_capacity(n);
@@ -65,6 +69,9 @@ impl Closed {
         let mut cur = self.start;
         let free = n - 1 - usize::from(self.tail.is_some());
         for _ in 0..free {
+            if Instant::now() >= deadline {
+                return None;
+            }
             let mut best = usize::MAX;
             let mut best_c = i64::MAX;
             for (v, &tk) in taken.iter().enumerate() {
@@ -83,7 +90,7 @@ impl Closed {
         if let Some(t) = self.tail {
             order.push(t);
         }
-        order
+        Some(order)
     }
 
     /// The route from a closed tour: from the start, away from the tail, without the dummy.
