@@ -145,12 +145,12 @@ impl Neighbours {
                 }
             }
             best.clear();
-            for j in 0..n {
+            for (j, &b) in beta.iter().enumerate() {
                 if j == i {
                     continue;
                 }
                 let c = costs.get(i, j);
-                let entry = (c - beta[j], c, j as u32);
+                let entry = (c - b, c, j as u32);
                 if best.len() == k && entry >= best[k - 1] {
                     continue;
                 }
