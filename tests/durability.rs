@@ -1,7 +1,7 @@
 //! Crash safety (reliability.md D2, scaled for CI): SIGKILL the server during a stream of imports,
 //! restart, and check every acknowledged import is there exactly once.
 
-use routemate_blackbox::{cli_json, get, job, post_json, token, Server};
+use routemate_blackbox::{cli_json, get, job, token, try_post_json, Server};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -32,8 +32,7 @@ fn every_acknowledged_import_survives_sigkill_exactly_once() {
                     let mut i = start;
                     while !stop.load(Ordering::Relaxed) {
                         let ext = format!("J{i}");
-                        let r =
-                            std::panic::catch_unwind(|| post_json(&url, Some(&tok), &job(&ext, 5)));
+                        let r = try_post_json(&url, Some(&tok), &job(&ext, 5));
                         match r {
                             Ok(r) if r.status == 201 => {
                                 acked

@@ -136,26 +136,37 @@ pub struct Reply {
     pub body: Value,
 }
 
-fn reply(r: Result<ureq::Response, ureq::Error>) -> Reply {
+fn try_reply(r: Result<ureq::Response, ureq::Error>) -> Result<Reply, String> {
     let resp = match r {
         Ok(r) => r,
         Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("transport error: {e}"),
+        Err(e) => return Err(format!("transport error: {e}")),
     };
     let status = resp.status();
-    let text = resp.into_string().unwrap_or_default();
-    Reply {
+    let text = resp
+        .into_string()
+        .map_err(|e| format!("body read error: {e}"))?;
+    Ok(Reply {
         status,
         body: serde_json::from_str(&text).unwrap_or(Value::Null),
-    }
+    })
 }
 
-pub fn post_json(url: &str, token: Option<&str>, body: &Value) -> Reply {
+fn reply(r: Result<ureq::Response, ureq::Error>) -> Reply {
+    try_reply(r).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// POSTs JSON; `Err` when the connection fails (e.g. the server was killed).
+pub fn try_post_json(url: &str, token: Option<&str>, body: &Value) -> Result<Reply, String> {
     let mut req = ureq::post(url).set("Content-Type", "application/json");
     if let Some(t) = token {
         req = req.set("Authorization", &format!("Bearer {t}"));
     }
-    reply(req.send_string(&body.to_string()))
+    try_reply(req.send_string(&body.to_string()))
+}
+
+pub fn post_json(url: &str, token: Option<&str>, body: &Value) -> Reply {
+    try_post_json(url, token, body).unwrap_or_else(|e| panic!("{e}"))
 }
 
 pub fn get(url: &str, token: Option<&str>) -> Reply {
