@@ -3,6 +3,14 @@
 //!
 //! The interface ([`RouteProblem`], [`SolveOptions`], [`solve`], [`check`]) is what the import
 //! pipeline and the CLI call; the search behind it may change freely.
+//!
+//! How: open and fixed-end routes become closed tours with a pinned edge (`reduction`); tiny
+//! ones are enumerated; the rest get a nearest-neighbour tour, alpha-nearness candidate lists
+//! (`cost`) and an iterated local search (`ils`) whose local search (`search`, `moves`) does
+//! 2-opt, sequential 3-opt, Or-opt and a Lin–Kernighan chain of 3-opt steps on an array tour
+//! (`tour`), kicked by segment-local double bridges. Routes with locked stops use a simpler
+//! position-preserving search (`locks`). Every quadratic step and the search itself stop at the
+//! deadline (budget minus a 5 % margin, at most 50 ms), returning the best valid order so far.
 
 mod checker;
 mod cost;
