@@ -57,3 +57,31 @@ fn tour_starts_at_node_zero_and_visits_every_node_once() {
     let len = check(&p, &sol).expect("valid");
     assert!(len <= 259_045 * 105 / 100, "{len}");
 }
+
+#[test]
+fn locks_taken_from_the_optimal_tour_still_allow_a_near_optimal_route() {
+    // Lock three stops where the published optimal tour of berlin52 has them: that tour stays
+    // feasible, so a good search around the locks lands close to 7542.
+    let inst = tsplib("berlin52");
+    let path = support::shared_dir().join("bench/data/tsplib/berlin52.opt.tour");
+    let text = std::fs::read_to_string(path).unwrap();
+    let opt: Vec<usize> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("TOUR_SECTION"))
+        .skip(1)
+        .filter_map(|l| l.trim().parse::<i64>().ok())
+        .take_while(|&v| v > 0)
+        .map(|v| v as usize - 1)
+        .collect();
+    let at = opt.iter().position(|&v| v == 0).unwrap();
+    let from_zero: Vec<usize> = (0..52).map(|k| opt[(at + k) % 52]).collect();
+    let locked: Vec<(usize, usize)> = [5, 20, 40].iter().map(|&p| (from_zero[p + 1], p)).collect();
+    let mut p = closed(inst);
+    p.locked = locked.clone();
+    let sol = solve_with(&p, &generous(1), Some(2_000));
+    let len = check(&p, &sol).expect("valid");
+    for (node, pos) in locked {
+        assert_eq!(sol.order[pos + 1], node);
+    }
+    assert!(len <= 7542 * 101 / 100, "{len}");
+}

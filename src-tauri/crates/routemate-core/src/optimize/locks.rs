@@ -106,10 +106,14 @@ impl Locked<'_> {
     }
 }
 
-/// Solves `problem` with the given (already validated, non-empty) locks.
+/// Solves `problem` with the given (already validated, non-empty) locks. `guide` is a good
+/// route for the same problem without locks: its free stops, in its order, fill the free
+/// positions (both ways round, the shorter kept), so a route that already agrees with the locks
+/// is kept as it is and others are cut into pieces of the right sizes.
 pub(crate) fn solve(
     problem: &RouteProblem,
     locks: &[(usize, usize)],
+    guide: &[usize],
     deadline: Instant,
     max_kicks: Option<u64>,
     seed: u64,
@@ -123,40 +127,44 @@ pub(crate) fn solve(
     };
     let slots = n - 1 - usize::from(fixed_end.is_some());
     let mut slot_node: Vec<Option<usize>> = vec![None; slots];
-    let mut taken = vec![false; n];
-    taken[problem.start] = true;
+    let mut is_free = vec![true; n];
+    is_free[problem.start] = false;
     if let Some(e) = fixed_end {
-        taken[e] = true;
+        is_free[e] = false;
     }
     for &(node, pos) in locks {
         slot_node[pos] = Some(node);
-        taken[node] = true;
+        is_free[node] = false;
     }
-    // Nearest neighbour into the free positions.
-    let mut order = vec![problem.start];
+    let free_nodes: Vec<usize> = guide.iter().copied().filter(|&v| is_free[v]).collect();
+    let fill = |free: &mut dyn Iterator<Item = usize>| {
+        let mut order = vec![problem.start];
+        for slot in &slot_node {
+            order.push(slot.unwrap_or_else(|| free.next().expect("a free stop per free slot")));
+        }
+        order.extend(fixed_end);
+        order
+    };
+    let forward = fill(&mut free_nodes.iter().copied());
+    let backward = fill(&mut free_nodes.iter().rev().copied());
+    let mut order =
+        if super::route_length(problem, &backward) < super::route_length(problem, &forward) {
+            backward
+        } else {
+            forward
+        };
     let mut run = vec![None];
     let mut run_id = 0;
     for slot in &slot_node {
-        let cur = *order.last().expect("start");
         match slot {
-            Some(v) => {
-                order.push(*v);
+            Some(_) => {
                 run.push(None);
                 run_id += 1;
             }
-            None => {
-                let v = (0..n)
-                    .filter(|&v| !taken[v])
-                    .min_by_key(|&v| costs.get(cur, v))
-                    .expect("a free node for every free slot");
-                taken[v] = true;
-                order.push(v);
-                run.push(Some(run_id));
-            }
+            None => run.push(Some(run_id)),
         }
     }
-    if let Some(e) = fixed_end {
-        order.push(e);
+    if fixed_end.is_some() {
         run.push(None);
     }
     let free: Vec<usize> = (0..order.len()).filter(|&p| run[p].is_some()).collect();

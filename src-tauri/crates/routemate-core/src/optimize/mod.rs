@@ -154,9 +154,23 @@ fn search_order(
         return fallback_order(problem);
     }
     let locks = checker::valid_locks(problem);
-    if !locks.is_empty() {
-        return locks::solve(problem, &locks, deadline, max_kicks, seed);
+    if locks.is_empty() {
+        return free_order(problem, deadline, max_kicks, seed);
     }
+    // Half the time for the route without locks, which then guides the search with them.
+    let now = Instant::now();
+    let halfway = now + deadline.saturating_duration_since(now) / 2;
+    let guide = free_order(problem, halfway, max_kicks, seed);
+    locks::solve(problem, &locks, &guide, deadline, max_kicks, seed)
+}
+
+/// The search for `problem` ignoring its locks.
+fn free_order(
+    problem: &RouteProblem,
+    deadline: Instant,
+    max_kicks: Option<u64>,
+    seed: u64,
+) -> Vec<usize> {
     // Every quadratic step gives up at the deadline; the best valid order so far is returned.
     let Some(closed) = reduction::Closed::new(problem, deadline) else {
         return fallback_order(problem);
