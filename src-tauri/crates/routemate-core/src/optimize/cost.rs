@@ -16,6 +16,9 @@ pub(crate) struct Costs {
     data: Vec<i32>,
     /// The input was symmetric (no symmetrisation happened).
     pub symmetric: bool,
+    /// The open route's dummy node (cost 0 to every stop), left out of the spanning tree: it
+    /// would make a star of zero edges and blind the alpha-nearness of every other pair.
+    pub dummy: Option<usize>,
 }
 
 impl Costs {
@@ -67,7 +70,12 @@ impl Costs {
                 }
             }
         }
-        Some(Costs { n, data, symmetric })
+        Some(Costs {
+            n,
+            data,
+            symmetric,
+            dummy: None,
+        })
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -130,18 +138,27 @@ impl Neighbours {
             // Largest tree edge on the path from i to every node (Helsgaun's O(n) per node):
             // first up the path from i to the root, then every other node from its parent, in
             // the order Prim added them (parents first).
-            beta[i] = i64::MIN;
-            mark[i] = i;
-            let mut u = i;
-            while let Some(d) = tree.dad[u] {
-                beta[d] = beta[u].max(tree.dad_cost[u]);
-                mark[d] = i;
-                u = d;
-            }
-            for &j in &tree.order {
-                if mark[j] != i {
-                    let d = tree.dad[j].expect("only the root has no parent, and it is marked");
-                    beta[j] = beta[d].max(tree.dad_cost[j]);
+            if costs.dummy == Some(i) {
+                // Any stop may end an open route: the dummy's alpha is its cost.
+                beta.iter_mut().for_each(|b| *b = 0);
+            } else {
+                beta[i] = i64::MIN;
+                mark[i] = i;
+                let mut u = i;
+                while let Some(d) = tree.dad[u] {
+                    beta[d] = beta[u].max(tree.dad_cost[u]);
+                    mark[d] = i;
+                    u = d;
+                }
+                for &j in &tree.order {
+                    if mark[j] != i {
+                        let d = tree.dad[j].expect("only the root has no parent, and it is marked");
+                        beta[j] = beta[d].max(tree.dad_cost[j]);
+                    }
+                }
+                if let Some(d) = costs.dummy {
+                    // Any stop may end an open route: the dummy is everyone's candidate.
+                    beta[d] = 0;
                 }
             }
             best.clear();
@@ -181,10 +198,17 @@ impl SpanningTree {
         let mut key = vec![i64::MAX; n];
         let mut dad = vec![None; n];
         let mut order = Vec::with_capacity(n);
-        if n > 0 {
-            key[0] = 0;
+        let mut size = n;
+        if let Some(d) = costs.dummy {
+            in_tree[d] = true;
+            key[d] = 0;
+            size -= 1;
         }
-        for _ in 0..n {
+        let root = (0..n).find(|&v| !in_tree[v]);
+        if let Some(r) = root {
+            key[r] = 0;
+        }
+        for _ in 0..size {
             if Instant::now() >= deadline {
                 return None;
             }

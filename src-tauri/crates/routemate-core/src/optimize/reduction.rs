@@ -45,6 +45,7 @@ impl Closed {
                 let d = |i: usize, j: usize| if i == n || j == n { 0 } else { m.get(i, j) };
                 let mut costs = Costs::build_until(n + 1, d, until)?;
                 costs.set(start, n, PINNED);
+                costs.dummy = Some(n);
                 Closed {
                     costs,
                     start,
