@@ -145,6 +145,50 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn larger_routes_pass_the_checker_in_every_mode(
+        points in prop::collection::vec((0i32..400, 0i32..400), 10..250),
+        kind in 0u8..3,
+        e in 0usize..250,
+        locks in prop::collection::vec((0usize..250, 0usize..250), 0..6),
+        seed in 0u64..1000,
+    ) {
+        let n = points.len();
+        let problem = RouteProblem {
+            matrix: matrix(&points),
+            start: 0,
+            end: end_mode(kind, n, 0, e),
+            locked: locks.iter().map(|&(v, p)| (v % n, p % n)).collect(),
+        };
+        let sol = solve_with(&problem, &opts(seed), Some(30));
+        prop_assert!(check(&problem, &sol).is_ok(), "{:?}", check(&problem, &sol));
+    }
+
+    #[test]
+    fn asymmetric_matrices_get_valid_routes(
+        raw in prop::collection::vec(0u32..10_000, 4..900),
+        kind in 0u8..3,
+        seed in 0u64..1000,
+    ) {
+        let n = (raw.len() as f64).sqrt() as usize;
+        let mut data: Vec<u32> = raw[..n * n].to_vec();
+        for i in 0..n {
+            data[i * n + i] = 0;
+        }
+        let problem = RouteProblem {
+            matrix: DistanceMatrix::from_vec(n, data),
+            start: n - 1,
+            end: end_mode(kind, n, n - 1, 0),
+            locked: vec![],
+        };
+        let sol = solve_with(&problem, &opts(seed), Some(30));
+        prop_assert!(check(&problem, &sol).is_ok(), "{:?}", check(&problem, &sol));
+    }
+}
+
 #[test]
 fn sizes_one_two_three_in_every_end_mode() {
     for n in 1..=3usize {
