@@ -19,8 +19,8 @@ pub struct BenchOptimizeArgs {
     pub data_dir: Option<PathBuf>,
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
-    /// Only instances whose name contains this.
-    #[arg(long, value_name = "SUBSTR")]
+    /// Only instances whose name contains this (e.g. `-2000`).
+    #[arg(long, value_name = "SUBSTR", allow_hyphen_values = true)]
     pub filter: Option<String>,
 }
 
