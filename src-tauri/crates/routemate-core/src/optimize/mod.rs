@@ -10,7 +10,7 @@
 //! 2-opt, sequential 3-opt, Or-opt and a Lin–Kernighan chain of 3-opt steps on an array tour
 //! (`tour`), kicked by segment-local double bridges. Routes with locked stops use a simpler
 //! position-preserving search (`locks`). Every quadratic step and the search itself stop at the
-//! deadline (budget minus a 5 % margin, at most 50 ms), returning the best valid order so far.
+//! deadline (budget minus a margin of 5 % + 1 ms, at most 50 ms), returning the best valid order so far.
 
 mod checker;
 mod cost;
@@ -103,9 +103,12 @@ pub fn solve_with(
     max_kicks: Option<u64>,
 ) -> RouteSolution {
     let started = Instant::now();
-    // A margin (5 %, at most 50 ms) for what follows the search (route extraction, the final
-    // check) and for the scheduler on a busy machine: the promise is budget + 5 %.
-    let margin = (opts.time_limit / 20).min(Duration::from_millis(50));
+    // A margin (5 % + 1 ms, at most 50 ms) for the work between two looks at the clock, what
+    // follows the search (route extraction, the final check) and the scheduler on a busy
+    // machine: the promise is budget + 5 %.
+    let margin = (opts.time_limit / 20 + Duration::from_millis(1))
+        .min(Duration::from_millis(50))
+        .min(opts.time_limit / 2);
     let deadline = started + opts.time_limit - margin;
     let order = search_order(problem, deadline, max_kicks, opts.seed);
     let solution = RouteSolution {
