@@ -12,9 +12,11 @@ pub mod clock;
 pub mod error;
 pub mod events;
 pub mod import;
+pub mod jobfile;
 pub mod jobs;
 pub mod settings;
 pub mod store;
+pub mod watch;
 
 pub use api::{Api, EngineConfig};
 pub use clock::{Clock, ManualClock, SystemClock};

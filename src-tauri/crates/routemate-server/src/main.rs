@@ -7,7 +7,7 @@ use tracing_subscriber::EnvFilter;
 fn main() {
     let cli = Cli::parse();
     let default_level = match cli.command {
-        cli::Command::Serve(_) => "info",
+        cli::Command::Serve(_) | cli::Command::Watch(_) => "info",
         _ => "warn",
     };
     let filter =

@@ -4,11 +4,13 @@
 
 pub mod bench_api;
 pub mod bench_optimize;
+pub mod bench_watch;
 pub mod credentials;
 pub mod import;
 pub mod jobs;
 pub mod optimize;
 pub mod serve;
+pub mod watch;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -40,12 +42,14 @@ pub enum Command {
     /// Create, list and revoke API credentials.
     #[command(subcommand)]
     Credentials(credentials::CredentialsCmd),
-    /// Import a JSON job file (one import body, or an array of them) into the local store.
+    /// Import a job file (CSV, or JSON: one import body or an array of them) into the local store.
     Import(import::ImportArgs),
     /// Print a job's status, or all jobs newest first.
     Jobs(jobs::JobsArgs),
     /// Optimize one TSPLIB or delivery-JSON instance; print the tour as JSON.
     Optimize(optimize::OptimizeArgs),
+    /// Import the job files dropped into a folder, until SIGINT/SIGTERM.
+    Watch(watch::WatchArgs),
     /// Benchmarks.
     #[command(subcommand)]
     Bench(BenchCmd),
@@ -57,6 +61,8 @@ pub enum BenchCmd {
     Api(bench_api::BenchApiArgs),
     /// Run the optimizer on the shared benchmark instances; print gap and wall time per instance.
     Optimize(bench_optimize::BenchOptimizeArgs),
+    /// Watched folder: CSV parse time, drop-to-visible latency, crash test (D1) with kills.
+    Watch(bench_watch::BenchWatchArgs),
 }
 
 /// Runs the parsed command.
@@ -66,9 +72,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Credentials(cmd) => credentials::run(&cli, cmd),
         Command::Import(args) => import::run(&cli, args),
         Command::Jobs(args) => jobs::run(&cli, args),
+        Command::Watch(args) => watch::run(&cli, args),
         Command::Bench(BenchCmd::Api(args)) => bench_api::run(&cli, args),
         Command::Optimize(args) => optimize::run(args),
         Command::Bench(BenchCmd::Optimize(args)) => bench_optimize::run(args),
+        Command::Bench(BenchCmd::Watch(args)) => bench_watch::run(&cli, args),
     }
 }
 

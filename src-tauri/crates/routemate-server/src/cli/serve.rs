@@ -18,10 +18,26 @@ pub struct ServeArgs {
     /// Largest request body in bytes.
     #[arg(long, default_value_t = 10 * 1024 * 1024)]
     pub max_body_bytes: usize,
+    /// Also import the job files dropped into this folder (see `routemate watch`).
+    #[arg(long, value_name = "DIR")]
+    pub watch: Option<std::path::PathBuf>,
 }
 
 pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
     let api = open_api(cli)?;
+    let watcher = match &args.watch {
+        // stdout carries the listening address; the watcher's activity goes to the log.
+        Some(dir) => Some(super::watch::start(
+            &api,
+            cli,
+            dir,
+            &Default::default(),
+            |e| {
+                tracing::debug!(event = ?e, "watched folder");
+            },
+        )?),
+        None => None,
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -39,6 +55,9 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
         println!("routemate listening on http://{addr}");
         std::io::stdout().flush()?;
         serve(listener, api.clone(), options, shutdown_signal()).await?;
+        if let Some(w) = watcher {
+            w.stop();
+        }
         api.flush()?;
         tracing::info!("shut down cleanly");
         Ok(())

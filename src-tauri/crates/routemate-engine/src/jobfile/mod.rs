@@ -1,0 +1,138 @@
+//! Job files: turns the bytes of a CSV or JSON job file into validated import requests, or into a
+//! report naming every bad cell (row, column as written, reason) so the sender fixes them at once.
+//!
+//! Used by the watched folder, `routemate import FILE` and the desktop's manual import. A file is
+//! all or nothing: one bad cell fails the whole file and nothing of it is imported.
+//!
+//! Limits (documented in the README): a file may be at most [`MAX_FILE_BYTES`] bytes, hold at most
+//! [`MAX_ROWS`] data rows and [`MAX_JOBS`] jobs; a job at most `routemate_core::validate::MAX_STOPS`
+//! stops; a CSV cell at most [`MAX_CELL_CHARS`] characters.
+
+mod cells;
+mod csv;
+mod decode;
+mod header;
+mod json;
+mod problem;
+
+pub use decode::Encoding;
+pub use header::{canonical_column, Column};
+pub use problem::Problem;
+
+use routemate_core::model::ImportRequest;
+use std::path::Path;
+
+/// Largest job file accepted (bytes, before decoding).
+pub const MAX_FILE_BYTES: usize = 50 * 1024 * 1024;
+/// Most data rows (not counting the header) in one CSV file.
+pub const MAX_ROWS: usize = 100_000;
+/// Most jobs in one file.
+pub const MAX_JOBS: usize = 1_000;
+/// Longest CSV cell, in characters.
+pub const MAX_CELL_CHARS: usize = 10_000;
+
+/// The two job file formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Csv,
+    Json,
+}
+
+impl Format {
+    /// The format a file name says (`.csv` or `.tsv`, `.json`; case-insensitive); `None` for
+    /// anything else (so a `readme.txt` dropped into the watched folder is left alone).
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" | "tsv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+/// A successfully parsed job file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobFile {
+    pub format: Format,
+    /// The jobs in the order their first row (or array element) appears.
+    pub jobs: Vec<ImportRequest>,
+    /// Data rows read (CSV, header and empty rows not counted) or jobs (JSON).
+    pub rows: usize,
+    pub encoding: Encoding,
+    /// The detected CSV separator (`None` for JSON).
+    pub delimiter: Option<char>,
+}
+
+/// Why a job file was refused. Every variant carries the problems a report lists.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum JobFileError {
+    #[error("the file is {bytes} bytes; job files may be at most {limit} bytes")]
+    TooLarge { bytes: usize, limit: usize },
+    #[error("'{0}' is not a job file: use a .csv or .json file")]
+    UnsupportedType(String),
+    #[error("{}", plural(problems.len(), "problem") + " in the job file")]
+    Invalid { problems: Vec<Problem> },
+}
+
+impl JobFileError {
+    /// Stable machine code for reports and the UI.
+    pub fn code(&self) -> &'static str {
+        match self {
+            JobFileError::TooLarge { .. } => "job_file_too_large",
+            JobFileError::UnsupportedType(_) => "unsupported_job_file",
+            JobFileError::Invalid { .. } => "invalid_job_file",
+        }
+    }
+
+    /// Every problem, for the report (a single file-level problem for the non-cell errors).
+    pub fn problems(&self) -> Vec<Problem> {
+        match self {
+            JobFileError::Invalid { problems } => problems.clone(),
+            other => vec![Problem::file(other.code(), other.to_string())],
+        }
+    }
+}
+
+/// `1 problem`, `3 problems`.
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// Parses a job file. `file_name` names the job when a CSV has no `external_job_id` column
+/// (its stem, e.g. `orders-0601.csv` → `orders-0601`).
+pub fn parse(file_name: &str, format: Format, bytes: &[u8]) -> Result<JobFile, JobFileError> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(JobFileError::TooLarge {
+            bytes: bytes.len(),
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    let (text, encoding) = decode::decode(bytes);
+    match format {
+        Format::Csv => {
+            let stem = Path::new(file_name)
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or(file_name);
+            csv::parse(stem, &text, encoding)
+        }
+        Format::Json => json::parse(&text, encoding),
+    }
+}
+
+/// Parses a file by its name's extension (see [`Format::from_path`]).
+pub fn parse_path_bytes(path: &Path, bytes: &[u8]) -> Result<JobFile, JobFileError> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let format =
+        Format::from_path(path).ok_or_else(|| JobFileError::UnsupportedType(name.clone()))?;
+    parse(&name, format, bytes)
+}
