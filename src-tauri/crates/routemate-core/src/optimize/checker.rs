@@ -45,7 +45,7 @@ pub fn check(problem: &RouteProblem, solution: &RouteSolution) -> Result<u64, Ch
             return Err(CheckError::WrongEnd(e));
         }
     }
-    let stops = super::baseline::valid_locks(problem);
+    let stops = valid_locks(problem);
     for (node, position) in stops {
         if order.get(position + 1) != Some(&node) {
             return Err(CheckError::LockBroken { node, position });
@@ -59,4 +59,31 @@ pub fn check(problem: &RouteProblem, solution: &RouteSolution) -> Result<u64, Ch
         });
     }
     Ok(actual)
+}
+
+/// The locks that make sense: stop nodes in range, each node and position used once. Others are
+/// ignored by [`super::solve`] and by [`check`].
+pub(crate) fn valid_locks(problem: &RouteProblem) -> Vec<(usize, usize)> {
+    let n = problem.matrix.len();
+    let stops = stop_count(problem);
+    let mut used_nodes = vec![false; n];
+    let mut used_pos = vec![false; stops];
+    let mut out = Vec::new();
+    for &(node, pos) in &problem.locked {
+        let is_stop = node < n && node != problem.start && problem.end != RouteEnd::Fixed(node);
+        if is_stop && pos < stops && !used_nodes[node] && !used_pos[pos] {
+            used_nodes[node] = true;
+            used_pos[pos] = true;
+            out.push((node, pos));
+        }
+    }
+    out
+}
+
+fn stop_count(problem: &RouteProblem) -> usize {
+    let n = problem.matrix.len();
+    match problem.end {
+        RouteEnd::Fixed(e) if e != problem.start && e < n => n.saturating_sub(2),
+        _ => n.saturating_sub(1),
+    }
 }

@@ -47,6 +47,19 @@ impl DistanceMatrix {
         self.data[i * self.n + j]
     }
 
+    /// True when `get(i, j) == get(j, i)` for every pair (compared in tiles, cache-friendly).
+    pub fn is_symmetric(&self) -> bool {
+        const TILE: usize = 64;
+        let n = self.n;
+        (0..n).step_by(TILE).all(|bi| {
+            (bi..n).step_by(TILE).all(|bj| {
+                (bi..(bi + TILE).min(n)).all(|i| {
+                    (bj.max(i + 1)..(bj + TILE).min(n)).all(|j| self.get(i, j) == self.get(j, i))
+                })
+            })
+        })
+    }
+
     /// Sum of every entry (the benchmark's `matrix_checksum`).
     pub fn checksum(&self) -> u64 {
         self.data.iter().map(|&d| d as u64).sum()

@@ -4,12 +4,14 @@
 
 pub mod bench_api;
 pub mod bench_geocode;
+pub mod bench_optimize;
 pub mod bench_watch;
 pub mod credentials;
 pub mod gazetteer;
 pub mod geocode;
 pub mod import;
 pub mod jobs;
+pub mod optimize;
 pub mod serve;
 pub mod watch;
 
@@ -47,6 +49,8 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Print a job's status, or all jobs newest first.
     Jobs(jobs::JobsArgs),
+    /// Optimize one TSPLIB or delivery-JSON instance; print the tour as JSON.
+    Optimize(optimize::OptimizeArgs),
     /// Import the job files dropped into a folder, until SIGINT/SIGTERM.
     Watch(watch::WatchArgs),
     /// Place addresses offline; one JSON object per line.
@@ -63,6 +67,8 @@ pub enum Command {
 pub enum BenchCmd {
     /// Load-test the HTTP API on loopback (status, re-import, new import, token).
     Api(bench_api::BenchApiArgs),
+    /// Run the optimizer on the shared benchmark instances; print gap and wall time per instance.
+    Optimize(bench_optimize::BenchOptimizeArgs),
     /// Watched folder: CSV parse time, drop-to-visible latency, crash test (D1) with kills.
     Watch(bench_watch::BenchWatchArgs),
     /// Geocoding throughput and accuracy on the shared geodata fixtures.
@@ -78,6 +84,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Jobs(args) => jobs::run(&cli, args),
         Command::Watch(args) => watch::run(&cli, args),
         Command::Bench(BenchCmd::Api(args)) => bench_api::run(&cli, args),
+        Command::Optimize(args) => optimize::run(args),
+        Command::Bench(BenchCmd::Optimize(args)) => bench_optimize::run(args),
         Command::Bench(BenchCmd::Watch(args)) => bench_watch::run(&cli, args),
         Command::Geocode(args) => geocode::run(&cli, args),
         Command::Gazetteer(cmd) => gazetteer::run(&cli, cmd),

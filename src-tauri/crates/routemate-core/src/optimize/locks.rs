@@ -1,0 +1,267 @@
+//! Routes with locked stops: every locked stop keeps its position, the free stops fill the
+//! free positions. Local search by exchange (any two free positions) and 2-opt inside a run of
+//! free positions, iterated with random exchange kicks; small inputs only in practice (a
+//! dispatcher locks a handful of stops on a day's route).
+
+use super::cost::Costs;
+use super::rng::Rng;
+use super::{RouteEnd, RouteProblem};
+use std::time::Instant;
+
+struct Locked<'a> {
+    costs: &'a Costs,
+    closed: bool,
+    /// `run[p]`: the run of free positions `p` belongs to, or `None` when `p` is fixed.
+    run: Vec<Option<usize>>,
+    free: Vec<usize>,
+}
+
+impl Locked<'_> {
+    /// Cost of the edge leaving position `p` (none after the last position of a path).
+    fn edge(&self, o: &[usize], p: usize) -> i64 {
+        if p + 1 < o.len() {
+            self.costs.get(o[p], o[p + 1])
+        } else if self.closed && o.len() > 1 {
+            self.costs.get(o[p], o[0])
+        } else {
+            0
+        }
+    }
+
+    fn exchange_delta(&self, o: &mut [usize], i: usize, j: usize) -> i64 {
+        let n = o.len();
+        let mut edges = [i.wrapping_sub(1), i, j.wrapping_sub(1), j];
+        for e in edges.iter_mut() {
+            if *e == usize::MAX {
+                *e = n - 1;
+            }
+        }
+        edges.sort_unstable();
+        let touched = |o: &[usize]| {
+            let mut s = 0;
+            for (k, &e) in edges.iter().enumerate() {
+                if k == 0 || edges[k - 1] != e {
+                    s += self.edge(o, e);
+                }
+            }
+            s
+        };
+        let before = touched(o);
+        o.swap(i, j);
+        let after = touched(o);
+        o.swap(i, j);
+        after - before
+    }
+
+    fn reverse_delta(&self, o: &[usize], i: usize, j: usize) -> i64 {
+        let n = o.len();
+        let c = |a, b| self.costs.get(a, b);
+        let before_i = o[i - 1];
+        let after_j = if j + 1 < n {
+            Some(o[j + 1])
+        } else if self.closed {
+            Some(o[0])
+        } else {
+            None
+        };
+        let mut d = c(before_i, o[j]) - c(before_i, o[i]);
+        if let Some(a) = after_j {
+            d += c(o[i], a) - c(o[j], a);
+        }
+        d
+    }
+
+    /// First-improvement descent; returns the total change (≤ 0).
+    fn descend(&self, o: &mut [usize], deadline: Instant) -> i64 {
+        let mut total = 0;
+        let mut improved = true;
+        while improved && Instant::now() < deadline {
+            improved = false;
+            for (a, &i) in self.free.iter().enumerate() {
+                // A pass is quadratic: look at the clock on every row.
+                if Instant::now() >= deadline {
+                    return total;
+                }
+                for &j in &self.free[a + 1..] {
+                    // Equal run ids mean every position in between is free too.
+                    if self.run[i] == self.run[j] {
+                        let d = self.reverse_delta(o, i, j);
+                        if d < 0 {
+                            o[i..=j].reverse();
+                            total += d;
+                            improved = true;
+                            continue;
+                        }
+                    }
+                    let d = self.exchange_delta(o, i, j);
+                    if d < 0 {
+                        o.swap(i, j);
+                        total += d;
+                        improved = true;
+                    }
+                }
+            }
+        }
+        total
+    }
+}
+
+/// Solves `problem` with the given (already validated, non-empty) locks. `guide` is a good
+/// route for the same problem without locks: its free stops, in its order, fill the free
+/// positions (both ways round, the shorter kept), so a route that already agrees with the locks
+/// is kept as it is and others are cut into pieces of the right sizes.
+pub(crate) fn solve(
+    problem: &RouteProblem,
+    locks: &[(usize, usize)],
+    guide: &[usize],
+    deadline: Instant,
+    max_kicks: Option<u64>,
+    seed: u64,
+) -> Vec<usize> {
+    let m = &problem.matrix;
+    let n = m.len();
+    let costs = Costs::build(n, |i, j| m.get(i, j));
+    let fixed_end = match problem.end {
+        RouteEnd::Fixed(e) => Some(e),
+        _ => None,
+    };
+    let slots = n - 1 - usize::from(fixed_end.is_some());
+    let mut slot_node: Vec<Option<usize>> = vec![None; slots];
+    let mut is_free = vec![true; n];
+    is_free[problem.start] = false;
+    if let Some(e) = fixed_end {
+        is_free[e] = false;
+    }
+    for &(node, pos) in locks {
+        slot_node[pos] = Some(node);
+        is_free[node] = false;
+    }
+    let free_nodes: Vec<usize> = guide.iter().copied().filter(|&v| is_free[v]).collect();
+    let fill = |free: &mut dyn Iterator<Item = usize>| {
+        let mut order = vec![problem.start];
+        for slot in &slot_node {
+            order.push(slot.unwrap_or_else(|| free.next().expect("a free stop per free slot")));
+        }
+        order.extend(fixed_end);
+        order
+    };
+    let forward = fill(&mut free_nodes.iter().copied());
+    let backward = fill(&mut free_nodes.iter().rev().copied());
+    let mut order =
+        if super::route_length(problem, &backward) < super::route_length(problem, &forward) {
+            backward
+        } else {
+            forward
+        };
+    let mut run = vec![None];
+    let mut run_id = 0;
+    for slot in &slot_node {
+        match slot {
+            Some(_) => {
+                run.push(None);
+                run_id += 1;
+            }
+            None => run.push(Some(run_id)),
+        }
+    }
+    if fixed_end.is_some() {
+        run.push(None);
+    }
+    let free: Vec<usize> = (0..order.len()).filter(|&p| run[p].is_some()).collect();
+    let search = Locked {
+        costs: &costs,
+        closed: problem.end == RouteEnd::Closed,
+        run,
+        free,
+    };
+    search.descend(&mut order, deadline);
+    if search.free.len() < 2 {
+        return order;
+    }
+    let mut rng = Rng::new(seed);
+    let mut kicks = 0u64;
+    let mut stall = 0u64;
+    let stall_max = 200 + 20 * search.free.len() as u64;
+    let mut trial = order.clone();
+    while Instant::now() < deadline
+        && !matches!(max_kicks, Some(k) if kicks >= k)
+        && stall < stall_max
+    {
+        kicks += 1;
+        stall += 1;
+        trial.copy_from_slice(&order);
+        let mut delta = 0;
+        for _ in 0..2 {
+            let f = &search.free;
+            let i = f[rng.below(f.len())];
+            let j = f[rng.below(f.len())];
+            if i != j {
+                let (i, j) = (i.min(j), i.max(j));
+                delta += search.exchange_delta(&mut trial, i, j);
+                trial.swap(i, j);
+            }
+        }
+        delta += search.descend(&mut trial, deadline);
+        if delta <= 0 {
+            if delta < 0 {
+                stall = 0;
+            }
+            order.copy_from_slice(&trial);
+        }
+    }
+    order
+}
+
+/// Free stops up to which [`exact`] is used: 8! = 40,320 orders, well under a millisecond.
+pub(crate) const EXACT_MAX_FREE: usize = 8;
+
+/// The optimal route with locks by trying every order of the free stops (few free stops only).
+pub(crate) fn exact(problem: &RouteProblem, locks: &[(usize, usize)]) -> Vec<usize> {
+    let n = problem.matrix.len();
+    let end = match problem.end {
+        RouteEnd::Fixed(e) => Some(e),
+        _ => None,
+    };
+    let slots = n - 1 - usize::from(end.is_some());
+    let mut template: Vec<Option<usize>> = vec![None; slots];
+    for &(node, pos) in locks {
+        template[pos] = Some(node);
+    }
+    let mut free: Vec<usize> = (0..n)
+        .filter(|&v| v != problem.start && Some(v) != end && !locks.iter().any(|l| l.0 == v))
+        .collect();
+    let build = |free: &[usize]| -> Vec<usize> {
+        let mut it = free.iter();
+        let mut order = vec![problem.start];
+        order.extend(
+            template
+                .iter()
+                .map(|s| s.unwrap_or_else(|| *it.next().expect("a free stop per slot"))),
+        );
+        order.extend(end);
+        order
+    };
+    let mut best = build(&free);
+    let mut best_len = super::route_length(problem, &best);
+    permute(&mut free, 0, &mut |perm| {
+        let order = build(perm);
+        let len = super::route_length(problem, &order);
+        if len < best_len {
+            best_len = len;
+            best = order;
+        }
+    });
+    best
+}
+
+fn permute(a: &mut [usize], k: usize, f: &mut impl FnMut(&[usize])) {
+    if k == a.len() {
+        f(a);
+        return;
+    }
+    for i in k..a.len() {
+        a.swap(k, i);
+        permute(a, k + 1, f);
+        a.swap(k, i);
+    }
+}
