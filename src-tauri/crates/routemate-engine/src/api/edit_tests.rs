@@ -6,8 +6,9 @@ use serde_json::json;
 
 const A: &str = "default";
 
-/// Six stops along a street east of the depot (visiting them in order is optimal), plus one
-/// stop with an address only, which the engine without a geocoder cannot place.
+/// Six stops along a street east of the depot, an open route (so visiting them in order is the
+/// one optimum), plus one stop with an address only, which the engine without a geocoder cannot
+/// place.
 fn job_json(title: &str) -> serde_json::Value {
     let mut stops: Vec<serde_json::Value> = (1..=6)
         .map(|i| {
@@ -17,6 +18,7 @@ fn job_json(title: &str) -> serde_json::Value {
         .collect();
     stops.push(json!({"external_stop_id": "LOST", "address": "7 Nowhere Rd"}));
     json!({"external_job_id": "J1", "title": title, "depot": {"lat": -27.47, "lng": 153.0},
+           "return_to_depot": false,
            "stops": stops})
 }
 
