@@ -1,6 +1,8 @@
 //! Writes `ui/test/fixtures/sample-job-view.json`: the engine's real answer for the sample job,
 //! which the UI's unit tests render and `tsc` checks against the `JobView` type. Fails when the
-//! committed file is stale (regenerate with `UPDATE_BINDINGS=1 cargo test -p routemate-desktop`).
+//! committed file's shape (its field paths) differs from the engine's answer, i.e. when the UI's
+//! types may be stale; a better route from a new optimizer alone does not fail it. Regenerate
+//! with `UPDATE_BINDINGS=1 cargo test -p routemate-desktop`.
 
 use routemate_engine::{Api, EngineConfig, ManualClock};
 use std::sync::Arc;
