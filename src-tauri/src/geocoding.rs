@@ -1,8 +1,8 @@
 //! The geocoder behind the app's imports: the offline stack (gazetteer, bundled localities,
 //! cache, learned corrections), with the online backend when Settings turns it on. A dispatcher's
-//! pin also teaches the stack, so the next job with that address is placed at the pin.
+//! pin teaches the stack (through the engine's edit calls), so the next job with that address is
+//! placed at the pin.
 
-use routemate_engine::jobs::JobView;
 use routemate_engine::Api;
 use routemate_geocode::GeocodeStack;
 use std::path::Path;
@@ -37,22 +37,6 @@ impl Geocoding {
             Err(e) => tracing::warn!(error = %format!("{e:#}"), "geocoder unavailable"),
         }
     }
-
-    /// Remembers the pinned position of `stop_id` for its address (after a pin edit).
-    pub fn learn_pin(&self, job: &JobView, stop_id: &str) {
-        let Some(stack) = self.0.read().unwrap_or_else(|e| e.into_inner()).clone() else {
-            return;
-        };
-        let Some(stop) = job.stops.iter().find(|s| s.external_stop_id == stop_id) else {
-            return;
-        };
-        if let (Some(address), Some(lat), Some(lng)) = (&stop.address, stop.lat, stop.lng) {
-            let point = routemate_core::geo::LatLng::new(lat, lng);
-            if let Err(e) = stack.remember_correction(address, point) {
-                tracing::warn!(error = %e, "pin not remembered by the geocoder");
-            }
-        }
-    }
 }
 
 #[cfg(test)]
@@ -85,7 +69,6 @@ mod tests {
         let pinned = api
             .move_stop_pin(A, &first.job_id, "X", -27.5, 153.01)
             .unwrap();
-        geocoding.learn_pin(&pinned, "X");
 
         let second = api.import_value(A, &job("J2")).unwrap().job;
         let placed = x(&second);

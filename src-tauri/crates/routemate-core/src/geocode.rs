@@ -103,6 +103,13 @@ impl Geocoded {
 /// safe to share between threads; they may do IO (files, caches) but never panic on bad input.
 pub trait Geocoder: Send + Sync {
     fn geocode(&self, address: &str) -> Geocoded;
+
+    /// Remembers a dispatcher's fix: from now on `address` is at `point` (a learned correction
+    /// that wins over every other source). Geocoders without a memory ignore it.
+    fn learn(&self, _address: &str, _point: LatLng) {}
+
+    /// Forgets a fix taught by [`Geocoder::learn`] (the dispatcher undid the pin).
+    fn forget(&self, _address: &str) {}
 }
 
 /// A geocoder that places nothing: the pipeline's fallback when no gazetteer is configured.

@@ -167,6 +167,18 @@ impl GeocodeStack {
 }
 
 impl Geocoder for GeocodeStack {
+    fn learn(&self, address: &str, point: LatLng) {
+        if let Err(e) = self.remember_correction(address, point) {
+            tracing::warn!(error = %e, "correction not remembered");
+        }
+    }
+
+    fn forget(&self, address: &str) {
+        if let Err(e) = self.forget_correction(address) {
+            tracing::warn!(error = %e, "correction not forgotten");
+        }
+    }
+
     fn geocode(&self, address: &str) -> Geocoded {
         let key = normalise(address);
         if key.is_empty() {

@@ -195,6 +195,14 @@ impl Api {
             replan(job, settings, PlanMode::KeepOrder);
             Ok(())
         })?;
+        // Teach the geocoder too, so the next job with this address is placed at the pin.
+        let pinned = job
+            .stops
+            .iter()
+            .find(|s| s.external_stop_id == external_stop_id);
+        if let Some(address) = pinned.and_then(|s| s.address.as_deref()) {
+            self.geocoder().learn(address, LatLng::new(lat, lng));
+        }
         Ok(job.view())
     }
 
@@ -258,7 +266,8 @@ impl Api {
         placements: &[StopPlacement],
     ) -> Result<JobView, EngineError> {
         let corrections = self.tree(CORRECTIONS_TREE)?;
-        self.edit_job(account, job_id, |job, settings| {
+        let mut forgotten = Vec::new();
+        let view = self.edit_job(account, job_id, |job, settings| {
             for p in placements {
                 find_stop(job, &p.external_stop_id)?;
             }
@@ -268,6 +277,7 @@ impl Api {
                 if stop.geocode.source == "pin" && p.geocode.source != "pin" {
                     if let Some(a) = &stop.address {
                         corrections.remove(key2(account, &normalize_address(a)))?;
+                        forgotten.push(a.clone());
                     }
                 }
                 stop.sequence = p.sequence;
@@ -278,8 +288,11 @@ impl Api {
             }
             replan(job, settings, PlanMode::KeepOrder);
             Ok(())
-        })
-        .map(|j| j.view())
+        })?;
+        for address in &forgotten {
+            self.geocoder().forget(address);
+        }
+        Ok(view.view())
     }
 
     /// Every unplaced, ambiguous or approximate stop across `account`'s jobs (pinned stops are

@@ -249,3 +249,90 @@ fn pins_must_be_on_the_globe() {
         .unwrap_err();
     assert_eq!(e.code(), "validation_failed");
 }
+
+/// A geocoder that only knows what it was taught.
+#[derive(Default)]
+struct Memory(std::sync::Mutex<HashMap<String, LatLng>>);
+
+impl routemate_core::geocode::Geocoder for Memory {
+    fn geocode(&self, address: &str) -> routemate_core::geocode::Geocoded {
+        let known = self
+            .0
+            .lock()
+            .unwrap()
+            .get(&normalize_address(address))
+            .copied();
+        match known {
+            Some(p) => routemate_core::geocode::Geocoded {
+                point: Some(p),
+                level: GeocodeLevel::Exact,
+                confidence: 1.0,
+                matched: None,
+                source: "correction".into(),
+                ambiguous: false,
+                candidates: vec![],
+                flags: vec![],
+            },
+            None => routemate_core::geocode::Geocoded::none("none"),
+        }
+    }
+
+    fn learn(&self, address: &str, point: LatLng) {
+        self.0
+            .lock()
+            .unwrap()
+            .insert(normalize_address(address), point);
+    }
+
+    fn forget(&self, address: &str) {
+        self.0.lock().unwrap().remove(&normalize_address(address));
+    }
+}
+
+#[test]
+fn a_pin_teaches_the_geocoder_and_undo_forgets_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = Api::open(EngineConfig::new(dir.path())).unwrap();
+    api.set_geocoder(std::sync::Arc::new(Memory::default()));
+    let job = api.import_value(A, &job_json("Run")).unwrap().job;
+    let before: Vec<StopPlacement> = job
+        .stops
+        .iter()
+        .map(|s| StopPlacement {
+            external_stop_id: s.external_stop_id.clone(),
+            sequence: s.sequence,
+            locked: s.locked,
+            lat: s.lat,
+            lng: s.lng,
+            geocode: s.geocode.clone(),
+        })
+        .collect();
+    api.move_stop_pin(A, &job.job_id, "LOST", -27.48, 153.035)
+        .unwrap();
+    let mut other = job_json("Other");
+    other["external_job_id"] = json!("OTHER");
+    let placed = api.import_value(A, &other).unwrap().job;
+    let lost = placed
+        .stops
+        .iter()
+        .find(|s| s.external_stop_id == "LOST")
+        .unwrap();
+    assert_eq!(
+        (lost.lat, lost.lng),
+        (Some(-27.48), Some(153.035)),
+        "a new job uses the pin"
+    );
+
+    api.restore_stops(A, &job.job_id, &before).unwrap();
+    other["external_job_id"] = json!("THIRD");
+    let third = api.import_value(A, &other).unwrap().job;
+    let lost = third
+        .stops
+        .iter()
+        .find(|s| s.external_stop_id == "LOST")
+        .unwrap();
+    assert_eq!(
+        lost.lat, None,
+        "undoing the pin made the geocoder forget it"
+    );
+}
