@@ -57,7 +57,7 @@ mod tests {
                       {"external_stop_id": "X", "address": "12 Nowhere Lane, Atlantis QLD 4999"}]})
         };
         let first = api.import_value(A, &job("J1")).unwrap().job;
-        let x = |j: &JobView| {
+        let x = |j: &routemate_engine::jobs::JobView| {
             j.stops
                 .iter()
                 .find(|s| s.external_stop_id == "X")
