@@ -66,8 +66,7 @@ mod tests {
         };
         assert_eq!(x(&first).sequence, None, "unknown to the offline geocoder");
 
-        let pinned = api
-            .move_stop_pin(A, &first.job_id, "X", -27.5, 153.01)
+        api.move_stop_pin(A, &first.job_id, "X", -27.5, 153.01)
             .unwrap();
 
         let second = api.import_value(A, &job("J2")).unwrap().job;
