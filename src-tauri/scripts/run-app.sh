@@ -1,8 +1,48 @@
 #!/usr/bin/env bash
-# Starts RouteMate on the embedded sled store (default data dir, or $ROUTEMATE_DATA).
-# Until the desktop shell lands this runs the headless engine: `routemate serve`.
+# Starts RouteMate Desktop from a checkout on Debian 12 (or Ubuntu): installs the system packages
+# the app needs when they are missing, installs the UI's npm packages, builds the UI, then builds
+# and runs the app. Data lives in the app data dir (~/.local/share/app.routemate.desktop) unless
+# ROUTEMATE_DATA names another folder; the local API listens on ROUTEMATE_LISTEN or 127.0.0.1:8787.
+#
+#   src-tauri/scripts/run-app.sh                 build and start the app
+#   src-tauri/scripts/run-app.sh --deps-only     only install what is missing (CI)
+#   src-tauri/scripts/run-app.sh --with-e2e-deps also install Xvfb, ImageMagick, WebKitWebDriver
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-./src-tauri/scripts/geodata.sh
-cargo build --release --bin routemate
-exec ./target/release/routemate serve "$@"
+root=$(cd "$(dirname "$0")/../.." && pwd)
+
+pkgs=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
+      libayatana-appindicator3-dev librsvg2-dev pkg-config)
+deps_only=false
+for arg in "$@"; do
+  case "$arg" in
+    --deps-only) deps_only=true ;;
+    --with-e2e-deps) pkgs+=(xvfb xauth imagemagick webkit2gtk-driver dbus-x11) ;;
+    *) echo "unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+command -v npm >/dev/null || pkgs+=(nodejs npm)
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing system packages: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+command -v cargo >/dev/null || { echo "Rust is needed: https://rustup.rs (then run this again)" >&2; exit 1; }
+$deps_only && exit 0
+
+# The bundled Australian localities the offline geocoder loads (idempotent).
+"$root/src-tauri/scripts/geodata.sh"
+cd "$root/ui"
+npm ci --no-audit --no-fund
+npm run build
+cd "$root"
+if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  echo "No display found: to try it headless, run under xvfb-run (installed with --with-e2e-deps)." >&2
+fi
+exec cargo run -p routemate-desktop

@@ -2,6 +2,8 @@
 //! desktop app use. Every call is synchronous (sled and argon2 are blocking; async front ends
 //! wrap calls in `spawn_blocking`).
 
+pub mod edit;
+
 use crate::auth::{self, CredentialInfo, FailureLimiter, IssuedToken, NewCredential};
 use crate::clock::{Clock, SystemClock};
 use crate::error::{AuthError, EngineError};

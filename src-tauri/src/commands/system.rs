@@ -1,0 +1,44 @@
+//! About the app itself: paths and local API status, the log view, update checks, tile cache.
+
+use super::UiError;
+use crate::logging::{self, LogTail};
+use crate::state::{AppInfo, Desktop};
+use crate::tiles::TileCacheInfo;
+use crate::updates::{self, UpdateStatus};
+use tauri::{AppHandle, Runtime, State};
+
+#[tauri::command]
+pub async fn app_info(state: State<'_, Desktop>) -> Result<AppInfo, UiError> {
+    Ok(state.info())
+}
+
+/// The last `max_lines` lines of the newest log file.
+#[tauri::command]
+pub async fn read_log(state: State<'_, Desktop>, max_lines: usize) -> Result<LogTail, UiError> {
+    logging::tail(&state.paths.log_dir, max_lines)
+}
+
+/// "Check for updates": up to date, a newer version, or offline — never an error dialog.
+#[tauri::command]
+pub async fn check_update<R: Runtime>(app: AppHandle<R>) -> Result<UpdateStatus, UiError> {
+    Ok(updates::check(&app).await)
+}
+
+#[tauri::command]
+pub async fn tile_cache_info(state: State<'_, Desktop>) -> Result<TileCacheInfo, UiError> {
+    state.tiles.info()
+}
+
+#[tauri::command]
+pub async fn clear_tile_cache(state: State<'_, Desktop>) -> Result<TileCacheInfo, UiError> {
+    state.tiles.clear()
+}
+
+/// The UI has painted its first screen: logs and returns the time since start (cold start to
+/// first paint, the startup benchmark).
+#[tauri::command]
+pub async fn ui_ready(state: State<'_, Desktop>) -> Result<u64, UiError> {
+    let ms = state.uptime_ms();
+    tracing::info!(startup_ms = ms, "first paint");
+    Ok(ms)
+}

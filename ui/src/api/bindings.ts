@@ -1,0 +1,70 @@
+// Generated from src-tauri/src/commands by `cargo test -p routemate-desktop bindings`.
+// Do not edit: regenerate with UPDATE_BINDINGS=1 cargo test -p routemate-desktop bindings.
+import { invoke } from "@tauri-apps/api/core";
+import type * as T from "./types";
+
+/** Every command the shell exposes. */
+export const COMMAND_NAMES = [
+  "create_credential",
+  "list_credentials",
+  "revoke_credential",
+  "move_stop_to",
+  "set_stop_locked",
+  "move_stop_pin",
+  "reoptimize_job",
+  "restore_stops",
+  "list_triage",
+  "list_jobs",
+  "get_job",
+  "set_stop_status",
+  "import_sample",
+  "import_file",
+  "import_text",
+  "get_settings",
+  "update_settings",
+  "pick_folder",
+  "app_info",
+  "read_log",
+  "check_update",
+  "tile_cache_info",
+  "clear_tile_cache",
+  "ui_ready",
+] as const;
+
+export type CommandName = (typeof COMMAND_NAMES)[number];
+
+/** Typed wrappers: the UI never calls `invoke` with a raw string. */
+export const commands = {
+  /** Creates a credential; the secret in the answer is shown once and never again. */
+  createCredential: (name: string): Promise<T.NewCredential> => invoke("create_credential", { name }),
+  listCredentials: (): Promise<T.CredentialInfo[]> => invoke("list_credentials"),
+  revokeCredential: (clientId: string): Promise<null> => invoke("revoke_credential", { clientId }),
+  moveStopTo: (jobId: string, stopId: string, position: number): Promise<T.JobView> => invoke("move_stop_to", { jobId, stopId, position }),
+  setStopLocked: (jobId: string, stopId: string, locked: boolean): Promise<T.JobView> => invoke("set_stop_locked", { jobId, stopId, locked }),
+  moveStopPin: (jobId: string, stopId: string, lat: number, lng: number): Promise<T.JobView> => invoke("move_stop_pin", { jobId, stopId, lat, lng }),
+  reoptimizeJob: (jobId: string): Promise<T.ReoptimizeOutcome> => invoke("reoptimize_job", { jobId }),
+  restoreStops: (jobId: string, placements: T.StopPlacement[]): Promise<T.JobView> => invoke("restore_stops", { jobId, placements }),
+  listTriage: (): Promise<T.TriageItem[]> => invoke("list_triage"),
+  listJobs: (args: T.JobListArgs): Promise<T.JobPage> => invoke("list_jobs", { args }),
+  getJob: (jobId: string): Promise<T.JobView> => invoke("get_job", { jobId }),
+  setStopStatus: (jobId: string, stopId: string, status: string, note: string | null): Promise<T.JobView> => invoke("set_stop_status", { jobId, stopId, status, note }),
+  /** Imports the bundled sample job (the first-run welcome's button). */
+  importSample: (): Promise<T.ImportReport> => invoke("import_sample"),
+  /** Asks for a job file with the native dialog and imports it; `None` when the user cancels. */
+  importFile: (): Promise<T.ImportReport | null> => invoke("import_file"),
+  /** Imports file contents the user dropped on the window. */
+  importText: (name: string, text: string): Promise<T.ImportReport> => invoke("import_text", { name, text }),
+  getSettings: (): Promise<T.Settings> => invoke("get_settings"),
+  updateSettings: (settings: T.Settings): Promise<T.Settings> => invoke("update_settings", { settings }),
+  /** Asks for a folder with the native dialog (the watched folder); `None` when cancelled. */
+  pickFolder: (): Promise<string | null> => invoke("pick_folder"),
+  appInfo: (): Promise<T.AppInfo> => invoke("app_info"),
+  /** The last `max_lines` lines of the newest log file. */
+  readLog: (maxLines: number): Promise<T.LogTail> => invoke("read_log", { maxLines }),
+  /** "Check for updates": up to date, a newer version, or offline — never an error dialog. */
+  checkUpdate: (): Promise<T.UpdateStatus> => invoke("check_update"),
+  tileCacheInfo: (): Promise<T.TileCacheInfo> => invoke("tile_cache_info"),
+  clearTileCache: (): Promise<T.TileCacheInfo> => invoke("clear_tile_cache"),
+  /** The UI has painted its first screen: logs and returns the time since start (cold start to first paint, the startup benchmark). */
+  uiReady: (): Promise<number> => invoke("ui_ready"),
+};

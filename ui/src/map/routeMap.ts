@@ -1,0 +1,150 @@
+// The job map: the bundled basemap under optional cached tiles, the route line, numbered stop
+// markers and the depot, all on one canvas renderer. Also the pin-dropping mode for geocode fixes
+// and a probe the end-to-end test reads (markers actually painted, not just created).
+
+import L from "leaflet";
+import "leaflet/dist/leaflet.css";
+import type { JobView, Stop } from "../api/types";
+import { depotMarker, NumberedMarker, stopMarker } from "./markers";
+import { addBasemap } from "./basemap";
+
+export interface MapProbe { markers: number; labels: string[]; painted: number; routePoints: number; depot: boolean }
+
+export class RouteMap {
+  readonly map: L.Map;
+  private readonly renderer = L.canvas({ padding: 0.3 });
+  private readonly layer: L.LayerGroup;
+  private markers: NumberedMarker[] = [];
+  private line: L.Polyline | null = null;
+  private depot: L.CircleMarker | null = null;
+  private pinHandler: ((lat: number, lng: number) => void) | null = null;
+  private shown: { job: JobView; selected: string | null; dense: boolean } | null = null;
+  onStopClick: (stopId: string) => void = () => {};
+
+  constructor(el: HTMLElement) {
+    this.map = L.map(el, { preferCanvas: true, renderer: this.renderer, zoomControl: true, worldCopyJump: true })
+      .setView([-27.47, 153.02], 4);
+    addBasemap(this.map);
+    L.tileLayer("tiles://localhost/{z}/{x}/{y}.png", {
+      maxZoom: 19,
+      attribution: "Map data © OpenStreetMap contributors",
+      errorTileUrl: "",
+    }).addTo(this.map);
+    this.layer = L.layerGroup().addTo(this.map);
+    legend().addTo(this.map);
+    // Big jobs draw small unnumbered dots until zoomed in far enough to read numbers.
+    this.map.on("zoomend", () => {
+      const s = this.shown;
+      if (s && s.dense !== this.isDense(s.job)) this.show(s.job, s.selected, false);
+    });
+    this.map.on("click", (e: L.LeafletMouseEvent) => {
+      if (this.pinHandler) {
+        const h = this.pinHandler;
+        this.setPinMode(null);
+        h(e.latlng.lat, e.latlng.lng);
+      }
+    });
+  }
+
+  /** While set, the next map click drops a pin there (the cursor shows it). */
+  setPinMode(handler: ((lat: number, lng: number) => void) | null): void {
+    this.pinHandler = handler;
+    this.map.getContainer().classList.toggle("pin-mode", handler !== null);
+  }
+
+  /** Draws `job`'s route; `fit` zooms to it. */
+  show(job: JobView, selected: string | null, fit: boolean): void {
+    this.layer.clearLayers();
+    const routed = job.stops.filter((s) => s.sequence !== null && s.lat !== null && s.lng !== null)
+      .sort((a, b) => (a.sequence ?? 0) - (b.sequence ?? 0));
+    const dense = this.isDense(job);
+    this.shown = { job, selected, dense };
+    const pts: L.LatLngExpression[] = [];
+    if (job.depot) pts.push([job.depot.lat, job.depot.lng]);
+    for (const s of routed) pts.push([s.lat as number, s.lng as number]);
+    if (job.depot && job.return_to_depot && routed.length) pts.push([job.depot.lat, job.depot.lng]);
+    this.line = L.polyline(pts, { renderer: this.renderer, color: "#1d4ed8", weight: 3, opacity: 0.75 })
+      .addTo(this.layer);
+    this.markers = routed.map((s) => this.addStop(s, s.external_stop_id === selected, dense));
+    this.depot = job.depot ? depotMarker([job.depot.lat, job.depot.lng]).addTo(this.layer) : null;
+    // Stops placed but not routed (should not happen) still show, greyed, so nothing hides.
+    if (fit && pts.length) this.map.fitBounds(L.latLngBounds(pts).pad(0.08), { animate: false });
+  }
+
+  private isDense(job: JobView): boolean {
+    return job.stops.length > 400 && this.map.getZoom() < 15;
+  }
+
+  private addStop(s: Stop, selected: boolean, dense: boolean): NumberedMarker {
+    const m = stopMarker(s, selected, dense);
+    // Tooltips are made on first hover: a thousand idle tooltip objects cost memory for nothing.
+    m.once("mouseover", () => {
+      m.bindTooltip(`${s.sequence}. ${s.label ?? s.external_stop_id}${s.address ? ` — ${s.address}` : ""}`).openTooltip();
+    });
+    m.on("click", () => this.onStopClick(s.external_stop_id));
+    return m.addTo(this.layer) as NumberedMarker;
+  }
+
+  focus(lat: number, lng: number, zoom = 16): void {
+    this.map.setView([lat, lng], Math.max(this.map.getZoom(), zoom), { animate: false });
+  }
+
+  invalidate(): void { this.map.invalidateSize({ animate: false }); }
+
+  /** What is on the canvas: each marker's centre pixel is checked for its fill colour. */
+  probe(): MapProbe {
+    const canvas = this.map.getContainer().querySelector<HTMLCanvasElement>(".leaflet-overlay-pane canvas");
+    const ctx = canvas?.getContext("2d");
+    let painted = 0;
+    const labels: string[] = [];
+    for (const m of this.markers) {
+      labels.push(m.options.label);
+      if (!canvas || !ctx) continue;
+      const p = this.map.latLngToContainerPoint(m.getLatLng());
+      const rect = canvas.getBoundingClientRect();
+      const mapRect = this.map.getContainer().getBoundingClientRect();
+      const sx = canvas.width / rect.width;
+      // Sample above the centre: inside the fill, clear of the white number.
+      const x = Math.round((p.x - (rect.left - mapRect.left)) * sx);
+      const y = Math.round((p.y - (rect.top - mapRect.top) - m.getRadius() * 0.72) * sx);
+      if (x < 0 || y < 0 || x >= canvas.width || y >= canvas.height) continue;
+      const [r, g, b, a] = ctx.getImageData(x, y, 1, 1).data;
+      const want = hex(m.options.fillColor ?? "#000000");
+      if (a > 200 && Math.abs(r - want[0]) + Math.abs(g - want[1]) + Math.abs(b - want[2]) < 60) painted++;
+    }
+    return {
+      markers: this.markers.length,
+      labels,
+      painted,
+      routePoints: this.line ? (this.line.getLatLngs() as L.LatLng[]).length : 0,
+      depot: this.depot !== null,
+    };
+  }
+}
+
+/** What the marker colours and rings mean. */
+function legend(): L.Control {
+  const Legend = L.Control.extend({
+    onAdd: () => {
+      const el = L.DomUtil.create("div", "map-legend");
+      const item = (swatch: string, text: string) => {
+        const row = L.DomUtil.create("div", "", el);
+        L.DomUtil.create("span", `swatch ${swatch}`, row);
+        row.append(text);
+      };
+      item("pending", "pending");
+      item("completed", "completed");
+      item("failed", "failed / skipped");
+      item("approx", "approximate place");
+      item("pinned", "pinned by you");
+      item("depot", "depot");
+      return el;
+    },
+  });
+  return new Legend({ position: "bottomleft" });
+}
+
+function hex(c: string): [number, number, number] {
+  const n = parseInt(c.replace("#", ""), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
