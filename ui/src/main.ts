@@ -10,6 +10,7 @@ import { JobsView } from "./views/jobs";
 import { LogsView } from "./views/logs";
 import { SettingsView } from "./views/settings";
 import { TriageView } from "./views/triage";
+import { followWatchActivity } from "./watchActivity";
 
 type Route = "jobs" | "job" | "triage" | "settings" | "logs";
 
@@ -76,6 +77,7 @@ async function start(): Promise<void> {
     if (route === "job" && (!e.job_id || e.job_id === job.job?.job_id)) void job.reload();
     if (route === "triage") void triage.refresh();
   });
+  await followWatchActivity();
   document.body.dataset.ready = "true";
   requestAnimationFrame(() => requestAnimationFrame(() => { void commands.uiReady().then((ms) => { document.body.dataset.startupMs = String(ms); }); }));
 }

@@ -4,6 +4,7 @@
 import { commands } from "../api/client";
 import type { AppInfo, CredentialInfo, NewCredential, Settings } from "../api/types";
 import { clear, fmtTime, h } from "../dom";
+import { activityList } from "../watchActivity";
 import { showError, toast } from "../notify";
 import { RouteMap } from "../map/routeMap";
 import L from "leaflet";
@@ -165,6 +166,7 @@ export class SettingsView {
       h("p", { id: "watch-status", class: w.state === "watching" ? "ok small" : w.state === "failed" ? "warn small" : "muted small" },
         w.state === "watching" ? "Watching: files appear in the jobs list as they arrive." : w.state === "failed" ? `Not watching: ${w.message}` : "Not watching."),
       h("p", { class: "muted small" }, "Job files (JSON or CSV) saved into this folder are imported once each, then moved to imported/ (or failed/ with a report naming every bad row)."),
+      h("h3", {}, "Activity"), activityList(),
       h("div", { class: "row" },
         h("button", { onclick: async () => {
           const picked = await commands.pickFolder();
