@@ -267,6 +267,29 @@ def steps(s, a):
         raise Fail(f"unexpected update answer: {answer}")
     print(f"  update check: {answer}")
 
+    print("step: a CSV saved into the watched folder is imported and shown in the activity list")
+    import tempfile
+    folder = tempfile.mkdtemp(prefix="rm-watch-")
+    s.js("window.__TAURI_INTERNALS__.invoke('get_settings').then(function (st) {"
+         " st.ui.watched_folder = arguments[0]; return window.__TAURI_INTERNALS__.invoke('update_settings', {settings: st}); });"
+         .replace("arguments[0]", json.dumps(folder)))
+    s.click("#nav-jobs")
+    s.click("#nav-settings")
+    s.wait("watching", lambda: "Watching" in s.text("#watch-status"))
+    rows = ["external_job_id,title,driver_email,external_stop_id,address,lat,lng"]
+    rows += [f"WATCH-1,Dropped file,w@example.com,W{i},{i} Drop St,{-27.47 - i * 0.003},{153.02 + i * 0.002}"
+             for i in range(1, 5)]
+    tmp_path = os.path.join(folder, ".incoming.tmp")
+    with open(tmp_path, "w") as f:
+        f.write("\n".join(rows) + "\n")
+    os.rename(tmp_path, os.path.join(folder, "wms-export.csv"))
+    s.wait("activity row", lambda: "wms-export.csv: imported 1 job (WATCH-1)" in s.text("#watch-activity"), timeout=30)
+    if not os.path.exists(os.path.join(folder, "imported", "wms-export.csv.result.json")):
+        raise Fail("the file was not moved to imported/ with its result")
+    s.js("document.getElementById('watch-activity').scrollIntoView()")
+    s.screenshot(f"{a.out}/08-watched-folder.png")
+    print("  wms-export.csv imported, listed in the activity, moved to imported/")
+
 
 def main():
     p = argparse.ArgumentParser()
