@@ -29,6 +29,21 @@ fn setup() -> (tempfile::TempDir, Api, JobView) {
     (dir, api, job)
 }
 
+/// Where every stop of `job` is now: what an undo restores.
+fn placements(job: &JobView) -> Vec<StopPlacement> {
+    job.stops
+        .iter()
+        .map(|s| StopPlacement {
+            external_stop_id: s.external_stop_id.clone(),
+            sequence: s.sequence,
+            locked: s.locked,
+            lat: s.lat,
+            lng: s.lng,
+            geocode: s.geocode.clone(),
+        })
+        .collect()
+}
+
 fn order(job: &JobView) -> Vec<String> {
     job.stops
         .iter()
@@ -180,18 +195,7 @@ fn a_pin_places_the_stop_is_learned_and_survives_reimport() {
 #[test]
 fn restore_undoes_a_move_and_a_pin() {
     let (_d, api, job) = setup();
-    let before: Vec<StopPlacement> = job
-        .stops
-        .iter()
-        .map(|s| StopPlacement {
-            external_stop_id: s.external_stop_id.clone(),
-            sequence: s.sequence,
-            locked: s.locked,
-            lat: s.lat,
-            lng: s.lng,
-            geocode: s.geocode.clone(),
-        })
-        .collect();
+    let before = placements(&job);
     api.move_stop_to(A, &job.job_id, "S1", 6).unwrap();
     api.move_stop_pin(A, &job.job_id, "LOST", -27.48, 153.035)
         .unwrap();
@@ -295,18 +299,7 @@ fn a_pin_teaches_the_geocoder_and_undo_forgets_it() {
     let api = Api::open(EngineConfig::new(dir.path())).unwrap();
     api.set_geocoder(std::sync::Arc::new(Memory::default()));
     let job = api.import_value(A, &job_json("Run")).unwrap().job;
-    let before: Vec<StopPlacement> = job
-        .stops
-        .iter()
-        .map(|s| StopPlacement {
-            external_stop_id: s.external_stop_id.clone(),
-            sequence: s.sequence,
-            locked: s.locked,
-            lat: s.lat,
-            lng: s.lng,
-            geocode: s.geocode.clone(),
-        })
-        .collect();
+    let before = placements(&job);
     api.move_stop_pin(A, &job.job_id, "LOST", -27.48, 153.035)
         .unwrap();
     let mut other = job_json("Other");
