@@ -192,6 +192,21 @@ def steps(s, a):
     s.wait("no unplaced row", lambda: len(s.find_all("table.stops tr.unplaced")) == 0)
     print(f"  {len(placed) + 1} markers after the pin")
 
+    print("step: dragging a marker on the map pins that stop where it is dropped")
+    pinned_before = len(s.find_all("table.stops span.geo.pinned"))
+    s.js("""
+      const p = window.__routemate.markerPoint('1');
+      const canvas = document.querySelector('#map .leaflet-overlay-pane canvas');
+      const ev = (type, x, y, target) => target.dispatchEvent(new MouseEvent(type,
+        {bubbles: true, cancelable: true, clientX: x, clientY: y, button: 0, view: window}));
+      ev('mousedown', p.x, p.y, canvas);
+      ev('mousemove', p.x + 20, p.y + 10, document);
+      ev('mousemove', p.x + 45, p.y + 25, document);
+      ev('mouseup', p.x + 45, p.y + 25, document);
+    """)
+    s.wait("a second pinned stop", lambda: len(s.find_all("table.stops span.geo.pinned")) == pinned_before + 1)
+    print(f"  pinned stops {pinned_before} -> {pinned_before + 1} after dragging marker 1")
+
     print("step: Settings -> API access creates credentials that work with curl on the local API")
     s.click("#nav-settings")
     s.wait("settings", lambda: s.find("#create-credential"))

@@ -83,6 +83,6 @@ async function start(): Promise<void> {
 }
 
 // For the end-to-end test and support sessions: what the map has painted.
-(window as any).__routemate = { probe: () => job.map.probe(), route: () => route, lastRender: () => job.lastRender };
+(window as any).__routemate = { probe: () => job.map.probe(), markerPoint: (l: string) => job.map.markerPoint(l), route: () => route, lastRender: () => job.lastRender };
 
 void start();

@@ -20,6 +20,8 @@ export class RouteMap {
   private pinHandler: ((lat: number, lng: number) => void) | null = null;
   private shown: { job: JobView; selected: string | null; dense: boolean } | null = null;
   onStopClick: (stopId: string) => void = () => {};
+  /** A marker was dragged to a new place: the dispatcher's geocode fix. */
+  onStopDrag: (stopId: string, lat: number, lng: number) => void = () => {};
 
   constructor(el: HTMLElement) {
     this.map = L.map(el, { preferCanvas: true, renderer: this.renderer, zoomControl: true, worldCopyJump: true })
@@ -82,7 +84,44 @@ export class RouteMap {
       m.bindTooltip(`${s.sequence}. ${s.label ?? s.external_stop_id}${s.address ? ` — ${s.address}` : ""}`).openTooltip();
     });
     m.on("click", () => this.onStopClick(s.external_stop_id));
+    if (!dense) m.on("mousedown", (e: L.LeafletMouseEvent) => this.startDrag(m, s.external_stop_id, e));
     return m.addTo(this.layer) as NumberedMarker;
+  }
+
+  /** Drags a canvas marker (canvas markers have no built-in dragging): the map stays still while
+   * the marker follows the pointer; a drop more than a few pixels away reports the new place. */
+  private startDrag(m: NumberedMarker, stopId: string, down: L.LeafletMouseEvent): void {
+    if (this.pinHandler) return;
+    const start = down.containerPoint;
+    let moved = false;
+    this.map.dragging.disable();
+    // Document-level listeners: the pointer is over the (moving) marker, whose events do not
+    // bubble to the map.
+    const move = (ev: MouseEvent) => {
+      const p = this.map.mouseEventToContainerPoint(ev);
+      if (!moved && p.distanceTo(start) < 5) return;
+      moved = true;
+      m.setLatLng(this.map.containerPointToLatLng(p));
+    };
+    const up = (ev: MouseEvent) => {
+      document.removeEventListener("mousemove", move);
+      document.removeEventListener("mouseup", up);
+      this.map.dragging.enable();
+      if (!moved) return;
+      const at = this.map.mouseEventToLatLng(ev);
+      this.onStopDrag(stopId, at.lat, at.lng);
+    };
+    document.addEventListener("mousemove", move);
+    document.addEventListener("mouseup", up);
+  }
+
+  /** Page coordinates of the marker numbered `label` (for the end-to-end test's drag). */
+  markerPoint(label: string): { x: number; y: number } | null {
+    const m = this.markers.find((x) => x.options.label === label);
+    if (!m) return null;
+    const p = this.map.latLngToContainerPoint(m.getLatLng());
+    const r = this.map.getContainer().getBoundingClientRect();
+    return { x: r.left + p.x, y: r.top + p.y };
   }
 
   focus(lat: number, lng: number, zoom = 16): void {

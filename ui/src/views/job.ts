@@ -29,6 +29,10 @@ export class JobScreen {
       h("div", { class: "split" }, h("div", { class: "left" }, this.tableBox, this.side), mapEl));
     this.map = new RouteMap(mapEl);
     this.map.onStopClick = (id) => this.select(id, false);
+    this.map.onStopDrag = (id, lat, lng) => {
+      const j = this.job;
+      if (j) void this.edit(`pin ${id}`, () => commands.moveStopPin(j.job_id, id, lat, lng));
+    };
     document.addEventListener("keydown", (e) => {
       if (this.el.hidden || !(e.ctrlKey || e.metaKey) || e.key.toLowerCase() !== "z") return;
       if ((e.target as HTMLElement)?.tagName === "INPUT") return;
