@@ -77,6 +77,28 @@ pub fn import_path(api: &Api, path: &Path) -> Result<ImportReport, UiError> {
     import_text(api, &name, &text)
 }
 
+/// One job's line in an import report.
+fn item(
+    index: usize,
+    external_job_id: Option<String>,
+    result: Result<routemate_engine::import::ImportOutcome, routemate_engine::EngineError>,
+) -> ImportItem {
+    match result {
+        Ok(outcome) => ImportItem {
+            index,
+            external_job_id,
+            outcome: Some(outcome),
+            error: None,
+        },
+        Err(e) => ImportItem {
+            index,
+            external_job_id,
+            outcome: None,
+            error: Some(e.into()),
+        },
+    }
+}
+
 /// A CSV job file: all its jobs, or a report of every bad cell and nothing imported.
 pub fn import_csv(api: &Api, name: &str, bytes: &[u8]) -> Result<ImportReport, UiError> {
     let file = jobfile::parse(name, Format::Csv, bytes).map_err(|e| file_error(name, &e))?;
@@ -86,20 +108,7 @@ pub fn import_csv(api: &Api, name: &str, bytes: &[u8]) -> Result<ImportReport, U
         .enumerate()
         .map(|(index, req)| {
             let external_job_id = Some(req.external_job_id.clone());
-            match api.import(DEFAULT_ACCOUNT, req) {
-                Ok(outcome) => ImportItem {
-                    index,
-                    external_job_id,
-                    outcome: Some(outcome),
-                    error: None,
-                },
-                Err(e) => ImportItem {
-                    index,
-                    external_job_id,
-                    outcome: None,
-                    error: Some(e.into()),
-                },
-            }
+            item(index, external_job_id, api.import(DEFAULT_ACCOUNT, req))
         })
         .collect();
     Ok(ImportReport {
@@ -162,20 +171,11 @@ pub fn import_text(api: &Api, name: &str, text: &str) -> Result<ImportReport, Ui
                 .get("external_job_id")
                 .and_then(|v| v.as_str())
                 .map(String::from);
-            match api.import_value(DEFAULT_ACCOUNT, body) {
-                Ok(outcome) => ImportItem {
-                    index,
-                    external_job_id,
-                    outcome: Some(outcome),
-                    error: None,
-                },
-                Err(e) => ImportItem {
-                    index,
-                    external_job_id,
-                    outcome: None,
-                    error: Some(e.into()),
-                },
-            }
+            item(
+                index,
+                external_job_id,
+                api.import_value(DEFAULT_ACCOUNT, body),
+            )
         })
         .collect();
     Ok(ImportReport {
