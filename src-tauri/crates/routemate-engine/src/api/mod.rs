@@ -114,6 +114,11 @@ impl Api {
         self.inner.store.tree(name)
     }
 
+    /// The store: its health, free-space checks and backups (`store::backup`).
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
     /// Makes every write durable.
     pub fn flush(&self) -> Result<(), EngineError> {
         self.inner.store.flush()
@@ -127,7 +132,8 @@ impl Api {
 
     /// Imports a validated job (the one import call every front end uses).
     pub fn import(&self, account: &str, req: ImportRequest) -> Result<ImportOutcome, EngineError> {
-        import::import(&self.inner, account, req)
+        // Refused on a full or failed disk before anything is written (store::space, Health).
+        (self.inner.store).guard(0, || import::import(&self.inner, account, req))
     }
 
     /// Validates an untyped body, then imports it.

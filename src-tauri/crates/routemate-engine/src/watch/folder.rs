@@ -8,9 +8,14 @@
 //! ```
 //! A rename is made durable by fsyncing the directories involved; sidecar files are written to a
 //! temporary name, fsynced and renamed, so a reader never sees half a report.
+//!
+//! Hostile folder contents: anyone who can write to the folder may plant symlinks, FIFOs or
+//! device nodes. So nothing here follows a link or opens a non-regular file: the subfolders
+//! must be real folders, temp files are created new (`O_EXCL|O_NOFOLLOW`) under unpredictable
+//! names, and sidecars are read only when they are small regular files.
 
-use std::fs::{self, File};
-use std::io::{self, Write};
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// Paths of one watched folder.
@@ -40,8 +45,23 @@ impl Layout {
                 "the watched folder is missing",
             ));
         }
-        for d in [&self.processing, &self.imported, &self.failed] {
-            fs::create_dir_all(d)?;
+        let state = self.root.join(".routemate");
+        for d in [&state, &self.processing, &self.imported, &self.failed] {
+            match fs::symlink_metadata(d) {
+                Ok(m) if m.is_dir() => {}
+                Ok(_) => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        format!(
+                            "{} is a symlink or a file, not a folder; RouteMate does not write \
+                             through links: remove it and start again",
+                            d.display()
+                        ),
+                    ))
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => fs::create_dir(d)?,
+                Err(e) => return Err(e),
+            }
         }
         Ok(())
     }
@@ -77,14 +97,60 @@ pub fn write_durable(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or("sidecar");
-    let tmp = dir.join(format!(".{name}.tmp"));
-    {
-        let mut f = File::create(&tmp)?;
+    // Unpredictable and created new without following links: a planted `.x.tmp` symlink can
+    // neither redirect the write nor be guessed in advance.
+    let tmp = dir.join(format!(".{name}.{:016x}.tmp", rand::random::<u64>()));
+    let written = create_new(&tmp).and_then(|mut f| {
         f.write_all(bytes)?;
-        f.sync_all()?;
+        f.sync_all()
+    });
+    if let Err(e) = written.and_then(|()| fs::rename(&tmp, path)) {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
     }
-    fs::rename(&tmp, path)?;
     sync_dir(dir)
+}
+
+/// Creates `path` for writing: it must not exist yet, and a symlink there is refused, not followed.
+pub fn create_new(path: &Path) -> io::Result<File> {
+    let mut o = OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.custom_flags(libc::O_NOFOLLOW).mode(0o600);
+    }
+    o.open(path)
+}
+
+/// Reads `path` only if it is a regular file (not a link, FIFO or device) of at most `max` bytes;
+/// `None` otherwise. The open never blocks (a FIFO would wait forever for a writer).
+pub fn read_small_regular(path: &Path, max: u64) -> Option<Vec<u8>> {
+    let mut o = OpenOptions::new();
+    o.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let file = o.open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() || meta.len() > max {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max + 1).read_to_end(&mut bytes).ok()?;
+    (bytes.len() as u64 <= max).then_some(bytes)
+}
+
+/// True when `path` is a regular file itself (a symlink to one is not).
+pub fn is_regular(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file())
+}
+
+/// True when anything (even a dangling symlink) has this name.
+pub fn occupied(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok()
 }
 
 /// Renames `from` to `to` and fsyncs both directories.

@@ -141,7 +141,7 @@ impl Watcher {
             path: folder.clone(),
             source,
         })?;
-        let ledger = Ledger::new(api.tree(ledger::TREE)?);
+        let ledger = Ledger::open(api.store())?;
         let listener: Listener = Arc::new(listener);
         let processor = process::Processor {
             api,

@@ -8,7 +8,10 @@
 //! and a sidecar carrying the claim id marks the destination slot as ours.
 
 use super::event::{Listener, WatchEvent};
-use super::folder::{move_durable, split_claimed, with_suffix, write_durable, Layout, CLAIM_SEP};
+use super::folder::{
+    is_regular, move_durable, occupied, read_small_regular, split_claimed, with_suffix,
+    write_durable, Layout, CLAIM_SEP,
+};
 use super::ledger::{content_hash, Entry, ImportedJob, Ledger};
 use super::report;
 use crate::api::Api;
@@ -33,7 +36,12 @@ pub enum Finish {
     Failed,
     /// Left in `processing/` to try again later.
     Retry,
+    /// Not ours to process (a name the watcher never gives a claimed file); left alone.
+    Skipped,
 }
+
+/// Sidecars we read back (to recognise our own claim) are small; anything bigger is not ours.
+const MAX_SIDECAR_READ: u64 = 1024 * 1024;
 
 impl Processor {
     /// Claims `path` by renaming it into `processing/`. `Ok(None)`: it is gone (someone else took
@@ -67,9 +75,16 @@ impl Processor {
             .unwrap_or_default();
         let Some((claim, name)) = split_claimed(file_name) else {
             tracing::warn!(file = %claimed.display(), "not a claimed file name; skipped");
-            return Finish::Retry;
+            return Finish::Skipped;
         };
-        match self.try_process(claimed, claim, name) {
+        // A symlink, FIFO or device (planted, or swapped in just before the claim's rename) is
+        // never opened: reading one leaks its target or blocks the watcher.
+        let result = if is_regular(claimed) {
+            self.try_process(claimed, claim, name)
+        } else {
+            self.refuse_unread(claimed, claim, name)
+        };
+        match result {
             Ok(f) => f,
             Err(e) => {
                 tracing::warn!(file = name, error = %e, "cannot finish the file now; will retry");
@@ -204,6 +219,50 @@ impl Processor {
         Ok(Finish::Failed)
     }
 
+    /// Moves a non-regular entry (symlink, FIFO, device, folder) to `failed/` without opening it.
+    fn refuse_unread(
+        &self,
+        claimed: &Path,
+        claim: &str,
+        name: &str,
+    ) -> Result<Finish, EngineError> {
+        let kind = std::fs::symlink_metadata(claimed)
+            .map(|m| describe(m.file_type()))
+            .unwrap_or("gone");
+        if kind == "gone" {
+            return Ok(Finish::Skipped);
+        }
+        let message = format!(
+            "{name} is a {kind}, not a regular file; RouteMate does not follow links or read \
+             special files, so it was not opened"
+        );
+        let json = serde_json::to_vec_pretty(&serde_json::json!({
+            "file": name, "status": "failed", "claim": claim, "code": "not_a_regular_file",
+            "message": message, "jobs_imported_before_failure": 0, "problems": [],
+        }))
+        .expect("a report serialises");
+        let text = format!("{message}.\nNothing from it was imported.\n");
+        let dest = self.slot(&self.layout.failed, name, claim, ".report.json")?;
+        self.move_with_sidecars(
+            claimed,
+            &dest,
+            &[(".report.json", json), (".report.txt", text.into_bytes())],
+        )?;
+        tracing::warn!(
+            file = name,
+            kind,
+            "not a regular file; moved to failed/ unread"
+        );
+        (self.listener)(WatchEvent::Failed {
+            file: name.to_string(),
+            code: "not_a_regular_file".into(),
+            message,
+            problems: 0,
+            report: sidecar(&dest, ".report.txt"),
+        });
+        Ok(Finish::Failed)
+    }
+
     /// The destination for `name` in `dir`: the name itself when free, or when its sidecar
     /// already carries our claim (a restart finishing its own work); else a claim-suffixed name.
     fn slot(
@@ -216,11 +275,11 @@ impl Processor {
         for candidate in [name.to_string(), with_suffix(name, claim)] {
             let path = dir.join(&candidate);
             let side = sidecar(&path, marker);
-            let ours = std::fs::read(&side)
-                .ok()
+            // Never `fs::read`: a FIFO planted at a sidecar name would block the watcher.
+            let ours = read_small_regular(&side, MAX_SIDECAR_READ)
                 .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
                 .is_some_and(|v| v.get("claim").and_then(|c| c.as_str()) == Some(claim));
-            if ours || (!path.exists() && !side.exists()) {
+            if ours || (!occupied(&path) && !occupied(&side)) {
                 return Ok(path);
             }
         }
@@ -245,6 +304,30 @@ impl Processor {
             path: dest.to_path_buf(),
             source: e,
         })
+    }
+}
+
+/// A file type in words, for a report.
+fn describe(t: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "named pipe (FIFO)";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "device";
+        }
+        if t.is_socket() {
+            return "socket";
+        }
+    }
+    if t.is_symlink() {
+        "symbolic link"
+    } else if t.is_dir() {
+        "folder"
+    } else {
+        "special file"
     }
 }
 

@@ -13,6 +13,7 @@ pub mod import;
 pub mod jobs;
 pub mod optimize;
 pub mod serve;
+pub mod store;
 pub mod watch;
 
 use anyhow::Context;
@@ -31,6 +32,15 @@ pub struct Cli {
     /// ~/.local/share/routemate).
     #[arg(long, env = "ROUTEMATE_DATA", global = true, value_name = "DIR")]
     pub data: Option<PathBuf>,
+    /// Free disk space (MiB) the store's disk must keep: below it the store is not opened and
+    /// imports are refused (HTTP 507), before anything is written.
+    #[arg(
+        long,
+        env = "ROUTEMATE_DISK_RESERVE_MB",
+        global = true,
+        default_value_t = 16
+    )]
+    pub disk_reserve_mb: u64,
     /// Account the command acts for.
     #[arg(long, global = true, default_value = DEFAULT_ACCOUNT)]
     pub account: String,
@@ -51,6 +61,9 @@ pub enum Command {
     Jobs(jobs::JobsArgs),
     /// Optimize one TSPLIB or delivery-JSON instance; print the tour as JSON.
     Optimize(optimize::OptimizeArgs),
+    /// Back up, restore and verify the store.
+    #[command(subcommand)]
+    Store(store::StoreCmd),
     /// Import the job files dropped into a folder, until SIGINT/SIGTERM.
     Watch(watch::WatchArgs),
     /// Place addresses offline; one JSON object per line.
@@ -77,12 +90,14 @@ pub enum BenchCmd {
 
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
+    routemate_engine::store::space::set_reserve(cli.disk_reserve_mb.saturating_mul(1 << 20));
     match &cli.command {
         Command::Serve(args) => serve::run(&cli, args),
         Command::Credentials(cmd) => credentials::run(&cli, cmd),
         Command::Import(args) => import::run(&cli, args),
         Command::Jobs(args) => jobs::run(&cli, args),
         Command::Watch(args) => watch::run(&cli, args),
+        Command::Store(cmd) => store::run(&cli, cmd),
         Command::Bench(BenchCmd::Api(args)) => bench_api::run(&cli, args),
         Command::Optimize(args) => optimize::run(args),
         Command::Bench(BenchCmd::Optimize(args)) => bench_optimize::run(args),
@@ -118,6 +133,9 @@ pub fn open_api(cli: &Cli) -> anyhow::Result<Api> {
         Ok(stack) => api.set_geocoder(stack),
         Err(e) => tracing::warn!(error = %format!("{e:#}"), "geocoder unavailable"),
     }
+    // SQLite creates the gazetteer 0644; it holds the dispatcher's places (the data dir is
+    // already 0700, this is the second fence).
+    let _ = routemate_engine::store::space::make_private(&dir.join("gazetteer.sqlite"));
     Ok(api)
 }
 
