@@ -343,6 +343,17 @@ mod tests {
     }
 
     #[test]
+    fn a_store_in_use_is_not_restored_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        s.jobs.insert("j", "v").unwrap();
+        let info = s.backup("t").unwrap();
+        let err = backup::restore(dir.path(), &info.path).unwrap_err();
+        assert_eq!(err.code(), "store_locked");
+        assert_eq!(s.jobs.get("j").unwrap().as_deref(), Some(&b"v"[..]));
+    }
+
+    #[test]
     fn backups_round_trip_and_are_pruned() {
         let dir = tempfile::tempdir().unwrap();
         let s = Store::open(dir.path()).unwrap();

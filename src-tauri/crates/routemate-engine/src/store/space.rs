@@ -101,27 +101,24 @@ pub fn make_private_tree(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Tightens the data dir at start: the dir itself, the store and backups below it, and the files
-/// directly in it (the gazetteer, logs). Older versions created them 0755/0644. Failures are
-/// logged, not fatal: a store on a file system without Unix modes still opens.
+/// Tightens the data dir at start: the dir itself, the store and backups below it, and the
+/// gazetteer and log files in it. Older versions created them 0755/0644. Only RouteMate's own
+/// names are touched, in case `--data` points at a folder shared with other things. Failures
+/// are logged, not fatal: a store on a file system without Unix modes still opens.
 pub fn make_data_dir_private(dir: &Path) {
     let fix = || -> io::Result<()> {
         make_private(dir)?;
         for entry in std::fs::read_dir(dir)? {
             let entry = entry?;
-            let path = entry.path();
             let kind = entry.file_type()?;
-            let ours = matches!(
-                path.file_name().and_then(|n| n.to_str()),
-                Some("store" | "backups")
-            ) || path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("store."));
-            if kind.is_dir() && ours {
-                make_private_tree(&path)?;
-            } else if kind.is_file() {
-                make_private(&path)?;
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let our_dir = name == "store" || name == "backups" || name.starts_with("store.");
+            let our_file = name.starts_with("gazetteer") || name.ends_with(".log");
+            if kind.is_dir() && our_dir {
+                make_private_tree(&entry.path())?;
+            } else if kind.is_file() && our_file {
+                make_private(&entry.path())?;
             }
         }
         Ok(())
@@ -157,6 +154,12 @@ mod tests {
         std::fs::create_dir_all(data.join("store")).unwrap();
         std::fs::write(data.join("store/db"), b"x").unwrap();
         std::fs::write(data.join("gazetteer.sqlite"), b"x").unwrap();
+        std::fs::write(data.join("notes.txt"), b"not ours").unwrap();
+        std::fs::set_permissions(
+            data.join("notes.txt"),
+            std::fs::Permissions::from_mode(0o644),
+        )
+        .unwrap();
         for p in [&data, &data.join("store")] {
             std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
         }
@@ -166,5 +169,6 @@ mod tests {
         assert_eq!(mode(&data.join("store")), 0o700);
         assert_eq!(mode(&data.join("store/db")), 0o600);
         assert_eq!(mode(&data.join("gazetteer.sqlite")), 0o600);
+        assert_eq!(mode(&data.join("notes.txt")), 0o644, "not ours: left alone");
     }
 }

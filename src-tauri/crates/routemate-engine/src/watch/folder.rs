@@ -118,7 +118,7 @@ pub fn create_new(path: &Path) -> io::Result<File> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        o.custom_flags(libc::O_NOFOLLOW).mode(0o600);
+        o.custom_flags(libc::O_NOFOLLOW);
     }
     o.open(path)
 }
