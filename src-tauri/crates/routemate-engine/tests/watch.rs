@@ -584,3 +584,24 @@ fn a_symlinked_subfolder_is_refused_at_start() {
     assert!(err.to_string().contains("symlink"), "{err}");
     assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_subfolder_swapped_for_a_symlink_while_watching_is_not_written_through() {
+    let mut r = rig();
+    r.start(fast(&r.dir));
+    let elsewhere = r._tmp.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::fs::remove_dir(r.dir.join("imported")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, r.dir.join("imported")).unwrap();
+    drop_file(&r.dir, "swap.csv", &job_csv("SWAP", 1));
+    r.wait("a refusal", |r| {
+        r.count(|e| matches!(e, WatchEvent::Retrying { error, .. } if error.contains("symlink")))
+            > 0
+    });
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    assert!(
+        r.dir.join("swap.csv").is_file(),
+        "left where it was, for later"
+    );
+}

@@ -45,25 +45,40 @@ impl Layout {
                 "the watched folder is missing",
             ));
         }
-        let state = self.root.join(".routemate");
-        for d in [&state, &self.processing, &self.imported, &self.failed] {
+        for d in self.subfolders() {
             match fs::symlink_metadata(d) {
-                Ok(m) if m.is_dir() => {}
-                Ok(_) => {
-                    return Err(io::Error::new(
-                        io::ErrorKind::InvalidInput,
-                        format!(
-                            "{} is a symlink or a file, not a folder; RouteMate does not write \
-                             through links: remove it and start again",
-                            d.display()
-                        ),
-                    ))
-                }
                 Err(e) if e.kind() == io::ErrorKind::NotFound => fs::create_dir(d)?,
-                Err(e) => return Err(e),
+                _ => real_dir(d)?,
             }
         }
         Ok(())
+    }
+
+    /// Checks that the subfolders are still real folders, before a file is moved or written
+    /// into one: someone who can write to the folder could swap one for a symlink meanwhile.
+    pub fn verify(&self) -> io::Result<()> {
+        self.subfolders().iter().try_for_each(|d| real_dir(d))
+    }
+
+    fn subfolders(&self) -> [&Path; 4] {
+        let state = self.processing.parent().unwrap_or(&self.root);
+        [state, &self.processing, &self.imported, &self.failed]
+    }
+}
+
+/// `Ok` when `d` is a folder itself (not a symlink to one).
+fn real_dir(d: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(d) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "{} is a symlink or a file, not a folder; RouteMate does not write through \
+                 links: remove it and start again",
+                d.display()
+            ),
+        )),
+        Err(e) => Err(e),
     }
 }
 

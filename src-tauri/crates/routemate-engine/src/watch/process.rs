@@ -56,6 +56,7 @@ impl Processor {
             now.format("%Y%m%dT%H%M%S%3fZ"),
             rand::random::<u32>()
         );
+        self.layout.verify()?;
         let target = self
             .layout
             .processing
@@ -296,6 +297,10 @@ impl Processor {
         dest: &Path,
         sidecars: &[(&str, Vec<u8>)],
     ) -> Result<(), EngineError> {
+        self.layout.verify().map_err(|e| EngineError::Io {
+            path: dest.to_path_buf(),
+            source: e,
+        })?;
         for (suffix, bytes) in sidecars {
             let path = sidecar(dest, suffix);
             write_durable(&path, bytes).map_err(|e| EngineError::Io { path, source: e })?;
