@@ -296,3 +296,72 @@ fn a_full_disk_loses_no_acknowledged_job_or_credential() {
         recovered.as_millis()
     );
 }
+
+#[test]
+fn the_watcher_exits_for_its_supervisor_when_the_disk_fails() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mnt = tmp.path().join("disk");
+    let _disk = match Tmpfs::mount(&mnt, "32m") {
+        Ok(d) => d,
+        Err(why) => {
+            println!("SKIP hardening_disk (watch): {why}");
+            return;
+        }
+    };
+    // The store on the small disk, the watched folder on the normal one.
+    let (data, drop) = (mnt.join("data"), tmp.path().join("drop"));
+    std::fs::create_dir(&drop).unwrap();
+    let mut child = Command::new(bin())
+        .arg("--data")
+        .arg(&data)
+        .arg("watch")
+        .arg(&drop)
+        .args(["--quiet-ms", "300", "--settle-ms", "50"])
+        .env("ROUTEMATE_DISK_RESERVE_MB", "0")
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(tmp.path().join("watch.log")).unwrap())
+        .spawn()
+        .unwrap();
+    let events = BufReader::new(child.stdout.take().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel::<Value>();
+    std::thread::spawn(move || {
+        for line in events.lines().map_while(Result::ok) {
+            if let Ok(v) = serde_json::from_str(&line) {
+                let _ = tx.send(v);
+            }
+        }
+    });
+    let next = |kind: &str| loop {
+        let e = rx.recv_timeout(Duration::from_secs(60)).expect(kind);
+        if e["kind"] == kind {
+            return e;
+        }
+    };
+    next("started");
+    let stage = tmp.path().join("stage.csv");
+    let drop_one = |i: usize| {
+        let mut csv = String::from("job,stop,address,lat,lng\n");
+        for s in 0..40 {
+            csv.push_str(&format!("W{i},S{s},{s} Long Street,-27.4,153.0\n"));
+        }
+        std::fs::write(&stage, csv).unwrap();
+        std::fs::rename(&stage, drop.join(format!("w{i}.csv"))).unwrap();
+    };
+    drop_one(0);
+    next("imported");
+    fill(&mnt);
+    // Keep dropping files: the first write that fails makes the watcher leave with 75.
+    let mut code = None;
+    for i in 1..400 {
+        drop_one(i);
+        std::thread::sleep(Duration::from_millis(30));
+        if let Some(s) = child.try_wait().unwrap() {
+            code = s.code();
+            break;
+        }
+    }
+    let code = code.or_else(|| wait_exit(&mut child, "watch after a storage error").code());
+    let log = std::fs::read_to_string(tmp.path().join("watch.log")).unwrap();
+    assert_eq!(code, Some(75), "{log}");
+    assert!(log.contains("accepts no more writes"), "{log}");
+}
