@@ -42,7 +42,7 @@ pub struct Store {
 impl Store {
     /// Opens (or creates) the store under `dir/store`, in this order: make the data dir private
     /// (0700/0600, also fixing older installs); refuse with [`EngineError::DiskFull`] when the
-    /// disk has less than [`space::RESERVE_BYTES`] free, before sled touches anything; open; if
+    /// disk has less than [`space::reserve`] free, before sled touches anything; open; if
     /// the store is unreadable, restore the newest good backup (logged loudly, and reported by
     /// [`Store::recovered`]); check the schema; take the daily backup if one is due.
     ///

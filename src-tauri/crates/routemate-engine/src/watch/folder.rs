@@ -187,3 +187,55 @@ pub fn with_suffix(name: &str, suffix: &str) -> String {
         _ => format!("{name}-{suffix}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn sidecars_are_read_only_when_small_regular_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("ok.json"), b"{}").unwrap();
+        assert_eq!(read_small_regular(&d.join("ok.json"), 10).unwrap(), b"{}");
+        std::fs::write(d.join("big.json"), vec![b' '; 11]).unwrap();
+        assert!(read_small_regular(&d.join("big.json"), 10).is_none());
+        // A link to /dev/zero used to be read without end (memory grew until the OOM killer).
+        std::os::unix::fs::symlink("/dev/zero", d.join("zero.json")).unwrap();
+        assert!(read_small_regular(&d.join("zero.json"), 10).is_none());
+        std::os::unix::fs::symlink(d.join("ok.json"), d.join("link.json")).unwrap();
+        assert!(read_small_regular(&d.join("link.json"), 10).is_none());
+        assert!(std::process::Command::new("mkfifo")
+            .arg(d.join("fifo.json"))
+            .status()
+            .unwrap()
+            .success());
+        assert!(
+            read_small_regular(&d.join("fifo.json"), 10).is_none(),
+            "and no hang"
+        );
+        assert!(!is_regular(&d.join("link.json")) && is_regular(&d.join("ok.json")));
+        assert!(occupied(&d.join("zero.json")) && !occupied(&d.join("none.json")));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_planted_link_at_a_temp_name_is_not_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, b"keep").unwrap();
+        let link = dir.path().join(".x.tmp");
+        std::os::unix::fs::symlink(&victim, &link).unwrap();
+        assert!(create_new(&link).is_err());
+        write_durable(&dir.path().join("x"), b"report").unwrap();
+        assert_eq!(std::fs::read(&victim).unwrap(), b"keep");
+        assert_eq!(std::fs::read(dir.path().join("x")).unwrap(), b"report");
+        let temps = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .count();
+        assert_eq!(temps, 1, "only the planted link; our temp file was renamed");
+    }
+}
