@@ -133,7 +133,9 @@ impl Api {
     /// Imports a validated job (the one import call every front end uses).
     pub fn import(&self, account: &str, req: ImportRequest) -> Result<ImportOutcome, EngineError> {
         // Refused on a full or failed disk before anything is written (store::space, Health).
-        (self.inner.store).guard(0, || import::import(&self.inner, account, req))
+        self.inner
+            .store
+            .guard(0, || import::import(&self.inner, account, req))
     }
 
     /// Validates an untyped body, then imports it.
