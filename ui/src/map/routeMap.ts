@@ -5,6 +5,7 @@
 import L from "leaflet";
 import "leaflet/dist/leaflet.css";
 import type { JobView, Stop } from "../api/types";
+import { h } from "../dom";
 import { depotMarker, NumberedMarker, stopMarker } from "./markers";
 import { addBasemap } from "./basemap";
 
@@ -81,7 +82,7 @@ export class RouteMap {
     const m = stopMarker(s, selected, dense);
     // Tooltips are made on first hover: a thousand idle tooltip objects cost memory for nothing.
     m.once("mouseover", () => {
-      m.bindTooltip(`${s.sequence}. ${s.label ?? s.external_stop_id}${s.address ? ` — ${s.address}` : ""}`).openTooltip();
+      m.bindTooltip(stopTooltip(s)).openTooltip();
     });
     m.on("click", () => this.onStopClick(s.external_stop_id));
     if (!dense) m.on("mousedown", (e: L.LeafletMouseEvent) => this.startDrag(m, s.external_stop_id, e));
@@ -159,6 +160,12 @@ export class RouteMap {
       depot: this.depot !== null,
     };
   }
+}
+
+/** A stop's tooltip as an element with text in it: Leaflet parses a string tooltip as HTML, and
+ * labels and addresses come from whoever sent the job (`<meta http-equiv=refresh>` would navigate). */
+export function stopTooltip(s: Stop): HTMLElement {
+  return h("span", { class: "stop-tooltip" }, `${s.sequence}. ${s.label ?? s.external_stop_id}${s.address ? ` — ${s.address}` : ""}`);
 }
 
 /** What the marker colours and rings mean. */
