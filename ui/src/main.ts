@@ -36,7 +36,7 @@ async function go(r: Route, jobId?: string): Promise<void> {
   const hash = r === "job" ? `#/job/${jobId}` : `#/${r}`;
   if (location.hash !== hash) history.replaceState(null, "", hash);
   for (const [name, el] of Object.entries(views)) el.hidden = name !== r;
-  nav.querySelectorAll("a").forEach((a) => a.classList.toggle("active", a.dataset.route === (r === "job" ? "jobs" : r)));
+  for (const a of nav.querySelectorAll("a")) a.classList.toggle("active", a.dataset.route === (r === "job" ? "jobs" : r));
   if (r === "jobs") await jobs.refresh();
   if (r === "job" && jobId) await job.open(jobId);
   if (r === "triage") await triage.refresh();
@@ -83,6 +83,6 @@ async function start(): Promise<void> {
 }
 
 // For the end-to-end test and support sessions: what the map has painted.
-(window as any).__routemate = { probe: () => job.map.probe(), markerPoint: (l: string) => job.map.markerPoint(l), route: () => route, lastRender: () => job.lastRender };
+Object.assign(window, { __routemate: { probe: () => job.map.probe(), markerPoint: (l: string) => job.map.markerPoint(l), route: () => route, lastRender: () => job.lastRender } });
 
 void start();

@@ -42,5 +42,7 @@ export async function onJobsChanged(cb: (e: JobEvent) => void): Promise<Unlisten
       listen<JobEvent>(name, (ev) => cb(typeof ev.payload === "object" ? ev.payload : { kind: "resync" })),
     ),
   );
-  return () => offs.forEach((off) => off());
+  return () => {
+    for (const off of offs) off();
+  };
 }

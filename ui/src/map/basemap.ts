@@ -2,6 +2,7 @@
 // canvas under the tiles, so a map with no network and no cached tiles is still a map.
 
 import L from "leaflet";
+import type { GeometryCollection, Topology } from "topojson-specification";
 
 export function addBasemap(map: L.Map): void {
   map.createPane("basemap").style.zIndex = "150";
@@ -10,8 +11,8 @@ export function addBasemap(map: L.Map): void {
   // Loaded after first paint: the outlines are ~0.7 MB of TopoJSON.
   void Promise.all([import("world-atlas/countries-50m.json"), import("topojson-client")]).then(
     ([atlas, topo]) => {
-      const data = (atlas as any).default ?? atlas;
-      const geo = topo.feature(data, data.objects.countries) as any;
+      const data = ((atlas as { default?: unknown }).default ?? atlas) as Topology<{ countries: GeometryCollection }>;
+      const geo = topo.feature(data, data.objects.countries);
       L.geoJSON(geo, {
         pane: "basemap",
         renderer,

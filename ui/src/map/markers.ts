@@ -16,6 +16,13 @@ export const RING_SELECTED = "#facc15";
 
 export interface NumberedOptions extends L.CircleMarkerOptions { label: string }
 
+/** The Leaflet internals a canvas path is drawn with (not in Leaflet's types). */
+interface CanvasPathInternals {
+  _renderer: { _updateCircle(layer: L.CircleMarker): void; _ctx?: CanvasRenderingContext2D };
+  _point?: L.Point;
+  _empty?(): boolean;
+}
+
 /** A circle marker with its route number drawn inside. */
 export class NumberedMarker extends L.CircleMarker {
   declare options: NumberedOptions;
@@ -26,11 +33,12 @@ export class NumberedMarker extends L.CircleMarker {
 
   // Leaflet's canvas renderer calls this to draw the marker; draw the label right after.
   _updatePath(): void {
-    const r = (this as any)._renderer;
+    const self = this as unknown as CanvasPathInternals;
+    const r = self._renderer;
     r._updateCircle(this);
-    const ctx: CanvasRenderingContext2D | undefined = r._ctx;
-    const p = (this as any)._point as L.Point | undefined;
-    if (!ctx || !p || (this as any)._empty?.()) return;
+    const ctx = r._ctx;
+    const p = self._point;
+    if (!ctx || !p || self._empty?.()) return;
     const radius = this.getRadius();
     if (radius < 7) return;
     ctx.save();

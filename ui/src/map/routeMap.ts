@@ -6,7 +6,7 @@ import L from "leaflet";
 import "leaflet/dist/leaflet.css";
 import type { JobView, Stop } from "../api/types";
 import { h } from "../dom";
-import { depotMarker, NumberedMarker, stopMarker } from "./markers";
+import { depotMarker, type NumberedMarker, stopMarker } from "./markers";
 import { addBasemap } from "./basemap";
 
 export interface MapProbe { markers: number; labels: string[]; painted: number; routePoints: number; depot: boolean }
