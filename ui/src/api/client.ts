@@ -16,7 +16,11 @@ export const EVENTS = {
   settings: "settings://changed",
 } as const;
 
-export interface JobEvent { kind: string; job_id?: string; external_job_id?: string }
+export interface JobEvent {
+  kind: string;
+  job_id?: string;
+  external_job_id?: string;
+}
 
 /** Whatever a command rejected with, as a `UiError`. */
 export function toUiError(e: unknown): UiError {

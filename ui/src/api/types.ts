@@ -3,10 +3,12 @@
 
 export type JobStatus = "unassigned" | "assigned" | "in_progress" | "completed" | "cancelled";
 export type StopStatus = "pending" | "completed" | "failed" | "skipped";
-export type GeocodeLevel =
-  | "exact" | "address" | "interpolated" | "street" | "locality" | "postcode" | "none";
+export type GeocodeLevel = "exact" | "address" | "interpolated" | "street" | "locality" | "postcode" | "none";
 
-export interface LatLng { lat: number; lng: number }
+export interface LatLng {
+  lat: number;
+  lng: number;
+}
 
 export interface GeocodeInfo {
   source: string;
@@ -15,7 +17,10 @@ export interface GeocodeInfo {
   matched?: string | null;
 }
 
-export interface TimeWindow { start: string; end: string }
+export interface TimeWindow {
+  start: string;
+  end: string;
+}
 
 export interface Stop {
   external_stop_id: string;
@@ -51,7 +56,11 @@ export interface Optimization {
   elapsed_ms: number;
 }
 
-export interface Warning { code: string; external_stop_id?: string | null; message: string }
+export interface Warning {
+  code: string;
+  external_stop_id?: string | null;
+  message: string;
+}
 
 export interface JobView {
   job_id: string;
@@ -88,21 +97,44 @@ export interface JobSummary {
   updated_at: string;
 }
 
-export interface JobPage { jobs: JobSummary[]; next_cursor: string | null }
-export interface JobListArgs { status?: string | null; limit?: number | null; cursor?: string | null }
+export interface JobPage {
+  jobs: JobSummary[];
+  next_cursor: string | null;
+}
+export interface JobListArgs {
+  status?: string | null;
+  limit?: number | null;
+  cursor?: string | null;
+}
 
-export interface FieldError { field: string; pointer: string; code: string; detail: string }
+export interface FieldError {
+  field: string;
+  pointer: string;
+  code: string;
+  detail: string;
+}
 /** Every failed command rejects with this. */
-export interface UiError { code: string; message: string; fields?: FieldError[] }
+export interface UiError {
+  code: string;
+  message: string;
+  fields?: FieldError[];
+}
 
-export interface ImportOutcome { created: boolean; changed: boolean; job: JobView }
+export interface ImportOutcome {
+  created: boolean;
+  changed: boolean;
+  job: JobView;
+}
 export interface ImportItem {
   index: number;
   external_job_id: string | null;
   outcome: ImportOutcome | null;
   error: UiError | null;
 }
-export interface ImportReport { source: string; jobs: ImportItem[] }
+export interface ImportReport {
+  source: string;
+  jobs: ImportItem[];
+}
 
 export interface ReoptimizeOutcome {
   job: JobView;
@@ -125,7 +157,11 @@ export interface StopPlacement {
 }
 
 export interface GeocodeCandidate {
-  lat: number; lng: number; level: GeocodeLevel; confidence: number; matched: string;
+  lat: number;
+  lng: number;
+  level: GeocodeLevel;
+  confidence: number;
+  matched: string;
 }
 
 export interface TriageItem {
@@ -142,7 +178,12 @@ export interface TriageItem {
   candidates: GeocodeCandidate[];
 }
 
-export interface NewCredential { client_id: string; client_secret: string; account: string; name: string }
+export interface NewCredential {
+  client_id: string;
+  client_secret: string;
+  account: string;
+  name: string;
+}
 export interface CredentialInfo {
   client_id: string;
   account: string;
@@ -152,7 +193,11 @@ export interface CredentialInfo {
   last_used_at: string | null;
 }
 
-export interface DepotSetting { address?: string | null; lat: number; lng: number }
+export interface DepotSetting {
+  address?: string | null;
+  lat: number;
+  lng: number;
+}
 /** Desktop-only settings kept in the engine's free-form `ui` object. */
 export interface DesktopSettings {
   tile_url?: string;
@@ -189,11 +234,18 @@ export interface AppInfo {
   watch: WatchStatus;
 }
 
-export interface LogTail { file: string | null; lines: string[] }
+export interface LogTail {
+  file: string | null;
+  lines: string[];
+}
 
 export type UpdateStatus =
   | { state: "up_to_date"; current: string }
   | { state: "available"; current: string; version: string; notes: string | null }
   | { state: "offline"; message: string };
 
-export interface TileCacheInfo { dir: string; tiles: number; bytes: number }
+export interface TileCacheInfo {
+  dir: string;
+  tiles: number;
+  bytes: number;
+}

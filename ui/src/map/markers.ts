@@ -14,7 +14,9 @@ export const RING_APPROXIMATE = "#f59e0b";
 export const RING_PINNED = "#10b981";
 export const RING_SELECTED = "#facc15";
 
-export interface NumberedOptions extends L.CircleMarkerOptions { label: string }
+export interface NumberedOptions extends L.CircleMarkerOptions {
+  label: string;
+}
 
 /** The Leaflet internals a canvas path is drawn with (not in Leaflet's types). */
 interface CanvasPathInternals {
@@ -71,6 +73,11 @@ export function stopMarker(stop: Stop, selected: boolean, dense: boolean): Numbe
 
 export function depotMarker(at: L.LatLngExpression): L.CircleMarker {
   return new NumberedMarker(at, {
-    label: "D", radius: 12, fillColor: "#111827", fillOpacity: 1, color: "#f97316", weight: 3,
+    label: "D",
+    radius: 12,
+    fillColor: "#111827",
+    fillOpacity: 1,
+    color: "#f97316",
+    weight: 3,
   });
 }
