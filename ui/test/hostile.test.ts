@@ -7,6 +7,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 const invoke = vi.fn();
 vi.mock("@tauri-apps/api/core", () => ({ invoke: (...a: unknown[]) => invoke(...a) }));
 vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn(async () => () => {}) }));
+// The basemap loads ~0.7 MB of outlines asynchronously; it would finish after the test's DOM is gone.
+vi.mock("../src/map/basemap", () => ({ addBasemap: () => {} }));
 
 import type L from "leaflet";
 import type { JobSummary, JobView, TriageItem } from "../src/api/types";
