@@ -1,65 +1,27 @@
-// The wire shapes of the engine types the commands answer with (serde field names). The
-// generated bindings refer to these; `test/types.test.ts` checks them against a real engine answer.
+// The wire shapes the commands answer with (serde field names). The domain types (routemate-core's
+// model) and the desktop's own answers are generated from the Rust types into `./generated`
+// (`cargo test -p routemate-desktop ts_types` checks it is current); the engine's shapes are here.
 
-export type JobStatus = "unassigned" | "assigned" | "in_progress" | "completed" | "cancelled";
-export type StopStatus = "pending" | "completed" | "failed" | "skipped";
-export type GeocodeLevel = "exact" | "address" | "interpolated" | "street" | "locality" | "postcode" | "none";
+import type { DesktopSettings, GeocodeInfo, GeocodeLevel, JobStatus, Optimization, Stop, Warning } from "./generated";
+
+export type {
+  DesktopSettings,
+  GeocodeInfo,
+  GeocodeLevel,
+  JobStatus,
+  LogTail,
+  Optimization,
+  Stop,
+  StopStatus,
+  TileCacheInfo,
+  TimeWindow,
+  UpdateStatus,
+  Warning,
+} from "./generated";
 
 export interface LatLng {
   lat: number;
   lng: number;
-}
-
-export interface GeocodeInfo {
-  source: string;
-  level: GeocodeLevel;
-  confidence: number;
-  matched?: string | null;
-}
-
-export interface TimeWindow {
-  start: string;
-  end: string;
-}
-
-export interface Stop {
-  external_stop_id: string;
-  sequence: number | null;
-  address: string | null;
-  label: string | null;
-  parcel_count: number;
-  lat: number | null;
-  lng: number | null;
-  geocode: GeocodeInfo;
-  status: StopStatus;
-  status_note?: string | null;
-  leg_distance_km: number | null;
-  leg_duration_minutes: number | null;
-  eta: string | null;
-  notes?: string | null;
-  phone?: string | null;
-  service_minutes: number;
-  time_window?: TimeWindow | null;
-  locked: boolean;
-}
-
-export interface Optimization {
-  total_distance_km: number;
-  total_duration_minutes: number;
-  distance_source: string;
-  estimate: boolean;
-  road_factor: number;
-  average_speed_kmh: number;
-  routed_stops: number;
-  unplaced_stops: number;
-  algorithm: string;
-  elapsed_ms: number;
-}
-
-export interface Warning {
-  code: string;
-  external_stop_id?: string | null;
-  message: string;
 }
 
 export interface JobView {
@@ -198,22 +160,14 @@ export interface DepotSetting {
   lat: number;
   lng: number;
 }
-/** Desktop-only settings kept in the engine's free-form `ui` object. */
-export interface DesktopSettings {
-  tile_url?: string;
-  local_api_enabled?: boolean;
-  local_api_port?: number;
-  watched_folder?: string | null;
-  online_geocoder?: boolean;
-  welcome_dismissed?: boolean;
-}
 export interface Settings {
   depot: DepotSetting | null;
   average_speed_kmh: number;
   service_minutes: number;
   road_factor: number;
   day_start: string;
-  ui: DesktopSettings & Record<string, unknown>;
+  /** The desktop's own settings (see src-tauri/src/settings.rs). */
+  ui: DesktopSettings;
 }
 
 export type LocalApi =
@@ -232,20 +186,4 @@ export interface AppInfo {
   paths: { data_dir: string; log_dir: string; tile_dir: string };
   local_api: LocalApi;
   watch: WatchStatus;
-}
-
-export interface LogTail {
-  file: string | null;
-  lines: string[];
-}
-
-export type UpdateStatus =
-  | { state: "up_to_date"; current: string }
-  | { state: "available"; current: string; version: string; notes: string | null }
-  | { state: "offline"; message: string };
-
-export interface TileCacheInfo {
-  dir: string;
-  tiles: number;
-  bytes: number;
 }

@@ -190,14 +190,14 @@ export class SettingsView {
     const enabled = h("input", {
       type: "checkbox",
       id: "local-api-enabled",
-      checked: s.ui.local_api_enabled !== false,
+      checked: s.ui.local_api_enabled,
     });
     const port = h("input", {
       type: "number",
       id: "local-api-port",
       min: 1024,
       max: 65535,
-      value: s.ui.local_api_port ?? 8787,
+      value: s.ui.local_api_port,
     });
     return h(
       "div",
@@ -303,7 +303,7 @@ export class SettingsView {
     const s = this.settings as Settings;
     const url = h("input", {
       id: "tile-url",
-      value: s.ui.tile_url ?? "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+      value: s.ui.tile_url,
     });
     return h(
       "div",
@@ -338,7 +338,7 @@ export class SettingsView {
     const s = this.settings as Settings;
     const w = (this.info as AppInfo).watch;
     const folder = h("code", { id: "watched-folder" }, s.ui.watched_folder ?? "none");
-    const online = h("input", { type: "checkbox", id: "online-geocoder", checked: s.ui.online_geocoder === true });
+    const online = h("input", { type: "checkbox", id: "online-geocoder", checked: s.ui.online_geocoder });
     return h(
       "div",
       { class: "card" },
