@@ -9,6 +9,7 @@ export CARGO_TERM_COLOR=never
 [ -d ui/node_modules ] || npm --prefix ui ci --no-audit --no-fund
 npm --prefix ui run build
 npm --prefix ui test
+npm --prefix ui run lint
 cargo build --bin routemate
 cargo test --workspace --no-fail-fast
 tests/e2e/run.sh

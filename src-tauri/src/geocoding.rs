@@ -8,9 +8,6 @@ use routemate_geocode::GeocodeStack;
 use std::path::Path;
 use std::sync::{Arc, RwLock};
 
-/// Public Nominatim, used when the dispatcher enables online geocoding without naming a server.
-pub const DEFAULT_ONLINE_URL: &str = "https://nominatim.openstreetmap.org";
-
 /// The stack currently attached to the engine (`None` when it could not open).
 #[derive(Default)]
 pub struct Geocoding(RwLock<Option<Arc<GeocodeStack>>>);
@@ -19,15 +16,8 @@ impl Geocoding {
     /// Opens the stack for `data_dir` (online per Settings) and hands it to the engine. A stack
     /// that cannot open is logged: stops with coordinates still route, the rest are warned.
     pub fn attach(&self, api: &Api, data_dir: &Path) {
-        let ui = api.settings().map(|s| s.ui).unwrap_or_default();
-        let online =
-            (ui.get("online_geocoder").and_then(|v| v.as_bool()) == Some(true)).then(|| {
-                ui.get("online_geocoder_url")
-                    .and_then(|v| v.as_str())
-                    .filter(|u| u.starts_with("https://"))
-                    .unwrap_or(DEFAULT_ONLINE_URL)
-                    .to_string()
-            });
+        let s = crate::settings::DesktopSettings::current(api);
+        let online = s.online_geocoder.then_some(s.online_geocoder_url);
         match routemate_server::cli::geocoder(api, data_dir, online.as_deref()) {
             Ok(stack) => {
                 tracing::info!(online = online.is_some(), "geocoder attached");

@@ -8,8 +8,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// The tile server used until Settings names another.
-pub const DEFAULT_TILE_URL: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
 /// After a failed fetch, stay offline this long before trying the network again.
 const OFFLINE_BACKOFF: Duration = Duration::from_secs(30);
 const MAX_ZOOM: u32 = 19;
@@ -44,6 +42,7 @@ impl TileKey {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct TileCacheInfo {
     pub dir: String,
     pub tiles: u64,

@@ -22,14 +22,20 @@ describe("typed commands", () => {
   });
 
   it("every generated command is allowed by the window's capability", () => {
-    const allowed = new Set(capabilities.permissions.filter((p) => p.startsWith("allow-")).map((p) => p.slice(6).replace(/-/g, "_")));
+    const allowed = new Set(
+      capabilities.permissions.filter((p) => p.startsWith("allow-")).map((p) => p.slice(6).replace(/-/g, "_")),
+    );
     expect([...COMMAND_NAMES].sort()).toEqual([...allowed].sort());
   });
 });
 
 describe("errors", () => {
   it("keep the shell's code and message, and list field problems", () => {
-    const e = toUiError({ code: "validation_failed", message: "the request is invalid", fields: [{ field: "stops[0].lat", pointer: "/stops/0/lat", code: "invalid_value", detail: "must be within ±90" }] });
+    const e = toUiError({
+      code: "validation_failed",
+      message: "the request is invalid",
+      fields: [{ field: "stops[0].lat", pointer: "/stops/0/lat", code: "invalid_value", detail: "must be within ±90" }],
+    });
     expect(e.code).toBe("validation_failed");
     expect(describeError(e)).toBe("the request is invalid\nstops[0].lat: must be within ±90");
   });

@@ -16,7 +16,11 @@ export const EVENTS = {
   settings: "settings://changed",
 } as const;
 
-export interface JobEvent { kind: string; job_id?: string; external_job_id?: string }
+export interface JobEvent {
+  kind: string;
+  job_id?: string;
+  external_job_id?: string;
+}
 
 /** Whatever a command rejected with, as a `UiError`. */
 export function toUiError(e: unknown): UiError {
@@ -42,5 +46,7 @@ export async function onJobsChanged(cb: (e: JobEvent) => void): Promise<Unlisten
       listen<JobEvent>(name, (ev) => cb(typeof ev.payload === "object" ? ev.payload : { kind: "resync" })),
     ),
   );
-  return () => offs.forEach((off) => off());
+  return () => {
+    for (const off of offs) off();
+  };
 }
