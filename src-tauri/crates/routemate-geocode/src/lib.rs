@@ -14,6 +14,7 @@ pub mod import;
 pub mod normalise;
 pub mod online;
 pub mod parse;
+pub mod remote;
 pub mod stack;
 pub mod tokenize;
 pub mod vocab;
