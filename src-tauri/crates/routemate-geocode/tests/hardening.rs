@@ -117,7 +117,7 @@ fn a_typo_without_a_suburb_is_found_from_a_bounded_pool() {
 mod online {
     use routemate_geocode::online::{Nominatim, OnlineError, MAX_RESPONSE_BYTES};
     use routemate_geocode::remote::RemoteError;
-    use routemate_geocode::{GeocodeConfig, GeocodeStack, NominatimConfig};
+    use routemate_geocode::NominatimConfig;
     use std::io::{BufRead, BufReader, Write};
     use std::net::TcpListener;
     use std::time::Duration;
@@ -197,18 +197,6 @@ mod online {
             msg.contains("https://") && msg.contains("nominatim.example.org"),
             "{msg}"
         );
-        // The same through the stack the engine opens.
-        let dir = tempfile::tempdir().unwrap();
-        let db = sled::open(dir.path().join("db")).unwrap();
-        let mut c = GeocodeConfig::for_data_dir(
-            dir.path(),
-            db.open_tree("cache").unwrap(),
-            db.open_tree("corrections").unwrap(),
-        );
-        c.bundled_localities = None;
-        c.online = Some(NominatimConfig::new("http://nominatim.example.org"));
-        let e = GeocodeStack::open(c).unwrap_err();
-        assert_eq!(e.code(), "GEOCODE_ONLINE_CONFIG");
         // https, loopback http and an explicit override are accepted.
         assert!(Nominatim::start(NominatimConfig::new("https://nominatim.example.org")).is_ok());
         assert!(Nominatim::start(NominatimConfig::new("http://127.0.0.1:9")).is_ok());
