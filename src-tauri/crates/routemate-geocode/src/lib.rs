@@ -7,6 +7,7 @@
 pub mod batch;
 pub mod bench;
 pub mod bundled;
+pub mod cache_limit;
 pub mod chain;
 pub mod fixture;
 pub mod gazetteer;

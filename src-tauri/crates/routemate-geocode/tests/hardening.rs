@@ -205,3 +205,47 @@ mod online {
         assert!(Nominatim::start(insecure).is_ok());
     }
 }
+
+mod cache {
+    use routemate_geocode::cache_limit::{trim, Trimmed};
+    use serde_json::json;
+
+    fn entry(generation: u64) -> Vec<u8> {
+        serde_json::to_vec(&json!({"generation": generation, "result": {"level": "locality"}}))
+            .unwrap()
+    }
+
+    #[test]
+    fn stale_answers_go_and_the_rest_is_cut_to_three_quarters_of_the_bound() {
+        let db = sled::Config::new().temporary(true).open().unwrap();
+        let cache = db.open_tree("cache").unwrap();
+        for i in 0..10 {
+            cache.insert(format!("old {i}"), entry(1)).unwrap();
+        }
+        cache.insert("garbage", &b"not json"[..]).unwrap();
+        for i in 0..30 {
+            cache
+                .insert(format!("acct\0{i} smith street"), entry(2))
+                .unwrap();
+        }
+        let t = trim(&cache, 2, 20).unwrap();
+        assert_eq!(
+            t,
+            Trimmed {
+                stale: 11,
+                excess: 15,
+                kept: 15
+            }
+        );
+        assert_eq!(cache.len(), 15);
+        assert!(cache.iter().all(|kv| kv.unwrap().1 == entry(2)));
+        // Within the bound nothing live is touched.
+        assert_eq!(
+            trim(&cache, 2, 20).unwrap(),
+            Trimmed {
+                kept: 15,
+                ..Trimmed::default()
+            }
+        );
+    }
+}
