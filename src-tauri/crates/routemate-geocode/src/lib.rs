@@ -7,6 +7,7 @@
 pub mod batch;
 pub mod bench;
 pub mod bundled;
+pub mod cache_limit;
 pub mod chain;
 pub mod fixture;
 pub mod gazetteer;
@@ -14,6 +15,7 @@ pub mod import;
 pub mod normalise;
 pub mod online;
 pub mod parse;
+pub mod remote;
 pub mod stack;
 pub mod tokenize;
 pub mod vocab;

@@ -225,6 +225,7 @@ impl Geocoder for GeocodeStack {
                 }
             }
         }
+        crate::cache_limit::after_insert(&self.cache, address, generation);
         result
     }
 }
