@@ -85,8 +85,6 @@ pub struct JobFile {
 pub enum JobFileError {
     #[error("the file is {bytes} bytes; job files may be at most {limit} bytes")]
     TooLarge { bytes: usize, limit: usize },
-    #[error("'{0}' is not a job file: use a .csv or .json file")]
-    UnsupportedType(String),
     #[error("'{0}' is a symbolic link; job files are read only from regular files")]
     Symlink(String),
     #[error("'{name}' is {kind}, not a regular file; it was not read")]
@@ -102,7 +100,6 @@ impl JobFileError {
     pub fn code(&self) -> &'static str {
         match self {
             JobFileError::TooLarge { .. } => "job_file_too_large",
-            JobFileError::UnsupportedType(_) => "unsupported_job_file",
             JobFileError::Symlink(_) => "job_file_symlink",
             JobFileError::NotAFile { .. } => "job_file_not_regular",
             JobFileError::Unreadable { .. } => "job_file_unreadable",
@@ -148,15 +145,4 @@ pub fn parse(file_name: &str, format: Format, bytes: &[u8]) -> Result<JobFile, J
         }
         Format::Json => json::parse(&text, encoding),
     }
-}
-
-/// Parses a file by its name's extension (see [`Format::from_path`]).
-pub fn parse_path_bytes(path: &Path, bytes: &[u8]) -> Result<JobFile, JobFileError> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let format =
-        Format::from_path(path).ok_or_else(|| JobFileError::UnsupportedType(name.clone()))?;
-    parse(&name, format, bytes)
 }
