@@ -2,7 +2,7 @@
 // first-run welcome; live refresh on engine events; file drops anywhere import.
 
 import "./style.css";
-import { commands, onJobsChanged } from "./api/client";
+import { changesShownJob, commands, onJobsChanged } from "./api/client";
 import { h } from "./dom";
 import { enableDrop, importSample } from "./importing";
 import { JobScreen } from "./views/job";
@@ -118,7 +118,7 @@ async function start(): Promise<void> {
     // A job arrived (API, file, sample): the first-run welcome has done its work.
     document.getElementById("welcome")?.remove();
     if (route === "jobs") void jobs.refresh();
-    if (route === "job" && (!e.job_id || e.job_id === job.job?.job_id)) void job.reload();
+    if (route === "job" && changesShownJob(e, job.job)) void job.reload();
     if (route === "triage") void triage.refresh();
   });
   await followWatchActivity();

@@ -2,7 +2,8 @@
 //! R*Tree) with importers, a fallback chain that always says how precise it is, a sled cache,
 //! learned dispatcher corrections and an optional Nominatim backend.
 //!
-//! The engine opens one [`GeocodeStack`] and calls it through `routemate_core::geocode::Geocoder`.
+//! The front end opens one [`GeocodeStack`] over a data dir it names and hands it to the engine,
+//! which calls it through `routemate_core::geocode::Geocoder`, always for an account.
 
 pub mod batch;
 pub mod bench;
@@ -24,7 +25,7 @@ pub use gazetteer::Gazetteer;
 pub use import::{import_file, ImportFormat, ImportSummary};
 pub use online::NominatimConfig;
 pub use parse::{normalise, parse, ParsedAddress};
-pub use stack::{GeocodeConfig, GeocodeStack};
+pub use stack::{GeocodeConfig, GeocodeStack, STORE_DIR};
 
 /// Errors from opening, importing and configuring the geocoder (geocoding itself never fails:
 /// it answers level `none`).

@@ -14,14 +14,14 @@ use super::folder::{
 };
 use super::ledger::{content_hash, Entry, ImportedJob, Ledger};
 use super::report;
-use crate::api::Api;
+use crate::context::Context;
 use crate::error::EngineError;
 use crate::jobfile::{self, JobFileError, Problem};
 use std::path::{Path, PathBuf};
 
 /// Processes claimed files for one watched folder.
 pub struct Processor {
-    pub api: Api,
+    pub ctx: Context,
     pub account: String,
     pub layout: Layout,
     pub ledger: Ledger,
@@ -50,7 +50,7 @@ impl Processor {
         let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
             return Ok(None);
         };
-        let now = self.api.inner.clock.now();
+        let now = self.ctx.now();
         let claim = format!(
             "{}-{:08x}",
             now.format("%Y%m%dT%H%M%S%3fZ"),
@@ -103,7 +103,14 @@ impl Processor {
             path: claimed.to_path_buf(),
             source: e,
         };
-        let bytes = std::fs::read(claimed).map_err(io)?;
+        let bytes = match jobfile::read_file(claimed) {
+            Ok(bytes) => bytes,
+            Err(JobFileError::Unreadable { detail, .. }) => {
+                return Err(io(std::io::Error::other(detail)))
+            }
+            // A symlink, a FIFO, a device or an oversized file: refused unread, reported.
+            Err(e) => return self.fail(claimed, claim, name, "", &e, 0),
+        };
         let hash = content_hash(&bytes);
         if let Some(entry) = self.ledger.get(&hash)? {
             if entry.claim == claim {
@@ -121,14 +128,14 @@ impl Processor {
             });
             return Ok(Finish::Duplicate);
         }
-        let parsed = match jobfile::parse_path_bytes(Path::new(name), &bytes) {
+        let mut parsed = match jobfile::import_bytes(&self.ctx, &self.account, name, &bytes) {
             Ok(f) => f,
             Err(e) => return self.fail(claimed, claim, name, &hash, &e, 0),
         };
         let mut jobs = Vec::with_capacity(parsed.jobs.len());
-        for req in parsed.jobs.iter().cloned() {
-            let external_job_id = req.external_job_id.clone();
-            match self.api.import(&self.account, req) {
+        for job in std::mem::take(&mut parsed.jobs) {
+            let external_job_id = job.external_job_id;
+            match job.result {
                 Ok(out) => jobs.push(ImportedJob {
                     external_job_id,
                     job_id: out.job.job_id.clone(),
@@ -158,7 +165,7 @@ impl Processor {
             claim: claim.to_string(),
             file: name.to_string(),
             jobs,
-            imported_at: self.api.inner.clock.now(),
+            imported_at: self.ctx.now(),
         };
         self.ledger.record(&hash, &entry)?;
         self.finish_imported(claimed, claim, name, &hash, &entry, Some(&parsed))
@@ -171,7 +178,7 @@ impl Processor {
         name: &str,
         hash: &str,
         entry: &Entry,
-        parsed: Option<&jobfile::JobFile>,
+        parsed: Option<&jobfile::FileReport>,
     ) -> Result<Finish, EngineError> {
         let dest = self.slot(&self.layout.imported, name, claim, ".result.json")?;
         let result = report::imported_json(name, claim, hash, entry, parsed);

@@ -299,7 +299,7 @@ impl Runner {
     /// Drops ledger entries past the retention (see [`super::ledger`]); failures are logged.
     fn expire_ledger(&mut self) {
         self.last_expiry = Instant::now();
-        let now = self.proc.api.inner.clock.now();
+        let now = self.proc.ctx.now();
         match self.proc.ledger.expire(now) {
             Ok(0) => {}
             Ok(n) => tracing::info!(removed = n, "expired old watch ledger entries"),

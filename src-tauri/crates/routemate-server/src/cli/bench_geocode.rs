@@ -4,7 +4,7 @@
 
 use anyhow::Context;
 use clap::Args;
-use routemate_geocode::{bench, bundled, fixture};
+use routemate_geocode::{bench, fixture};
 
 #[derive(Debug, Args)]
 pub struct BenchGeocodeArgs {
@@ -22,7 +22,7 @@ pub fn run(args: &BenchGeocodeArgs) -> anyhow::Result<()> {
         .context("shared fixtures not found: set ROUTEMATE_SHARED to the shared/ directory")?;
     let report = bench::run(
         &start,
-        bundled::default_bundled_path().as_deref(),
+        super::geocode::bundled_localities().as_deref(),
         args.rounds,
     )?;
     println!("{}", serde_json::to_string_pretty(&report)?);

@@ -334,7 +334,7 @@ pub fn d1(files: usize, kills: usize, seed: u64) -> anyhow::Result<serde_json::V
         .keys()
         .filter(|k| !expected.contains(k.as_str()))
         .count();
-    let ledger = api.tree(routemate_engine::watch::LEDGER_TREE)?.len();
+    let ledger = api.watch_ledger_len()?;
     let hashes: BTreeSet<String> = inputs
         .iter()
         .filter(|i| i.job.is_some())

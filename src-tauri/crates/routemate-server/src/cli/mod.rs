@@ -123,13 +123,13 @@ pub fn engine_config(data_dir: PathBuf) -> EngineConfig {
     EngineConfig::new(data_dir)
 }
 
-/// Opens the store for a command, with the offline geocoder attached (the data dir's gazetteer,
-/// the bundled localities, the store's cache and learned corrections). A geocoder that cannot open
-/// is logged and left out: stops with coordinates still route, the rest are warned.
+/// Opens the store for a command, with the offline geocoder attached (the data dir's gazetteer
+/// and geocode store, the bundled localities). A geocoder that cannot open is logged and left
+/// out: stops with coordinates still route, the rest are warned.
 pub fn open_api(cli: &Cli) -> anyhow::Result<Api> {
     let dir = data_dir(cli)?;
     let api = Api::open(engine_config(dir.clone()))?;
-    match geocoder(&api, &dir, None) {
+    match geocode::open_geocoder(&dir, None) {
         Ok(stack) => api.set_geocoder(stack),
         Err(e) => tracing::warn!(error = %format!("{e:#}"), "geocoder unavailable"),
     }
@@ -137,23 +137,6 @@ pub fn open_api(cli: &Cli) -> anyhow::Result<Api> {
     // already 0700, this is the second fence).
     let _ = routemate_engine::store::space::make_private(&dir.join("gazetteer.sqlite"));
     Ok(api)
-}
-
-/// The geocoder stack over `api`'s store and `dir`'s gazetteer; `online` enables Nominatim.
-pub fn geocoder(
-    api: &Api,
-    dir: &std::path::Path,
-    online: Option<&str>,
-) -> anyhow::Result<std::sync::Arc<routemate_geocode::GeocodeStack>> {
-    use routemate_geocode::bundled::{CACHE_TREE, CORRECTIONS_TREE};
-    let mut config = routemate_geocode::GeocodeConfig::for_data_dir(
-        dir,
-        api.tree(CACHE_TREE)?,
-        api.tree(CORRECTIONS_TREE)?,
-    );
-    config.online = online.map(routemate_geocode::NominatimConfig::new);
-    let stack = routemate_geocode::GeocodeStack::open(config).context("opening the geocoder")?;
-    Ok(std::sync::Arc::new(stack))
 }
 
 /// Prints a value as JSON on stdout.
