@@ -374,7 +374,7 @@ impl Api {
         edit(&mut job, &settings)?;
         job.updated_at = self.inner.clock.now();
         job.revision += 1;
-        store.jobs.insert(job.job_id.as_bytes(), encode(&job))?;
+        crate::job_index::store_job(store, &job)?; // job_index hook: job + list row together
         store.flush()?;
         tracing::info!(job_id, revision = job.revision, "job edited");
         self.inner.events.emit(EngineEvent::JobUpdated {

@@ -11,7 +11,7 @@ use crate::events::{EngineEvent, EventBus};
 use crate::import::{self, ImportOutcome};
 use crate::jobs::{self, JobPage, JobQuery, JobRef, JobView};
 use crate::settings::Settings;
-use crate::store::{encode, Store};
+use crate::store::Store;
 use routemate_core::geocode::{Geocoder, NoGeocoder};
 use routemate_core::model::{ImportRequest, StopStatus};
 use routemate_core::validate::parse_import;
@@ -79,6 +79,7 @@ impl Api {
     /// [`EngineError::StoreLocked`]).
     pub fn open(config: EngineConfig) -> Result<Api, EngineError> {
         let store = Store::open(&config.data_dir)?;
+        crate::job_index::migrate(&store)?; // job_index hook: build the list index of old stores
         Ok(Api {
             inner: Arc::new(Inner {
                 store,
@@ -178,7 +179,7 @@ impl Api {
         stop.status_note = note;
         job.updated_at = self.inner.clock.now();
         job.revision += 1;
-        store.jobs.insert(job.job_id.as_bytes(), encode(&job))?;
+        crate::job_index::store_job(store, &job)?; // job_index hook: job + list row together
         store.flush()?;
         self.inner.events.emit(EngineEvent::StopStatusChanged {
             account: account.into(),

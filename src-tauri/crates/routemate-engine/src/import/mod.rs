@@ -207,7 +207,16 @@ pub(crate) fn import(
         job_id: job_id.clone(),
         fingerprint: fp,
     });
-    (&store.jobs, &store.imports, &store.drivers).transaction(|(tj, ti, td)| {
+    // job_index hook: the list index row is written in the same transaction as the job.
+    let index = crate::job_index::JobIndex::open(store)?;
+    let trees = (
+        &store.jobs,
+        &store.imports,
+        &store.drivers,
+        &index.summaries,
+        &index.keys,
+    );
+    trees.transaction(|(tj, ti, td, ts, tk)| {
         if let (Some(k), Some(v)) = (&driver_key, &driver_value) {
             if td.get(k)?.is_none() {
                 td.insert(k.as_slice(), v.as_slice())?;
@@ -216,6 +225,7 @@ pub(crate) fn import(
         }
         tj.insert(job_id.as_bytes(), job_bytes.as_slice())?;
         ti.insert(ikey.as_slice(), key_bytes.as_slice())?;
+        crate::job_index::put(ts, tk, &record)?; // job_index hook
         Ok::<_, sled::transaction::ConflictableTransactionError<EngineError>>(())
     })?;
     store.flush()?;
