@@ -2,8 +2,8 @@
 //! problem with its field path (`stops[3].parcel_count`), so an integrator fixes them all at once.
 //! The list is bounded ([`MAX_LISTED_ERRORS`], then one `too_many_errors` entry with the count), and
 //! a job over [`MAX_STOPS`] is refused without validating its stops, so an error answer stays
-//! proportional to a sensible request, never to a hostile one. Ids and titles refuse control and
-//! bidirectional-formatting characters; other text refuses control characters but tab and newlines.
+//! proportional to a sensible request, never to a hostile one. No text may hold control characters
+//! but tab and line breaks; ids, titles and emails refuse bidirectional-formatting characters too.
 
 use crate::model::{DepotInput, ImportRequest, StopInput, TimeWindow};
 use serde::Serialize;
@@ -353,12 +353,11 @@ fn req_id(obj: &Map<String, Value>, key: &str, base: &[Seg], errs: &mut Errors) 
             "too_long",
             format!("must be at most {MAX_ID_LEN} characters"),
         ),
-        Some(Value::String(s)) if s.chars().any(|c| c.is_control() || is_bidi_control(c)) => errs
-            .push(
-                &path,
-                "invalid_value",
-                "must not contain control or bidirectional-formatting characters",
-            ),
+        Some(Value::String(s)) if has_forbidden_char("id", s) => errs.push(
+            &path,
+            "invalid_value",
+            "must not contain control characters or bidirectional-formatting characters",
+        ),
         Some(Value::String(s)) => return Some(s.trim().to_string()),
         // Integrators often send numeric ids; accept them as their decimal text.
         Some(Value::Number(n)) if n.is_u64() || n.is_i64() => return Some(n.to_string()),
@@ -387,7 +386,7 @@ fn opt_text(
         }
         Some(Value::String(s)) if has_forbidden_char(key, s) => {
             let detail = if is_single_line(key) {
-                "must not contain control or bidirectional-formatting characters"
+                "must not contain control characters or bidirectional-formatting characters"
             } else {
                 "must not contain control characters (tab and line breaks are allowed)"
             };
@@ -439,19 +438,19 @@ pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
-/// Fields shown on one line as a name (title, email): no control or bidi characters at all.
+/// Fields that name a thing (ids, title, email, date): no bidirectional controls either, so what
+/// is shown reads as what is stored.
 fn is_single_line(key: &str) -> bool {
-    matches!(key, "title" | "driver_email" | "date")
+    matches!(key, "id" | "title" | "driver_email" | "date")
 }
 
-/// True when free text `s` of field `key` holds a character that field must not carry.
+/// True when text `s` of field `key` holds a character that field must not carry: a control
+/// character other than tab and line breaks (NUL, escape, …), or in a name a bidi control.
 fn has_forbidden_char(key: &str, s: &str) -> bool {
-    if is_single_line(key) {
-        s.chars().any(|c| c.is_control() || is_bidi_control(c))
-    } else {
-        s.chars()
-            .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-    }
+    s.chars().any(|c| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            || (is_single_line(key) && is_bidi_control(c))
+    })
 }
 
 /// `HH:MM` → minutes after midnight.
