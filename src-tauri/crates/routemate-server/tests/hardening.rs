@@ -302,3 +302,53 @@ async fn a_megabyte_of_empty_stops_gets_a_small_422() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_request_past_its_deadline_gets_503_and_the_import_still_lands() {
+    let s = start(RouterOptions {
+        request_timeout: Duration::from_millis(50),
+        ..Default::default()
+    })
+    .await;
+    let c = s.api.create_credential("a", "t").unwrap();
+    let token = s
+        .api
+        .issue_token(&c.client_id, &c.client_secret, None)
+        .unwrap()
+        .access_token;
+    // 300 stops: the optimizer alone is given far more than 50 ms.
+    let stops: Vec<Value> = (0..300)
+        .map(|i| {
+            json!({"external_stop_id": format!("S{i}"),
+            "lat": -27.4 - 0.001 * f64::from(i), "lng": 153.0 + 0.0007 * f64::from(i % 17)})
+        })
+        .collect();
+    let r = s
+        .http
+        .post(s.url("/v1/integration-import"))
+        .bearer_auth(&token)
+        .json(&json!({"external_job_id": "SLOW", "stops": stops}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 503);
+    assert_eq!(r.headers()["retry-after"], "1");
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(
+        body["type"],
+        "https://routemate.app/problems/request-timeout"
+    );
+    // The import was not cancelled half-way: it completes and is stored.
+    let api = s.api.clone();
+    let found = tokio::time::timeout(NEVER, async move {
+        loop {
+            let job = routemate_engine::jobs::JobRef::External("SLOW".into());
+            if let Ok(view) = api.job("a", &job) {
+                return view.stop_count;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+    .await;
+    assert_eq!(found.ok(), Some(300));
+}
