@@ -12,8 +12,8 @@ use crate::clock::Clock;
 use crate::error::{AuthError, EngineError};
 use crate::log_budget::{bounded, LogBudget};
 use crate::store::{decode, encode, Store};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
+use argon2::password_hash::{Output, PasswordHash, PasswordHasher, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use chrono::{DateTime, Duration, Utc};
@@ -125,13 +125,45 @@ fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_secret(&random_part(32)))
 }
 
-fn verify_secret(secret: &str, phc: &str) -> bool {
-    match PasswordHash::new(phc) {
-        Ok(parsed) => Argon2::default()
-            .verify_password(secret.as_bytes(), &parsed)
-            .is_ok(),
-        Err(_) => false,
+/// Checks `secret` against an argon2 PHC string, computing the hash in `blocks` (grown to the
+/// hash's memory cost once, then reused): a fresh 19 MiB allocation per check would stay resident
+/// in every thread's malloc arena, so a burst would keep gigabytes.
+fn verify_secret(secret: &str, phc: &str, blocks: &mut Vec<Block>) -> bool {
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return false;
+    };
+    let (Ok(params), Ok(algorithm)) = (
+        Params::try_from(&parsed),
+        Algorithm::try_from(parsed.algorithm),
+    ) else {
+        return false;
+    };
+    let version = match parsed.version.map(Version::try_from).transpose() {
+        Ok(v) => v.unwrap_or_default(),
+        Err(_) => return false,
+    };
+    let mut salt_buf = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_buf) else {
+        return false;
+    };
+    let need = params.block_count();
+    if blocks.len() < need {
+        blocks.resize(need, Block::default());
     }
+    let mut out = [0u8; 64];
+    let out = &mut out[..expected.len().min(64)];
+    let argon = Argon2::new(algorithm, version, params);
+    if argon
+        .hash_password_into_with_memory(secret.as_bytes(), salt, &mut *out, &mut blocks[..need])
+        .is_err()
+    {
+        return false;
+    }
+    // `Output` compares in constant time.
+    Output::new(out).is_ok_and(|computed| computed == expected)
 }
 
 /// The rate limit and the verification gate of the token endpoint.
@@ -231,6 +263,8 @@ struct VerifyGate {
     /// (verifications running, callers waiting)
     state: Mutex<(usize, usize)>,
     freed: Condvar,
+    /// Argon2 working memory, one buffer per slot at most, reused across verifications.
+    buffers: Mutex<Vec<Vec<Block>>>,
 }
 
 const VERIFY_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
@@ -248,6 +282,7 @@ impl VerifyGate {
             slots,
             state: Mutex::new((0, 0)),
             freed: Condvar::new(),
+            buffers: Mutex::default(),
         }
     }
 
@@ -255,7 +290,7 @@ impl VerifyGate {
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
         if s.0 < self.slots {
             s.0 += 1;
-            return Some(VerifySlot(self));
+            return Some(VerifySlot::new(self));
         }
         if s.1 >= MAX_VERIFY_WAITERS {
             return None;
@@ -272,7 +307,7 @@ impl VerifyGate {
             if s.0 < self.slots {
                 s.1 -= 1;
                 s.0 += 1;
-                return Some(VerifySlot(self));
+                return Some(VerifySlot::new(self));
             }
             if timeout.timed_out() {
                 s.1 -= 1;
@@ -282,13 +317,35 @@ impl VerifyGate {
     }
 }
 
-struct VerifySlot<'a>(&'a VerifyGate);
+/// A running verification: its place in the gate and its working memory.
+struct VerifySlot<'a> {
+    gate: &'a VerifyGate,
+    blocks: Vec<Block>,
+}
+
+impl<'a> VerifySlot<'a> {
+    fn new(gate: &'a VerifyGate) -> VerifySlot<'a> {
+        let blocks = gate
+            .buffers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop()
+            .unwrap_or_default();
+        VerifySlot { gate, blocks }
+    }
+}
 
 impl Drop for VerifySlot<'_> {
     fn drop(&mut self) {
-        let mut s = self.0.state.lock().unwrap_or_else(|e| e.into_inner());
+        let blocks = std::mem::take(&mut self.blocks);
+        self.gate
+            .buffers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(blocks);
+        let mut s = self.gate.state.lock().unwrap_or_else(|e| e.into_inner());
         s.0 -= 1;
-        self.0.freed.notify_one();
+        self.gate.freed.notify_one();
     }
 }
 
@@ -429,7 +486,7 @@ pub(crate) fn issue_token(
         }
         return Err(AuthError::RateLimited { retry_after_secs }.into());
     }
-    let Some(slot) = limiter.gate.acquire() else {
+    let Some(mut slot) = limiter.gate.acquire() else {
         limiter.undo(&keys, false);
         if let Some(suppressed) = REFUSAL_LOG.allow() {
             tracing::warn!(suppressed, "token request refused: verifications busy");
@@ -447,7 +504,7 @@ pub(crate) fn issue_token(
     let phc = record
         .as_ref()
         .map_or(dummy_hash(), |r| r.secret_hash.as_str());
-    let secret_ok = verify_secret(client_secret, phc);
+    let secret_ok = verify_secret(client_secret, phc, &mut slot.blocks);
     drop(slot);
     let record = match record {
         Some(r) if secret_ok && r.revoked_at.is_none() => r,
@@ -553,4 +610,36 @@ pub(crate) fn authenticate(
         return Err(AuthError::InvalidToken);
     }
     Ok(rec.account)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verification_reuses_its_working_memory_and_tells_right_from_wrong() {
+        let phc = hash_secret("rm_cs_right");
+        let mut blocks = Vec::new();
+        assert!(verify_secret("rm_cs_right", &phc, &mut blocks));
+        let grown = blocks.len();
+        assert_eq!(grown, Params::default().block_count());
+        assert!(!verify_secret("rm_cs_wrong", &phc, &mut blocks));
+        assert!(!verify_secret(
+            "rm_cs_right",
+            "not a phc string",
+            &mut blocks
+        ));
+        assert_eq!(blocks.len(), grown, "the buffer is reused, not regrown");
+    }
+
+    #[test]
+    fn the_gate_refuses_when_its_slots_and_waiters_are_taken() {
+        let gate = VerifyGate::new(1);
+        let held = gate.acquire().expect("a free slot");
+        gate.state.lock().unwrap().1 = MAX_VERIFY_WAITERS;
+        assert!(gate.acquire().is_none(), "no slot and no room to wait");
+        gate.state.lock().unwrap().1 = 0;
+        drop(held);
+        assert!(gate.acquire().is_some());
+    }
 }
