@@ -140,3 +140,25 @@ fn control_and_bidi_characters_in_ids_and_titles_are_field_errors() {
         .collect();
     assert_eq!(fields, ["external_job_id", "title"]);
 }
+
+#[test]
+fn a_flood_of_requests_with_huge_paths_leaves_a_small_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let log = dir.path().join("serve.log");
+    let server = Server::start(&data, &[], &log);
+    let path = format!("/v1/integration-jobs/{}", "x".repeat(30 * 1024));
+    let agent = ureq::agent();
+    for _ in 0..300 {
+        match agent.get(&server.url(&path)).call() {
+            Err(ureq::Error::Status(401, _)) => {}
+            other => panic!("{:?}", other.map(|r| r.status())),
+        }
+    }
+    assert!(server.terminate());
+    let size = std::fs::metadata(&log).unwrap().len();
+    assert!(
+        size < 64 * 1024,
+        "300 refused requests wrote {size} bytes of log"
+    );
+}
