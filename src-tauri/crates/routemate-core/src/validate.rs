@@ -1,5 +1,9 @@
 //! Validation of an import request: turns untyped JSON into an [`ImportRequest`] or lists *every*
 //! problem with its field path (`stops[3].parcel_count`), so an integrator fixes them all at once.
+//! The list is bounded ([`MAX_LISTED_ERRORS`], then one `too_many_errors` entry with the count), and
+//! a job over [`MAX_STOPS`] is refused without validating its stops, so an error answer stays
+//! proportional to a sensible request, never to a hostile one. No text may hold control characters
+//! but tab and line breaks; ids, titles and emails refuse bidirectional-formatting characters too.
 
 use crate::model::{DepotInput, ImportRequest, StopInput, TimeWindow};
 use serde::Serialize;
@@ -10,6 +14,8 @@ use std::collections::HashSet;
 pub const MAX_STOPS: usize = 5_000;
 pub const MAX_ID_LEN: usize = 200;
 pub const MAX_TEXT_LEN: usize = 2_000;
+/// Problems listed one by one; the rest are counted in a final `too_many_errors` entry.
+pub const MAX_LISTED_ERRORS: usize = 50;
 
 /// One invalid field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -23,10 +29,40 @@ pub struct FieldError {
     pub detail: String,
 }
 
-struct Errors(Vec<FieldError>);
+/// The problems found so far: the first [`MAX_LISTED_ERRORS`] in full, the rest counted.
+struct Errors(Vec<FieldError>, usize);
 
 impl Errors {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// How many problems have been found (listed or not).
+    fn count(&self) -> usize {
+        self.0.len() + self.1
+    }
+
+    /// The list to return: listed problems, then how many more there were.
+    fn finish(mut self) -> Vec<FieldError> {
+        if self.1 > 0 {
+            self.0.push(FieldError {
+                field: String::new(),
+                pointer: String::new(),
+                code: "too_many_errors".into(),
+                detail: format!(
+                    "and {} more problem(s) not listed; fix the ones above and send again",
+                    self.1
+                ),
+            });
+        }
+        self.0
+    }
+
     fn push(&mut self, path: &[Seg], code: &str, detail: impl Into<String>) {
+        if self.0.len() >= MAX_LISTED_ERRORS {
+            self.1 += 1;
+            return;
+        }
         let mut field = String::new();
         let mut pointer = String::new();
         for seg in path {
@@ -63,14 +99,14 @@ enum Seg<'a> {
 
 /// Validates an import body. `Err` lists every problem found, in document order.
 pub fn parse_import(body: &Value) -> Result<ImportRequest, Vec<FieldError>> {
-    let mut errs = Errors(Vec::new());
+    let mut errs = Errors(Vec::new(), 0);
     let Some(obj) = body.as_object() else {
         errs.push(
             &[],
             "invalid_type",
             "the request body must be a JSON object",
         );
-        return Err(errs.0);
+        return Err(errs.finish());
     };
     let external_job_id = req_id(obj, "external_job_id", &[], &mut errs);
     let title = opt_text(obj, "title", &[], &mut errs);
@@ -127,7 +163,8 @@ pub fn parse_import(body: &Value) -> Result<ImportRequest, Vec<FieldError>> {
                     "must contain at least one stop",
                 );
             }
-            if items.len() > MAX_STOPS {
+            let too_many = items.len() > MAX_STOPS;
+            if too_many {
                 errs.push(
                     &[Seg::Key("stops")],
                     "too_long",
@@ -138,7 +175,9 @@ pub fn parse_import(body: &Value) -> Result<ImportRequest, Vec<FieldError>> {
                 );
             }
             let mut seen = HashSet::new();
-            for (i, item) in items.iter().enumerate() {
+            // Over the limit the stops are not validated: the job is refused whatever they hold.
+            let checked = if too_many { &items[..0] } else { &items[..] };
+            for (i, item) in checked.iter().enumerate() {
                 let id = item
                     .get("external_stop_id")
                     .and_then(Value::as_str)
@@ -167,8 +206,8 @@ pub fn parse_import(body: &Value) -> Result<ImportRequest, Vec<FieldError>> {
             "must be an array of stops",
         ),
     }
-    if !errs.0.is_empty() {
-        return Err(errs.0);
+    if !errs.is_empty() {
+        return Err(errs.finish());
     }
     Ok(ImportRequest {
         external_job_id: external_job_id.unwrap_or_default(),
@@ -187,7 +226,7 @@ fn parse_stop(item: &Value, i: usize, errs: &mut Errors) -> Option<StopInput> {
         errs.push(&base, "invalid_type", "must be an object");
         return None;
     };
-    let before = errs.0.len();
+    let before = errs.count();
     let id = req_id(obj, "external_stop_id", &base, errs);
     let address = opt_text(obj, "address", &base, errs).filter(|a| !a.trim().is_empty());
     let label = opt_text(obj, "label", &base, errs);
@@ -225,7 +264,7 @@ fn parse_stop(item: &Value, i: usize, errs: &mut Errors) -> Option<StopInput> {
         None | Some(Value::Null) => None,
         Some(v) => parse_window(v, &base, errs),
     };
-    if errs.0.len() > before {
+    if errs.count() > before {
         return None;
     }
     Some(StopInput {
@@ -288,17 +327,17 @@ fn parse_depot(v: &Value, errs: &mut Errors) -> Option<DepotInput> {
         );
         return None;
     };
-    let before = errs.0.len();
+    let before = errs.count();
     let address = opt_text(obj, "address", &base, errs);
     let lat = opt_number(obj, "lat", &base, errs, -90.0, 90.0);
     let lng = opt_number(obj, "lng", &base, errs, -180.0, 180.0);
     if lat.is_some() != lng.is_some() {
         errs.push(&base, "invalid_value", "lat and lng must be given together");
     }
-    if address.is_none() && lat.is_none() && errs.0.len() == before {
+    if address.is_none() && lat.is_none() && errs.count() == before {
         errs.push(&base, "required", "needs an address or lat and lng");
     }
-    (errs.0.len() == before).then_some(DepotInput { address, lat, lng })
+    (errs.count() == before).then_some(DepotInput { address, lat, lng })
 }
 
 fn req_id(obj: &Map<String, Value>, key: &str, base: &[Seg], errs: &mut Errors) -> Option<String> {
@@ -313,6 +352,11 @@ fn req_id(obj: &Map<String, Value>, key: &str, base: &[Seg], errs: &mut Errors) 
             &path,
             "too_long",
             format!("must be at most {MAX_ID_LEN} characters"),
+        ),
+        Some(Value::String(s)) if has_forbidden_char("id", s) => errs.push(
+            &path,
+            "invalid_value",
+            "must not contain control characters or bidirectional-formatting characters",
         ),
         Some(Value::String(s)) => return Some(s.trim().to_string()),
         // Integrators often send numeric ids; accept them as their decimal text.
@@ -338,6 +382,15 @@ fn opt_text(
                 "too_long",
                 format!("must be at most {MAX_TEXT_LEN} characters"),
             );
+            None
+        }
+        Some(Value::String(s)) if has_forbidden_char(key, s) => {
+            let detail = if is_single_line(key) {
+                "must not contain control characters or bidirectional-formatting characters"
+            } else {
+                "must not contain control characters (tab and line breaks are allowed)"
+            };
+            errs.push(&path, "invalid_value", detail);
             None
         }
         Some(Value::String(s)) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
@@ -377,6 +430,27 @@ fn opt_number(
             None
         }
     }
+}
+
+/// Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069), and
+/// the marks LRM/RLM/ALM: they can make displayed text read differently from what is stored.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// Fields that name a thing (ids, title, email, date): no bidirectional controls either, so what
+/// is shown reads as what is stored.
+fn is_single_line(key: &str) -> bool {
+    matches!(key, "id" | "title" | "driver_email" | "date")
+}
+
+/// True when text `s` of field `key` holds a character that field must not carry: a control
+/// character other than tab and line breaks (NUL, escape, …), or in a name a bidi control.
+fn has_forbidden_char(key: &str, s: &str) -> bool {
+    s.chars().any(|c| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            || (is_single_line(key) && is_bidi_control(c))
+    })
 }
 
 /// `HH:MM` → minutes after midnight.
@@ -454,6 +528,53 @@ mod tests {
                 "stops[3].time_window.start"
             ]
         );
+    }
+
+    #[test]
+    fn a_flood_of_bad_stops_is_refused_at_the_limit_with_a_bounded_list() {
+        // Over the stop limit: one error, the stops themselves are not looked at.
+        let empty: Vec<Value> = (0..MAX_STOPS + 1).map(|_| json!({})).collect();
+        let errs = parse_import(&json!({"external_job_id": "J", "stops": empty})).unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(
+            (errs[0].field.as_str(), errs[0].code.as_str()),
+            ("stops", "too_long")
+        );
+        // Under the limit: the first problems are listed, then how many more.
+        let empty: Vec<Value> = (0..MAX_STOPS).map(|_| json!({})).collect();
+        let errs = parse_import(&json!({"external_job_id": "J", "stops": empty})).unwrap_err();
+        assert_eq!(errs.len(), MAX_LISTED_ERRORS + 1);
+        let last = errs.last().unwrap();
+        assert_eq!(last.code, "too_many_errors");
+        let total = 2 * MAX_STOPS; // each empty stop lacks its id and its address
+        let more = total - MAX_LISTED_ERRORS;
+        assert!(
+            last.detail.starts_with(&format!("and {more} more")),
+            "{}",
+            last.detail
+        );
+    }
+
+    #[test]
+    fn control_and_bidi_characters_are_field_errors() {
+        let got = parse_import(&json!({"external_job_id": "J\u{0}1", "title": "Pay \u{202E}gnp.exe",
+            "stops": [{"external_stop_id": "S\u{2066}1", "address": "1 A St", "notes": "bell\u{7}"},
+                      {"external_stop_id": "S2", "address": "2 B St\nBack door", "notes": "ring\ttwice"}]}))
+        .unwrap_err();
+        let fields: Vec<(&str, &str)> = got
+            .iter()
+            .map(|e| (e.field.as_str(), e.code.as_str()))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("external_job_id", "invalid_value"),
+                ("title", "invalid_value"),
+                ("stops[0].external_stop_id", "invalid_value"),
+                ("stops[0].notes", "invalid_value"),
+            ]
+        );
+        assert!(got[0].detail.contains("control"), "{}", got[0].detail);
     }
 
     #[test]

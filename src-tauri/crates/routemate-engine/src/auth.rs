@@ -4,13 +4,16 @@
 //! keeps an argon2id hash of each secret and the SHA-256 of each token, never the values. Unknown
 //! id, wrong secret and revoked credential take the same path (one argon2 verification) and give
 //! the same error. Tokens are looked up by their SHA-256, so no token bytes are ever compared
-//! directly (nothing to leak through timing). Repeated failures per client id and per peer are rate limited.
+//! directly (nothing to leak through timing). Failed attempts are rate limited per (client id, peer)
+//! and, with a much higher bound, per peer; concurrent verifications are bounded (each holds ~19 MiB).
+//! Caller-supplied ids reach the log bounded and sanitised, under a line budget.
 
 use crate::clock::Clock;
 use crate::error::{AuthError, EngineError};
+use crate::log_budget::{bounded, LogBudget};
 use crate::store::{decode, encode, Store};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
+use argon2::password_hash::{Output, PasswordHash, PasswordHasher, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use chrono::{DateTime, Duration, Utc};
@@ -19,16 +22,22 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Condvar, Mutex, OnceLock};
 
 pub const CLIENT_ID_PREFIX: &str = "rm_ci_";
 pub const SECRET_PREFIX: &str = "rm_cs_";
 pub const TOKEN_PREFIX: &str = "rm_at_";
 /// Token lifetime in seconds.
 pub const TOKEN_TTL_SECS: i64 = 3600;
-/// Failures allowed per client id (and per peer) within [`FAILURE_WINDOW_SECS`].
+/// Failed attempts allowed per (client id, peer) within [`FAILURE_WINDOW_SECS`].
 pub const MAX_FAILURES: u32 = 10;
+/// Failed attempts allowed per peer address over all client ids: much higher than
+/// [`MAX_FAILURES`], so one misconfigured integration does not lock out the others on the same
+/// machine or behind the same proxy, yet one address cannot try ids without end.
+pub const MAX_PEER_FAILURES: u32 = 100;
 pub const FAILURE_WINDOW_SECS: i64 = 60;
+/// Expired tokens are swept from the store at most this often (token requests trigger it).
+pub const TOKEN_SWEEP_SECS: i64 = 600;
 
 /// A credential as stored: the secret only as an argon2id PHC string.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -116,49 +125,241 @@ fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_secret(&random_part(32)))
 }
 
-fn verify_secret(secret: &str, phc: &str) -> bool {
-    match PasswordHash::new(phc) {
-        Ok(parsed) => Argon2::default()
-            .verify_password(secret.as_bytes(), &parsed)
-            .is_ok(),
-        Err(_) => false,
+/// Checks `secret` against an argon2 PHC string, computing the hash in `blocks` (grown to the
+/// hash's memory cost once, then reused): a fresh 19 MiB allocation per check would stay resident
+/// in every thread's malloc arena, so a burst would keep gigabytes.
+fn verify_secret(secret: &str, phc: &str, blocks: &mut Vec<Block>) -> bool {
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return false;
+    };
+    let (Ok(params), Ok(algorithm)) = (
+        Params::try_from(&parsed),
+        Algorithm::try_from(parsed.algorithm),
+    ) else {
+        return false;
+    };
+    let version = match parsed.version.map(Version::try_from).transpose() {
+        Ok(v) => v.unwrap_or_default(),
+        Err(_) => return false,
+    };
+    let mut salt_buf = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_buf) else {
+        return false;
+    };
+    let need = params.block_count();
+    if blocks.len() < need {
+        blocks.resize(need, Block::default());
+    }
+    let mut out = [0u8; 64];
+    let out = &mut out[..expected.len().min(64)];
+    let argon = Argon2::new(algorithm, version, params);
+    if argon
+        .hash_password_into_with_memory(secret.as_bytes(), salt, &mut *out, &mut blocks[..need])
+        .is_err()
+    {
+        return false;
+    }
+    // `Output` compares in constant time.
+    Output::new(out).is_ok_and(|computed| computed == expected)
+}
+
+/// The rate limit and the verification gate of the token endpoint.
+///
+/// An attempt is counted *before* its secret is verified (and uncounted on success), so a
+/// concurrent burst cannot slip past the limit while earlier attempts are still verifying.
+pub(crate) struct FailureLimiter {
+    /// Key → (attempts in the window, window start). Keys hash the client id, so a 64 KiB id
+    /// costs the same few bytes as a real one.
+    entries: Mutex<HashMap<String, (u32, DateTime<Utc>)>>,
+    gate: VerifyGate,
+    last_sweep: Mutex<Option<DateTime<Utc>>>,
+}
+
+impl Default for FailureLimiter {
+    fn default() -> Self {
+        FailureLimiter {
+            entries: Mutex::default(),
+            gate: VerifyGate::sized_to_machine(),
+            last_sweep: Mutex::default(),
+        }
     }
 }
 
-/// Counts recent failures per key (client id, peer address).
-#[derive(Default)]
-pub(crate) struct FailureLimiter {
-    entries: Mutex<HashMap<String, (u32, DateTime<Utc>)>>,
-}
+/// Most keys the limiter keeps before pruning expired ones.
+const MAX_LIMITER_KEYS: usize = 100_000;
 
 impl FailureLimiter {
-    fn retry_after(&self, key: &str, now: DateTime<Utc>) -> Option<u64> {
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        let (count, since) = entries.get(key)?;
-        let window_end = *since + Duration::seconds(FAILURE_WINDOW_SECS);
-        (*count >= MAX_FAILURES && now < window_end)
-            .then(|| (window_end - now).num_seconds().max(1) as u64)
-    }
-
-    fn fail(&self, key: &str, now: DateTime<Utc>) {
+    /// Counts an attempt against every `(key, bound)`; `Err(retry_after_secs)` (nothing
+    /// counted) when any key is already at its bound.
+    fn begin(&self, keys: &[(String, u32)], now: DateTime<Utc>) -> Result<(), u64> {
+        let window = Duration::seconds(FAILURE_WINDOW_SECS);
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if entries.len() > 100_000 {
-            entries.retain(|_, (_, since)| now - *since < Duration::seconds(FAILURE_WINDOW_SECS));
+        for (key, bound) in keys {
+            if let Some((count, since)) = entries.get(key) {
+                let window_end = *since + window;
+                if *count >= *bound && now < window_end {
+                    return Err((window_end - now).num_seconds().max(1) as u64);
+                }
+            }
         }
-        let e = entries.entry(key.to_string()).or_insert((0, now));
-        if now - e.1 >= Duration::seconds(FAILURE_WINDOW_SECS) {
-            *e = (0, now);
+        if entries.len() > MAX_LIMITER_KEYS {
+            entries.retain(|_, (_, since)| now - *since < window);
         }
-        e.0 += 1;
+        for (key, _) in keys {
+            let e = entries.entry(key.clone()).or_insert((0, now));
+            if now - e.1 >= window {
+                *e = (0, now);
+            }
+            e.0 += 1;
+        }
+        Ok(())
     }
 
-    fn clear(&self, key: &str) {
-        self.entries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(key);
+    /// Takes back an attempt that did not fail (verified, or never verified because the server
+    /// was busy). The (client id, peer) key is cleared on success: a good secret ends a streak.
+    fn undo(&self, keys: &[(String, u32)], clear_first: bool) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        for (i, (key, _)) in keys.iter().enumerate() {
+            if i == 0 && clear_first {
+                entries.remove(key);
+            } else if let Some(e) = entries.get_mut(key) {
+                e.0 = e.0.saturating_sub(1);
+            }
+        }
+    }
+
+    /// True (and remembered) when expired tokens have not been swept for [`TOKEN_SWEEP_SECS`].
+    fn sweep_due(&self, now: DateTime<Utc>) -> bool {
+        let mut last = self.last_sweep.lock().unwrap_or_else(|e| e.into_inner());
+        if last.is_some_and(|t| now - t < Duration::seconds(TOKEN_SWEEP_SECS)) {
+            return false;
+        }
+        *last = Some(now);
+        true
     }
 }
+
+/// The rate-limit keys of one attempt, the (client id, peer) pair first.
+fn limiter_keys(client_id: &str, peer: Option<&str>) -> Vec<(String, u32)> {
+    // A short digest of the id: bounded memory whatever the caller sends.
+    let id = hex::encode(&Sha256::digest(client_id.as_bytes())[..12]);
+    match peer {
+        Some(p) => vec![
+            (format!("pair:{id}:{p}"), MAX_FAILURES),
+            (format!("peer:{p}"), MAX_PEER_FAILURES),
+        ],
+        None => vec![(format!("id:{id}"), MAX_FAILURES)],
+    }
+}
+
+/// Bounds concurrent argon2 verifications: each holds ~19 MiB, so an unbounded burst of bad
+/// requests would cost gigabytes. Callers wait up to [`VERIFY_WAIT`] for a slot; beyond
+/// [`MAX_VERIFY_WAITERS`] waiting, or after the wait, the request is refused as busy.
+struct VerifyGate {
+    slots: usize,
+    /// (verifications running, callers waiting)
+    state: Mutex<(usize, usize)>,
+    freed: Condvar,
+    /// Argon2 working memory, one buffer per slot at most, reused across verifications.
+    buffers: Mutex<Vec<Vec<Block>>>,
+}
+
+const VERIFY_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+const MAX_VERIFY_WAITERS: usize = 64;
+
+impl VerifyGate {
+    /// One slot per CPU (at least 2, at most 16).
+    fn sized_to_machine() -> VerifyGate {
+        let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
+        VerifyGate::new(cpus.clamp(2, 16))
+    }
+
+    fn new(slots: usize) -> VerifyGate {
+        VerifyGate {
+            slots,
+            state: Mutex::new((0, 0)),
+            freed: Condvar::new(),
+            buffers: Mutex::default(),
+        }
+    }
+
+    fn acquire(&self) -> Option<VerifySlot<'_>> {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if s.0 < self.slots {
+            s.0 += 1;
+            return Some(VerifySlot::new(self));
+        }
+        if s.1 >= MAX_VERIFY_WAITERS {
+            return None;
+        }
+        s.1 += 1;
+        let deadline = std::time::Instant::now() + VERIFY_WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let (guard, timeout) = self
+                .freed
+                .wait_timeout(s, left)
+                .unwrap_or_else(|e| e.into_inner());
+            s = guard;
+            if s.0 < self.slots {
+                s.1 -= 1;
+                s.0 += 1;
+                return Some(VerifySlot::new(self));
+            }
+            if timeout.timed_out() {
+                s.1 -= 1;
+                return None;
+            }
+        }
+    }
+}
+
+/// A running verification: its place in the gate and its working memory.
+struct VerifySlot<'a> {
+    gate: &'a VerifyGate,
+    blocks: Vec<Block>,
+}
+
+impl<'a> VerifySlot<'a> {
+    fn new(gate: &'a VerifyGate) -> VerifySlot<'a> {
+        let blocks = gate
+            .buffers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop()
+            .unwrap_or_default();
+        VerifySlot { gate, blocks }
+    }
+}
+
+impl Drop for VerifySlot<'_> {
+    fn drop(&mut self) {
+        let blocks = std::mem::take(&mut self.blocks);
+        self.gate
+            .buffers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(blocks);
+        let mut s = self.gate.state.lock().unwrap_or_else(|e| e.into_inner());
+        s.0 -= 1;
+        self.gate.freed.notify_one();
+    }
+}
+
+/// A caller's client id as a log field: bounded and sanitised, and never a secret or token
+/// pasted into the wrong field.
+fn shown_id(client_id: &str) -> String {
+    if client_id.contains(SECRET_PREFIX) || client_id.contains(TOKEN_PREFIX) {
+        return "(a secret or token, not shown)".into();
+    }
+    bounded(client_id)
+}
+
+/// Refused token requests: one line each, up to 20 every 10 s (the rest counted).
+static REFUSAL_LOG: LogBudget = LogBudget::new(20, 10);
 
 pub(crate) fn create_credential(
     store: &Store,
@@ -264,7 +465,7 @@ pub(crate) fn revoke_credential(
         }
     }
     store.flush()?;
-    tracing::info!(client_id, "credential revoked");
+    tracing::info!(client_id = %bounded(client_id), "credential revoked");
     Ok(())
 }
 
@@ -278,14 +479,23 @@ pub(crate) fn issue_token(
     peer: Option<&str>,
 ) -> Result<IssuedToken, EngineError> {
     let now = clock.now();
-    let id_key = format!("id:{client_id}");
-    let peer_key = peer.map(|p| format!("peer:{p}"));
-    for key in std::iter::once(&id_key).chain(peer_key.as_ref()) {
-        if let Some(retry_after_secs) = limiter.retry_after(key, now) {
-            tracing::warn!(client_id, "token request rate limited");
-            return Err(AuthError::RateLimited { retry_after_secs }.into());
+    let keys = limiter_keys(client_id, peer);
+    if let Err(retry_after_secs) = limiter.begin(&keys, now) {
+        if let Some(suppressed) = REFUSAL_LOG.allow() {
+            tracing::warn!(client_id = %shown_id(client_id), suppressed, "token request rate limited");
         }
+        return Err(AuthError::RateLimited { retry_after_secs }.into());
     }
+    let Some(mut slot) = limiter.gate.acquire() else {
+        limiter.undo(&keys, false);
+        if let Some(suppressed) = REFUSAL_LOG.allow() {
+            tracing::warn!(suppressed, "token request refused: verifications busy");
+        }
+        return Err(AuthError::Busy {
+            retry_after_secs: 1,
+        }
+        .into());
+    };
     let record: Option<CredentialRecord> = match store.credentials.get(client_id.as_bytes())? {
         Some(v) => Some(decode(&v)?),
         None => None,
@@ -294,19 +504,26 @@ pub(crate) fn issue_token(
     let phc = record
         .as_ref()
         .map_or(dummy_hash(), |r| r.secret_hash.as_str());
-    let secret_ok = verify_secret(client_secret, phc);
+    let secret_ok = verify_secret(client_secret, phc, &mut slot.blocks);
+    drop(slot);
     let record = match record {
         Some(r) if secret_ok && r.revoked_at.is_none() => r,
         _ => {
-            limiter.fail(&id_key, now);
-            if let Some(k) = &peer_key {
-                limiter.fail(k, now);
+            // Already counted by `begin`.
+            if let Some(suppressed) = REFUSAL_LOG.allow() {
+                tracing::info!(
+                    client_id = %shown_id(client_id),
+                    suppressed,
+                    "token request refused: invalid_client"
+                );
             }
-            tracing::info!(client_id, "token request refused: invalid_client");
             return Err(AuthError::InvalidClient.into());
         }
     };
-    limiter.clear(&id_key);
+    limiter.undo(&keys, true);
+    if limiter.sweep_due(now) {
+        sweep_expired_tokens(store, now)?;
+    }
     let token = format!("{TOKEN_PREFIX}{}", random_part(32));
     let rec = TokenRecord {
         account: record.account.clone(),
@@ -326,6 +543,27 @@ pub(crate) fn issue_token(
         token_type: "Bearer".into(),
         expires_in: TOKEN_TTL_SECS,
     })
+}
+
+/// Deletes every token past its expiry (unused tokens would otherwise stay forever).
+fn sweep_expired_tokens(store: &Store, now: DateTime<Utc>) -> Result<usize, EngineError> {
+    let mut removed = 0;
+    for item in store.tokens.iter() {
+        let (k, v) = item?;
+        // An unreadable record can never authenticate: drop it too.
+        let expired = match decode::<TokenRecord>(&v) {
+            Ok(t) => t.expires_at <= now,
+            Err(_) => true,
+        };
+        if expired {
+            store.tokens.remove(k)?;
+            removed += 1;
+        }
+    }
+    if removed > 0 {
+        tracing::info!(removed, "expired tokens swept");
+    }
+    Ok(removed)
 }
 
 /// Resolves a bearer token to its account.
@@ -372,4 +610,36 @@ pub(crate) fn authenticate(
         return Err(AuthError::InvalidToken);
     }
     Ok(rec.account)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verification_reuses_its_working_memory_and_tells_right_from_wrong() {
+        let phc = hash_secret("rm_cs_right");
+        let mut blocks = Vec::new();
+        assert!(verify_secret("rm_cs_right", &phc, &mut blocks));
+        let grown = blocks.len();
+        assert_eq!(grown, Params::default().block_count());
+        assert!(!verify_secret("rm_cs_wrong", &phc, &mut blocks));
+        assert!(!verify_secret(
+            "rm_cs_right",
+            "not a phc string",
+            &mut blocks
+        ));
+        assert_eq!(blocks.len(), grown, "the buffer is reused, not regrown");
+    }
+
+    #[test]
+    fn the_gate_refuses_when_its_slots_and_waiters_are_taken() {
+        let gate = VerifyGate::new(1);
+        let held = gate.acquire().expect("a free slot");
+        gate.state.lock().unwrap().1 = MAX_VERIFY_WAITERS;
+        assert!(gate.acquire().is_none(), "no slot and no room to wait");
+        gate.state.lock().unwrap().1 = 0;
+        drop(held);
+        assert!(gate.acquire().is_some());
+    }
 }

@@ -138,6 +138,9 @@ pub enum AuthError {
     InvalidClient,
     #[error("Too many failed authentication attempts; retry after {retry_after_secs} seconds")]
     RateLimited { retry_after_secs: u64 },
+    /// Too many secret verifications are running (each costs ~19 MiB); nothing was counted.
+    #[error("The server is busy verifying other requests; retry after {retry_after_secs} seconds")]
+    Busy { retry_after_secs: u64 },
     /// Expired, revoked, malformed or forged.
     #[error("The access token is invalid or has expired")]
     InvalidToken,
@@ -148,6 +151,7 @@ impl AuthError {
         match self {
             AuthError::InvalidClient => "invalid_client",
             AuthError::RateLimited { .. } => "rate_limited",
+            AuthError::Busy { .. } => "busy",
             AuthError::InvalidToken => "invalid_token",
         }
     }

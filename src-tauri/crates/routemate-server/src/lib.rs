@@ -1,7 +1,8 @@
 //! The RouteMate HTTP API (an axum router over the engine's [`Api`] facade) and the
 //! pieces of the `routemate` command-line tool.
 //!
-//! `serve(listener, api, options, shutdown)` is the whole server, so tests bind `127.0.0.1:0`.
+//! `serve(listener, api, options, shutdown)` is the whole server, so tests bind `127.0.0.1:0`; it
+//! runs the hardened accept loop of [`http::conn`] (timeouts, connection cap).
 
 pub mod cli;
 pub mod http;
@@ -10,7 +11,6 @@ pub use http::{router, RouterOptions};
 
 use routemate_engine::Api;
 use std::future::Future;
-use std::net::SocketAddr;
 use tokio::net::TcpListener;
 
 /// Serves the API on `listener` until `shutdown` completes, then finishes in-flight requests.
@@ -20,11 +20,6 @@ pub async fn serve(
     options: RouterOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(api, options);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    let limits = options.conn_limits();
+    http::conn::run(listener, router(api, options), limits, shutdown).await
 }

@@ -53,6 +53,7 @@ impl Api {
     /// [`EngineError::StoreLocked`]).
     pub fn open(config: EngineConfig) -> Result<Api, EngineError> {
         let store = Store::open(&config.data_dir)?;
+        crate::job_index::migrate(&store)?; // build the list index of stores from before it
         let given = config.geocoder.clone();
         let ctx = Context::new(store, config.clock, config.geocoder, config.data_dir);
         if let Some(g) = given {

@@ -192,45 +192,8 @@ pub(crate) fn find(store: &Store, account: &str, job: &JobRef) -> Result<JobReco
 
 /// Lists `account`'s jobs newest first (by last update), filtered and paged.
 pub(crate) fn list(store: &Store, account: &str, q: &JobQuery) -> Result<JobPage, EngineError> {
-    let mut prefix = account.as_bytes().to_vec();
-    prefix.push(0);
-    let mut rows = Vec::new();
-    for item in store.imports.scan_prefix(&prefix) {
-        let (_, v) = item?;
-        let key: ImportKey = decode(&v)?;
-        if let Some(job) = load(store, &key.job_id)? {
-            if q.status.is_some_and(|s| s != job.status()) {
-                continue;
-            }
-            if q.updated_since.is_some_and(|t| job.updated_at < t) {
-                continue;
-            }
-            rows.push(job.summary());
-        }
-    }
-    rows.sort_by(|a, b| {
-        b.updated_at
-            .cmp(&a.updated_at)
-            .then_with(|| a.job_id.cmp(&b.job_id))
-    });
-    let after = q.cursor.as_deref().and_then(parse_cursor);
-    if let Some((t, id)) = &after {
-        rows.retain(|r| r.updated_at < *t || (r.updated_at == *t && r.job_id > *id));
-    }
-    let limit = q.limit.unwrap_or(50).clamp(1, 500);
-    let next_cursor = (rows.len() > limit).then(|| {
-        let last = &rows[limit - 1];
-        format!(
-            "{}_{}",
-            last.updated_at.timestamp_nanos_opt().unwrap_or(0),
-            last.job_id
-        )
-    });
-    rows.truncate(limit);
-    Ok(JobPage {
-        jobs: rows,
-        next_cursor,
-    })
+    // Pages come from the summary index (`job_index`), never from decoding every job.
+    crate::job_index::page(store, account, q)
 }
 
 fn parse_cursor(c: &str) -> Option<(DateTime<Utc>, String)> {

@@ -72,7 +72,16 @@ pub(crate) fn store(
     validate(job)?;
     let store = ctx.store();
     let job_bytes = encode(job);
-    (&store.jobs, &store.imports, &store.drivers).transaction(|(tj, ti, td)| {
+    // The list index row (`job_index`) is written in the same transaction as the job.
+    let index = crate::job_index::JobIndex::open(store)?;
+    let trees = (
+        &store.jobs,
+        &store.imports,
+        &store.drivers,
+        &index.summaries,
+        &index.keys,
+    );
+    trees.transaction(|(tj, ti, td, ts, tk)| {
         if let Some(records) = import {
             if let Some((k, v)) = &records.new_driver {
                 if td.get(k)?.is_none() {
@@ -82,6 +91,7 @@ pub(crate) fn store(
             ti.insert(records.key.as_slice(), records.key_value.as_slice())?;
         }
         tj.insert(job.job_id.as_bytes(), job_bytes.as_slice())?;
+        crate::job_index::put(ts, tk, job)?;
         Ok::<_, sled::transaction::ConflictableTransactionError<EngineError>>(())
     })?;
     store.flush()?;

@@ -69,8 +69,16 @@ pub fn create(store: &Store, reason: &str) -> Result<BackupInfo, EngineError> {
     space::make_private(&dir).map_err(io_err(&dir))?;
     // The backup is about the size of the live data; sled's files are an upper bound.
     space::check_room(&dir, store.db.size_on_disk().unwrap_or(0))?;
-    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%3fZ");
-    let path = dir.join(format!("store-{stamp}-{reason}.{EXT}"));
+    // Microseconds, and a counter on a clash: two backups in one instant must not overwrite each
+    // other (names sort by time; the counter keeps that order within the instant).
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%6fZ").to_string();
+    let mut path = dir.join(format!("store-{stamp}-{reason}.{EXT}"));
+    for n in 1.. {
+        if !path.exists() {
+            break;
+        }
+        path = dir.join(format!("store-{stamp}{n:03}-{reason}.{EXT}"));
+    }
     let tmp = dir.join(format!(".{stamp}-{:08x}.tmp", rand::random::<u32>()));
     for attempt in 1..=ATTEMPTS {
         let (_, _, first) = export(&store.db, io::sink())?;

@@ -127,7 +127,7 @@ impl Store {
     }
 
     /// A named extra tree for a module that keeps its own records (geocode cache, watch journal).
-    pub fn tree(&self, name: &str) -> Result<sled::Tree, EngineError> {
+    pub(crate) fn tree(&self, name: &str) -> Result<sled::Tree, EngineError> {
         Ok(self.db.open_tree(name)?)
     }
 

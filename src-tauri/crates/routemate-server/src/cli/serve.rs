@@ -1,7 +1,9 @@
 //! `routemate serve [--listen ADDR]`: the HTTP API until SIGINT/SIGTERM.
 //!
 //! When ready it prints one line with `http://HOST:PORT` on stdout (port 0 picks a free one), so
-//! scripts and tests can read the address.
+//! scripts and tests can read the address. Logs go to stderr only (no log files), one bounded
+//! line per request. Bound to a loopback address, it answers only requests naming a loopback
+//! host (or `--allowed-host`) and refuses browser requests from other origins.
 
 use super::{open_api, Cli};
 use crate::{serve, RouterOptions};
@@ -21,6 +23,27 @@ pub struct ServeArgs {
     /// Also import the job files dropped into this folder (see `routemate watch`).
     #[arg(long, value_name = "DIR")]
     pub watch: Option<std::path::PathBuf>,
+    /// Most open connections; at the cap the longest-idle one is closed for a newcomer.
+    #[arg(long, env = "ROUTEMATE_MAX_CONNECTIONS", default_value_t = 512)]
+    pub max_connections: usize,
+    /// Seconds a client has to send a request head; also the idle keep-alive timeout.
+    #[arg(long, env = "ROUTEMATE_HEADER_TIMEOUT_SECS", default_value_t = 10)]
+    pub header_timeout_secs: u64,
+    /// Seconds a client has to send a request body.
+    #[arg(long, env = "ROUTEMATE_BODY_TIMEOUT_SECS", default_value_t = 30)]
+    pub body_timeout_secs: u64,
+    /// Seconds to answer a request before giving up with 503.
+    #[arg(long, env = "ROUTEMATE_REQUEST_TIMEOUT_SECS", default_value_t = 120)]
+    pub request_timeout_secs: u64,
+    /// A host name accepted in `Host` besides localhost when listening on loopback (for a
+    /// reverse proxy on the same machine that forwards its own name). Repeatable.
+    #[arg(
+        long = "allowed-host",
+        value_name = "NAME",
+        env = "ROUTEMATE_ALLOWED_HOSTS",
+        value_delimiter = ','
+    )]
+    pub allowed_hosts: Vec<String>,
 }
 
 pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
@@ -47,9 +70,17 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
         let addr = listener.local_addr()?;
+        let secs = std::time::Duration::from_secs;
         let options = RouterOptions {
             max_body_bytes: args.max_body_bytes,
-            ..Default::default()
+            // On loopback, only local programs may call: Host and Origin are checked against
+            // DNS rebinding and cross-site form posts from pages in a local browser.
+            loopback_only: addr.ip().is_loopback(),
+            extra_hosts: args.allowed_hosts.clone(),
+            max_connections: args.max_connections,
+            header_read_timeout: secs(args.header_timeout_secs.max(1)),
+            body_timeout: secs(args.body_timeout_secs.max(1)),
+            request_timeout: secs(args.request_timeout_secs.max(1)),
         };
         tracing::info!(%addr, data = %api.data_dir().display(), "serving the RouteMate API");
         println!("routemate listening on http://{addr}");

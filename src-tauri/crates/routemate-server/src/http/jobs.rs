@@ -20,7 +20,7 @@ pub(crate) async fn import(
     body: Body,
 ) -> Result<Response, Problem> {
     let account = bearer::account(&s.api, &headers, &uri).await?;
-    let body = json_body(&headers, body, s.options.max_body_bytes).await?;
+    let body = json_body(&headers, body, &s.options).await?;
     let api = s.api.clone();
     let outcome = blocking(move || api.import_value(&account, &body)).await?;
     let status = if outcome.created {
@@ -81,7 +81,7 @@ pub(crate) async fn stop_status(
     body: Body,
 ) -> Result<Response, Problem> {
     let account = bearer::account(&s.api, &headers, &uri).await?;
-    let body = json_body(&headers, body, s.options.max_body_bytes).await?;
+    let body = json_body(&headers, body, &s.options).await?;
     let mut errors = Vec::new();
     let status = match body
         .get("status")
@@ -127,7 +127,12 @@ fn field_error(field: &str, detail: &str) -> routemate_core::validate::FieldErro
 }
 
 /// Reads a JSON body: 415 for another declared type, 413 over the limit, 400 when malformed.
-async fn json_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Value, Problem> {
+async fn json_body(
+    headers: &HeaderMap,
+    body: Body,
+    options: &super::RouterOptions,
+) -> Result<Value, Problem> {
+    let limit = options.max_body_bytes;
     let essence = super::media_type(headers);
     if !essence.is_empty() && essence != "application/json" && !essence.ends_with("+json") {
         return Err(Problem::new(
@@ -145,7 +150,7 @@ async fn json_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Valu
             return Err(Problem::too_large(limit));
         }
     }
-    let bytes = read_body(body, limit).await?;
+    let bytes = read_body(body, limit, options.body_timeout).await?;
     serde_json::from_slice(&bytes).map_err(|e| {
         Problem::bad_request(format!(
             "the body is not valid JSON: {} at line {} column {}",

@@ -2,31 +2,50 @@
 //!
 //! Handlers parse and authenticate, then hand the call to the engine on a blocking thread (sled
 //! and argon2 block). Requests are logged by method, path and status: never headers, bodies or
-//! query strings, which can carry secrets.
+//! query strings, which can carry secrets; the path is cut to a bounded length and error lines go
+//! through a line budget, so strangers cannot fill the disk. Every request has a deadline and
+//! every body a read deadline; `conn` holds the connection-level limits.
 
 mod bearer;
+pub mod conn;
 mod jobs;
 pub mod problem;
 mod token;
 
 use axum::extract::Request;
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use problem::Problem;
+use routemate_engine::log_budget::{bounded_to, LogBudget};
 use routemate_engine::{Api, EngineError};
-use std::time::Instant;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-/// Router settings.
+/// Router and listener settings.
 #[derive(Debug, Clone)]
 pub struct RouterOptions {
     /// Largest request body accepted (413 above it).
     pub max_body_bytes: usize,
-    /// Refuse requests whose `Host` is not a loopback name (the desktop's local API, against DNS
-    /// rebinding from web pages).
+    /// Refuse requests whose `Host` is not a loopback name, and requests from web pages of
+    /// other origins (`Origin` not on loopback): the desktop's local API and a server bound to
+    /// loopback, against DNS rebinding and cross-site form posts.
     pub loopback_only: bool,
+    /// Host names accepted besides the loopback ones when `loopback_only` (e.g. the name a
+    /// reverse proxy on the same machine forwards).
+    pub extra_hosts: Vec<String>,
+    /// Most open connections (see [`conn::ConnLimits`]).
+    pub max_connections: usize,
+    /// Time to send a request head; also the idle keep-alive timeout.
+    pub header_read_timeout: Duration,
+    /// Time to send a whole request body (`408` after it).
+    pub body_timeout: Duration,
+    /// Time to answer a request (`503` after it; an import already under way still completes,
+    /// so retrying it is safe).
+    pub request_timeout: Duration,
 }
 
 impl Default for RouterOptions {
@@ -34,6 +53,21 @@ impl Default for RouterOptions {
         RouterOptions {
             max_body_bytes: 10 * 1024 * 1024,
             loopback_only: false,
+            extra_hosts: Vec::new(),
+            max_connections: 512,
+            header_read_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            request_timeout: Duration::from_secs(120),
+        }
+    }
+}
+
+impl RouterOptions {
+    /// The connection-level part.
+    pub fn conn_limits(&self) -> conn::ConnLimits {
+        conn::ConnLimits {
+            max_connections: self.max_connections,
+            header_read_timeout: self.header_read_timeout,
         }
     }
 }
@@ -47,6 +81,8 @@ pub(crate) struct AppState {
 /// Builds the API router over `api`.
 pub fn router(api: Api, options: RouterOptions) -> Router {
     let loopback_only = options.loopback_only;
+    let request_timeout = options.request_timeout;
+    let hosts = Arc::new(options.extra_hosts.clone());
     let state = AppState { api, options };
     let mut app = Router::new()
         .route("/v1/integration-token", post(token::token))
@@ -61,9 +97,13 @@ pub fn router(api: Api, options: RouterOptions) -> Router {
         .fallback(not_found)
         .with_state(state);
     if loopback_only {
-        app = app.layer(middleware::from_fn(loopback_host));
+        app = app.layer(middleware::from_fn_with_state(hosts, loopback_host));
     }
-    app.layer(middleware::from_fn(log_request))
+    app.layer(middleware::from_fn_with_state(
+        request_timeout,
+        request_deadline,
+    ))
+    .layer(middleware::from_fn(log_request))
 }
 
 async fn not_found() -> Problem {
@@ -75,47 +115,104 @@ async fn not_found() -> Problem {
     )
 }
 
+/// Longest path (in characters) a request log line shows.
+const MAX_LOGGED_PATH: usize = 160;
+/// Error answers are logged up to 100 lines every 10 s; the rest are counted.
+static ERROR_LOG: LogBudget = LogBudget::new(100, 10);
+
 async fn log_request(req: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = req.method().clone();
-    let path = req.uri().path().to_string();
+    let path = bounded_to(req.uri().path(), MAX_LOGGED_PATH);
     let res = next.run(req).await;
-    tracing::info!(
-        %method,
-        path,
-        status = res.status().as_u16(),
-        ms = started.elapsed().as_secs_f64() * 1000.0,
-        "request"
-    );
+    let status = res.status().as_u16();
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    if status < 400 {
+        tracing::info!(%method, path, status, ms, "request");
+    } else if let Some(suppressed) = ERROR_LOG.allow() {
+        tracing::info!(%method, path, status, ms, suppressed, "request");
+    }
     res
 }
 
-/// Only `localhost`, `127.0.0.1` and `[::1]` (any port) may be named in `Host`.
-async fn loopback_host(req: Request, next: Next) -> Response {
-    let host = req
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
-    let name = if host.starts_with('[') {
-        host.split(']')
+/// Answers `503` when the handler takes longer than the request timeout.
+async fn request_deadline(State(limit): State<Duration>, req: Request, next: Next) -> Response {
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "request-timeout",
+            "The request took too long",
+            format!(
+                "no answer within {} s; a job import may still complete, retrying it is safe",
+                limit.as_secs()
+            ),
+        )
+        .with_header(header::RETRY_AFTER, "1")
+        .into_response(),
+    }
+}
+
+/// The host part of a `Host` header or an origin's authority, lower-cased, without the port.
+fn host_name(authority: &str) -> String {
+    let name = if authority.starts_with('[') {
+        authority
+            .split(']')
             .next()
             .map(|h| format!("{h}]"))
             .unwrap_or_default()
     } else {
-        host.split(':').next().unwrap_or("").to_string()
+        authority.split(':').next().unwrap_or("").to_string()
     };
-    if matches!(name.as_str(), "localhost" | "127.0.0.1" | "[::1]") {
-        next.run(req).await
-    } else {
-        Problem::new(
+    name.to_ascii_lowercase()
+}
+
+fn is_loopback_name(name: &str, extra: &[String]) -> bool {
+    matches!(name, "localhost" | "127.0.0.1" | "[::1]")
+        || extra.iter().any(|h| h.eq_ignore_ascii_case(name))
+}
+
+/// Only `localhost`, `127.0.0.1` and `[::1]` (any port, or an extra configured name) may be named
+/// in `Host`; a request carrying an `Origin` must come from a page served from one of them (a
+/// page elsewhere cannot post forms or fetch here).
+async fn loopback_host(
+    State(extra): State<Arc<Vec<String>>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    // Owned copies: a borrow of the request must not live across the await below.
+    let (host, origin) = {
+        let text = |name: header::HeaderName| {
+            req.headers()
+                .get(name)
+                .map(|h| h.to_str().unwrap_or("\u{0}").to_string())
+        };
+        (text(header::HOST).unwrap_or_default(), text(header::ORIGIN))
+    };
+    if !is_loopback_name(&host_name(&host), &extra) {
+        return Problem::new(
             StatusCode::FORBIDDEN,
             "non-loopback-host",
             "Forbidden",
             "the local API only answers requests addressed to localhost or 127.0.0.1",
         )
-        .into_response()
+        .into_response();
     }
+    if let Some(origin) = origin {
+        // `scheme://host[:port]`; "null" (sandboxed pages, files) is foreign too.
+        let authority = origin.split_once("://").map_or("", |(_, a)| a);
+        if !is_loopback_name(&host_name(authority), &extra) {
+            return Problem::new(
+                StatusCode::FORBIDDEN,
+                "foreign-origin",
+                "Forbidden",
+                "requests from web pages of other sites are refused; call the API from a \
+                 program, not a browser page",
+            )
+            .into_response();
+        }
+    }
+    next.run(req).await
 }
 
 /// Runs an engine call on the blocking pool.
@@ -136,14 +233,27 @@ pub(crate) async fn blocking<T: Send + 'static>(
     }
 }
 
-/// Reads the body up to the limit: 413 beyond it.
+/// Reads the body up to the limit within the deadline: 413 beyond the limit, 408 when the body
+/// does not arrive in time (a trickled body would otherwise hold a connection for hours).
 pub(crate) async fn read_body(
     body: axum::body::Body,
     limit: usize,
+    deadline: Duration,
 ) -> Result<axum::body::Bytes, Problem> {
-    axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| Problem::too_large(limit))
+    match tokio::time::timeout(deadline, axum::body::to_bytes(body, limit)).await {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(_)) => Err(Problem::too_large(limit)),
+        Err(_) => Err(Problem::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "body-timeout",
+            "Request body too slow",
+            format!(
+                "the body did not arrive within {} s; send it at once",
+                deadline.as_secs()
+            ),
+        )
+        .with_header(header::CONNECTION, "close")),
+    }
 }
 
 /// The request's media type without parameters, lower-cased ("" when absent).

@@ -48,20 +48,28 @@ impl Problem {
         )
     }
 
+    /// A `422` listing each bad field in `errors`; `detail` names the first few only, so the body
+    /// stays proportional to the list (which validation already bounds).
     pub fn invalid(errors: Vec<FieldError>) -> Self {
-        let n = errors.len();
+        const IN_DETAIL: usize = 3;
+        let listed = errors
+            .iter()
+            .filter(|e| e.code != "too_many_errors")
+            .count();
+        let mut parts: Vec<String> = errors
+            .iter()
+            .filter(|e| e.code != "too_many_errors")
+            .take(IN_DETAIL)
+            .map(|e| format!("{}: {}", e.field, e.detail))
+            .collect();
+        if listed > IN_DETAIL || listed < errors.len() {
+            parts.push("see errors for the full list".into());
+        }
         let mut p = Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "validation-failed",
             "The request is invalid",
-            format!(
-                "{n} problem(s): {}",
-                errors
-                    .iter()
-                    .map(|e| format!("{}: {}", e.field, e.detail))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ),
+            parts.join("; "),
         );
         p.errors = errors;
         p

@@ -84,12 +84,18 @@ async fn handle(s: AppState, req: Request) -> Result<Response, OAuthError> {
         }
     }
     let basic = basic_credentials(&parts.headers)?;
-    let bytes = read_body(body, 64 * 1024).await.map_err(|_| OAuthError {
-        status: StatusCode::PAYLOAD_TOO_LARGE,
-        error: "invalid_request",
-        description: "Request body too large".into(),
-        headers: vec![],
-    })?;
+    let bytes = read_body(body, 64 * 1024, s.options.body_timeout)
+        .await
+        .map_err(|p| OAuthError {
+            status: StatusCode::from_u16(p.status).unwrap_or(StatusCode::BAD_REQUEST),
+            error: "invalid_request",
+            description: if p.status == 413 {
+                "Request body too large".into()
+            } else {
+                "Request body too slow".into()
+            },
+            headers: vec![],
+        })?;
     let mut p = body_params(&parts.headers, &bytes, basic.is_some())?;
     if let Some((id, secret)) = basic {
         if p.client_secret.is_some() {
@@ -153,6 +159,14 @@ async fn handle(s: AppState, req: Request) -> Result<Response, OAuthError> {
             error: "invalid_request",
             description: format!(
                 "Too many failed attempts; retry after {retry_after_secs} seconds"
+            ),
+            headers: vec![(header::RETRY_AFTER, retry_after_secs.to_string())],
+        }),
+        Err(EngineError::Auth(AuthError::Busy { retry_after_secs })) => Err(OAuthError {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            error: "temporarily_unavailable",
+            description: format!(
+                "Too many token requests at once; retry after {retry_after_secs} seconds"
             ),
             headers: vec![(header::RETRY_AFTER, retry_after_secs.to_string())],
         }),
