@@ -5,7 +5,6 @@
 //! The engine opens one [`GeocodeStack`] and calls it through `routemate_core::geocode::Geocoder`.
 
 pub mod batch;
-pub mod bench;
 pub mod bundled;
 pub mod chain;
 pub mod fixture;

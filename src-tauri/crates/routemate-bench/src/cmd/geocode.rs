@@ -1,10 +1,10 @@
-//! `routemate bench geocode`: geocoding benchmark on the shared geodata fixtures (import times,
+//! `routemate-bench geocode`: geocoding benchmark on the shared geodata fixtures (import times,
 //! geocodes per second from the gazetteer and from the cache, the South Brisbane accuracy and the
 //! out-of-the-box Queensland figure when the bundled localities are installed).
 
-use anyhow::Context;
+use crate::geocode as bench;
 use clap::Args;
-use routemate_geocode::{bench, bundled, fixture};
+use routemate_geocode::bundled;
 
 #[derive(Debug, Args)]
 pub struct BenchGeocodeArgs {
@@ -14,12 +14,8 @@ pub struct BenchGeocodeArgs {
 }
 
 pub fn run(args: &BenchGeocodeArgs) -> anyhow::Result<()> {
-    let cwd = std::env::current_dir()?;
-    let start = [Some(cwd), std::env::current_exe().ok()]
-        .into_iter()
-        .flatten()
-        .find(|p| fixture::shared_dir(p).is_some())
-        .context("shared fixtures not found: set ROUTEMATE_SHARED to the shared/ directory")?;
+    // `fixture` finds the shared folder above this start.
+    let start = crate::shared::path("fixtures/geo")?;
     let report = bench::run(
         &start,
         bundled::default_bundled_path().as_deref(),

@@ -1,0 +1,14 @@
+//! The `routemate-bench` binary: parse the command line, run one benchmark, report errors in
+//! one line.
+
+use clap::Parser;
+use routemate_bench::cmd::{self, BenchCli};
+
+fn main() {
+    let cli = BenchCli::parse();
+    if let Err(e) = cmd::run(&cli) {
+        let message = format!("{e:#}").replace('\n', " ");
+        eprintln!("routemate-bench: error: {message}");
+        std::process::exit(1);
+    }
+}
