@@ -67,7 +67,7 @@ pub fn run(args: &BenchWatchArgs) -> anyhow::Result<()> {
 }
 
 /// A CSV of `stops` stops in jobs of up to 1,000, with coordinates (no geocoding).
-pub fn stops_csv(prefix: &str, stops: usize) -> String {
+fn stops_csv(prefix: &str, stops: usize) -> String {
     let mut s =
         String::from("external_job_id,external_stop_id,address,label,parcel_count,lat,lng\n");
     for i in 0..stops {
@@ -116,7 +116,7 @@ fn bench_latency(drops: usize) -> anyhow::Result<serde_json::Value> {
     for i in 0..drops.max(1) {
         let id = format!("LAT-{i}");
         let staged = tmp.path().join("staged.csv");
-        std::fs::write(&staged, stops_csv(&id, 25).replace(&format!("{id}-0"), &id))?;
+        std::fs::write(&staged, d1::job_csv(&id, 25, None))?;
         let t = Instant::now();
         std::fs::rename(&staged, dir.join(format!("lat{i}.csv")))?;
         while api.job("default", &JobRef::External(id.clone())).is_err() {

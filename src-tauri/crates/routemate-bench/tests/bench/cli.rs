@@ -68,3 +68,25 @@ fn a_missing_shared_folder_is_one_line_that_says_how_to_get_it() {
     assert!(err.contains("shared data folder"), "{err}");
     assert!(err.contains("ROUTEMATE_SHARED"), "{err}");
 }
+
+#[test]
+fn api_benchmark_serves_a_fresh_store_and_prints_its_table() {
+    let args = [
+        "api",
+        "--rate",
+        "20",
+        "--duration-secs",
+        "1",
+        "--samples",
+        "3",
+    ];
+    let out = bench(&args, &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let table = String::from_utf8_lossy(&out.stdout);
+    for row in ["status GET", "idempotent re-import", "new import", "token"] {
+        let line = table.lines().find(|l| l.contains(row)).unwrap_or_default();
+        assert!(line.ends_with("| 0 |"), "{row} without errors: {table}");
+    }
+}
