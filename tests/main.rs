@@ -5,6 +5,8 @@
 mod api_flow;
 mod cli;
 mod durability;
+mod hardening_disk;
+mod hardening_watch;
 mod secrets;
 mod watch_cli;
 mod watch_d1;

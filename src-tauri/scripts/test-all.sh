@@ -55,7 +55,7 @@ npm --prefix ui run build
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings
 npm --prefix ui test
-# UI lint: the desktop work adds `npm --prefix ui run lint` here.
+npm --prefix ui run lint
 cargo build --bin routemate
 cargo test --workspace --no-fail-fast
 audit

@@ -4,37 +4,62 @@
 //! placed at the pin.
 
 use routemate_engine::Api;
-use routemate_geocode::GeocodeStack;
-use std::path::Path;
+use routemate_geocode::{bundled, GeocodeConfig, GeocodeStack, NominatimConfig};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
-/// Public Nominatim, used when the dispatcher enables online geocoding without naming a server.
-pub const DEFAULT_ONLINE_URL: &str = "https://nominatim.openstreetmap.org";
-
-/// The stack currently attached to the engine (`None` when it could not open).
+/// The stack currently attached to the engine (`None` until it opened).
 #[derive(Default)]
 pub struct Geocoding(RwLock<Option<Arc<GeocodeStack>>>);
 
+/// The bundled locality file: `ROUTEMATE_GEODATA` if set, else `assets/geodata/au_localities.tsv`
+/// under the current directory or any ancestor of the executable (a dev build in `target/` finds
+/// the repository's copy; an installed app the one beside it).
+pub fn bundled_localities() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("ROUTEMATE_GEODATA") {
+        return Some(PathBuf::from(p)).filter(|p| p.exists());
+    }
+    let cwd = std::env::current_dir().ok();
+    let exe = std::env::current_exe().ok();
+    let exe_dirs = exe
+        .iter()
+        .flat_map(|e| e.ancestors().skip(1).map(Path::to_path_buf));
+    cwd.into_iter()
+        .chain(exe_dirs)
+        .map(|r| r.join(bundled::BUNDLED_RELATIVE))
+        .find(|p| p.is_file())
+}
+
 impl Geocoding {
-    /// Opens the stack for `data_dir` (online per Settings) and hands it to the engine. A stack
+    /// Opens the stack for `data_dir` (online per Settings) and hands it to the engine; once
+    /// open, later calls only switch the online backend, keeping the stack's store. A stack
     /// that cannot open is logged: stops with coordinates still route, the rest are warned.
     pub fn attach(&self, api: &Api, data_dir: &Path) {
-        let ui = api.settings().map(|s| s.ui).unwrap_or_default();
-        let online =
-            (ui.get("online_geocoder").and_then(|v| v.as_bool()) == Some(true)).then(|| {
-                ui.get("online_geocoder_url")
-                    .and_then(|v| v.as_str())
-                    .filter(|u| u.starts_with("https://"))
-                    .unwrap_or(DEFAULT_ONLINE_URL)
-                    .to_string()
-            });
-        match routemate_server::cli::geocoder(api, data_dir, online.as_deref()) {
-            Ok(stack) => {
-                tracing::info!(online = online.is_some(), "geocoder attached");
-                api.set_geocoder(stack.clone());
-                *self.0.write().unwrap_or_else(|e| e.into_inner()) = Some(stack);
+        let s = crate::settings::DesktopSettings::current(api);
+        let online = s
+            .online_geocoder
+            .then(|| NominatimConfig::new(&s.online_geocoder_url));
+        let is_online = online.is_some();
+        let mut current = self.0.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(stack) = current.as_ref() {
+            match stack.set_online(online) {
+                Ok(()) => tracing::info!(online = is_online, "geocoder online setting applied"),
+                Err(e) => tracing::warn!(error = %e, "online geocoder not changed"),
             }
-            Err(e) => tracing::warn!(error = %format!("{e:#}"), "geocoder unavailable"),
+            return;
+        }
+        let config = GeocodeConfig {
+            online,
+            ..GeocodeConfig::for_data_dir(data_dir, bundled_localities())
+        };
+        match GeocodeStack::open(config) {
+            Ok(stack) => {
+                tracing::info!(online = is_online, "geocoder attached");
+                let stack = Arc::new(stack);
+                api.set_geocoder(stack.clone());
+                *current = Some(stack);
+            }
+            Err(e) => tracing::warn!(error = %e, "geocoder unavailable"),
         }
     }
 }
@@ -50,6 +75,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let api = Api::open(EngineConfig::new(dir.path())).unwrap();
         let geocoding = Geocoding::default();
+        geocoding.attach(&api, dir.path());
+        // A second attach (the online switch in Settings) keeps the same stack and its pins.
         geocoding.attach(&api, dir.path());
         let job = |id: &str| {
             json!({"external_job_id": id, "depot": {"lat": -27.47, "lng": 153.02},

@@ -1,20 +1,18 @@
-//! Manual import of job files, reporting each job's outcome or error separately. JSON (one import
-//! body or an array of them): each job stands alone, so one bad job does not hide the good ones.
-//! CSV: parsed by the engine's `jobfile` (the watched folder's parser), all or nothing, with every
-//! bad cell named by row and column.
+//! Manual import of job files (file dialog, dropped file, sample job): glue over the engine's one
+//! job-file call (`jobfile::import_file`), whose rules it shares with the CLI and the watched
+//! folder: one size limit, one set of encodings, and a file with several jobs is all or nothing
+//! (every problem named, nothing imported); a valid file answers job by job.
 
 use crate::commands::UiError;
 use routemate_core::validate::FieldError;
 use routemate_engine::import::ImportOutcome;
-use routemate_engine::jobfile::{self, Format, JobFileError};
+use routemate_engine::jobfile::{FileReport, JobFileError};
 use routemate_engine::{Api, DEFAULT_ACCOUNT};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 /// The job behind the first-run "Import sample job" button.
 pub const SAMPLE_JOB: &str = include_str!("../../assets/sample-job.json");
-/// Larger than any sane job file (5,000 stops is the engine's limit).
-const MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
 
 /// What importing one file did, job by job.
 #[derive(Debug, Clone, Serialize)]
@@ -53,74 +51,56 @@ pub async fn pick_job_file() -> Option<PathBuf> {
         .map(|f| f.path().to_path_buf())
 }
 
+/// Imports the job file at `path`.
 pub fn import_path(api: &Api, path: &Path) -> Result<ImportReport, UiError> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let size = std::fs::metadata(path)
-        .map_err(|e| UiError::new("io_error", format!("cannot read {}: {e}", path.display())))?
-        .len();
-    if size > MAX_FILE_BYTES {
-        return Err(UiError::new(
-            "file_too_large",
-            format!("{name} is {size} bytes; the limit is {MAX_FILE_BYTES}"),
-        ));
-    }
-    let bytes = std::fs::read(path)
-        .map_err(|e| UiError::new("io_error", format!("cannot read {}: {e}", path.display())))?;
-    if Format::from_path(path) == Some(Format::Csv) {
-        return import_csv(api, &name, &bytes);
-    }
-    let text = String::from_utf8(bytes)
-        .map_err(|_| UiError::new("invalid_encoding", format!("{name} is not UTF-8 text")))?;
-    import_text(api, &name, &text)
+    let report = api.import_file(DEFAULT_ACCOUNT, path);
+    report.map(ui_report).map_err(|e| file_error(&name, &e))
 }
 
-/// One job's line in an import report.
-fn item(
-    index: usize,
-    external_job_id: Option<String>,
-    result: Result<routemate_engine::import::ImportOutcome, routemate_engine::EngineError>,
-) -> ImportItem {
-    match result {
-        Ok(outcome) => ImportItem {
-            index,
-            external_job_id,
-            outcome: Some(outcome),
-            error: None,
-        },
-        Err(e) => ImportItem {
-            index,
-            external_job_id,
-            outcome: None,
-            error: Some(e.into()),
-        },
-    }
+/// Imports a job file's content (a dropped file, the sample job); `name` gives the format.
+pub fn import_text(api: &Api, name: &str, text: &str) -> Result<ImportReport, UiError> {
+    let report = api.import_file_bytes(DEFAULT_ACCOUNT, name, text.as_bytes());
+    report.map(ui_report).map_err(|e| file_error(name, &e))
 }
 
-/// A CSV job file: all its jobs, or a report of every bad cell and nothing imported.
-pub fn import_csv(api: &Api, name: &str, bytes: &[u8]) -> Result<ImportReport, UiError> {
-    let file = jobfile::parse(name, Format::Csv, bytes).map_err(|e| file_error(name, &e))?;
-    let jobs = file
+fn ui_report(report: FileReport) -> ImportReport {
+    let jobs = report
         .jobs
         .into_iter()
-        .enumerate()
-        .map(|(index, req)| {
-            let external_job_id = Some(req.external_job_id.clone());
-            item(index, external_job_id, api.import(DEFAULT_ACCOUNT, req))
+        .map(|job| {
+            let (outcome, error) = match job.result {
+                Ok(outcome) => (Some(outcome), None),
+                Err(e) => (None, Some(e.into())),
+            };
+            ImportItem {
+                index: job.index,
+                external_job_id: Some(job.external_job_id),
+                outcome,
+                error,
+            }
         })
         .collect();
-    Ok(ImportReport {
-        source: name.to_string(),
+    ImportReport {
+        source: report.file,
         jobs,
-    })
+    }
 }
 
-/// A job file's problems as field errors: "row 4, parcel_count: must be a whole number".
+/// A refused file as one error: a single file-level problem keeps its own code (`empty_file`,
+/// `malformed_json`, `job_file_too_large`, …); cell problems become field errors
+/// ("row 4, Parcels: must be a whole number").
 fn file_error(name: &str, e: &JobFileError) -> UiError {
-    let fields = e
-        .problems()
+    let problems = e.problems();
+    if let [p] = problems.as_slice() {
+        if p.column.is_none() && p.field.is_none() {
+            return UiError::new(&p.code, format!("{name}: {}", p.detail));
+        }
+    }
+    let fields = problems
         .into_iter()
         .map(|p| FieldError {
             field: match (p.row, &p.column) {
@@ -140,50 +120,6 @@ fn file_error(name: &str, e: &JobFileError) -> UiError {
     }
 }
 
-/// Imports JSON text: one job object or an array of them.
-pub fn import_text(api: &Api, name: &str, text: &str) -> Result<ImportReport, UiError> {
-    if Format::from_path(Path::new(name)) == Some(Format::Csv) {
-        return import_csv(api, name, text.as_bytes());
-    }
-    let value: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
-        .map_err(|e| {
-            UiError::new(
-                "invalid_json",
-                format!(
-                    "{name} is not valid JSON (line {}, column {}): {e}",
-                    e.line(),
-                    e.column()
-                ),
-            )
-        })?;
-    let bodies = match value {
-        serde_json::Value::Array(items) => items,
-        other => vec![other],
-    };
-    if bodies.is_empty() {
-        return Err(UiError::new("empty_file", format!("{name} holds no jobs")));
-    }
-    let jobs = bodies
-        .iter()
-        .enumerate()
-        .map(|(index, body)| {
-            let external_job_id = body
-                .get("external_job_id")
-                .and_then(|v| v.as_str())
-                .map(String::from);
-            item(
-                index,
-                external_job_id,
-                api.import_value(DEFAULT_ACCOUNT, body),
-            )
-        })
-        .collect();
-    Ok(ImportReport {
-        source: name.to_string(),
-        jobs,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,41 +132,42 @@ mod tests {
     }
 
     #[test]
-    fn an_array_reports_each_job_and_keeps_the_good_ones() {
+    fn an_array_with_a_bad_job_imports_nothing_and_names_the_problem() {
         let (_d, api) = api();
         let text = r#"[
           {"external_job_id": "A", "stops": [{"external_stop_id": "1", "lat": -27.4, "lng": 153.0}]},
           {"external_job_id": "B", "stops": [{"external_stop_id": "1", "parcel_count": -2}]}
         ]"#;
-        let report = import_text(&api, "day.json", text).unwrap();
-        assert_eq!(report.jobs.len(), 2);
-        assert!(report.jobs[0].outcome.as_ref().unwrap().created);
-        let err = report.jobs[1].error.as_ref().unwrap();
-        assert_eq!(
-            (report.jobs[1].external_job_id.as_deref(), err.code.as_str()),
-            (Some("B"), "validation_failed")
-        );
+        // One rule for every way in: a file is all or nothing.
+        let err = import_text(&api, "day.json", text).unwrap_err();
+        assert_eq!(err.code, "invalid_job_file");
         assert!(
             err.fields
                 .iter()
-                .any(|f| f.field == "stops[0].parcel_count"),
+                .any(|f| f.field == "[1].stops[0].parcel_count"),
             "{:?}",
             err.fields
         );
-        assert_eq!(
-            api.list_jobs(DEFAULT_ACCOUNT, &Default::default())
-                .unwrap()
-                .jobs
-                .len(),
-            1
+        let jobs = api.list_jobs(DEFAULT_ACCOUNT, &Default::default());
+        assert!(
+            jobs.unwrap().jobs.is_empty(),
+            "nothing of the file is imported"
         );
+        let fixed = r#""parcel_count": 2, "lat": -27.5, "lng": 153.1"#;
+        let good = text.replace("\"parcel_count\": -2", fixed);
+        let report = import_text(&api, "day.json", &good).unwrap();
+        assert_eq!(report.jobs.len(), 2);
+        assert!(report
+            .jobs
+            .iter()
+            .all(|j| j.outcome.as_ref().unwrap().created));
     }
 
     #[test]
     fn bad_files_get_specific_errors() {
         let (_d, api) = api();
         let e = import_text(&api, "x.json", "{\n  \"external_job_id\": ,\n}").unwrap_err();
-        assert_eq!(e.code, "invalid_json");
+        assert_eq!(e.code, "malformed_json");
         assert!(e.message.contains("line 2"), "{}", e.message);
         assert_eq!(
             import_text(&api, "x.json", "[]").unwrap_err().code,

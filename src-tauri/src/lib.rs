@@ -1,6 +1,6 @@
-//! RouteMate Desktop: the thin Tauri 2 shell over the engine. `run()` wires the plugins, the
-//! managed state (engine, paths, tile cache), the commands, engine events → UI events, the
-//! `tiles://` protocol and the local API on loopback.
+//! RouteMate Desktop: the thin Tauri 2 shell over the engine. `run()` wires the plugins (the
+//! navigation guard, the updater), the managed state (engine, paths, tile cache), the commands,
+//! engine events → UI events, the `tiles://` protocol and the local API on loopback.
 //!
 //! Invariants: the shell holds no domain logic (commands are one-liners into `Api`); the engine
 //! is given its data dir (`ROUTEMATE_DATA` or the app data dir) and never looks it up itself.
@@ -11,6 +11,8 @@ pub mod geocoding;
 pub mod importing;
 pub mod logging;
 pub mod loopback;
+pub mod navigation;
+pub mod settings;
 pub mod state;
 pub mod tiles;
 pub mod updates;
@@ -24,6 +26,8 @@ mod config_audit;
 mod fixtures;
 #[cfg(test)]
 mod smoke_tests;
+#[cfg(test)]
+mod ts_types;
 
 use routemate_engine::{Api, EngineConfig};
 use state::{AppPaths, Desktop, LocalApi};
@@ -90,6 +94,7 @@ pub fn run() {
 /// `tauri::test::mock_builder()`.
 pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
+        .plugin(navigation::guard())
         .plugin(tauri_plugin_updater::Builder::new().build())
         .register_asynchronous_uri_scheme_protocol("tiles", |ctx, request, responder| {
             let app = ctx.app_handle().clone();
@@ -167,17 +172,7 @@ async fn tile_response<R: Runtime>(
     path: &str,
 ) -> tauri::http::Response<Vec<u8>> {
     let state = app.state::<Desktop>();
-    let template = state
-        .api
-        .settings()
-        .ok()
-        .map(|s| {
-            s.ui.get("tile_url")
-                .and_then(|v| v.as_str())
-                .map(String::from)
-        })
-        .unwrap_or_default()
-        .unwrap_or_else(|| tiles::DEFAULT_TILE_URL.to_string());
+    let template = settings::DesktopSettings::current(&state.api).tile_url;
     let found = match tiles::TileKey::parse(path) {
         Some(k) => state.tiles.get(k, Some(&template)).await,
         None => None,

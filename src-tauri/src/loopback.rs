@@ -1,15 +1,14 @@
 //! The local RouteMate API on loopback (the server crate's router), so integrations on the depot
-//! machine import offline. Address: `ROUTEMATE_LISTEN`, else Settings (`ui.local_api_port`),
-//! else 127.0.0.1:8787. Only loopback addresses are bound, and requests whose `Host` is not a
+//! machine import offline. Address: `ROUTEMATE_LISTEN`, else the desktop settings' port on
+//! 127.0.0.1 (8787 by default). Only loopback addresses are bound, and requests whose `Host` is not a
 //! loopback name are refused by the router.
 
+use crate::settings::DesktopSettings;
 use crate::state::{Desktop, LocalApi};
 use routemate_engine::Api;
 use routemate_server::RouterOptions;
 use std::net::SocketAddr;
 use tauri::{AppHandle, Manager, Runtime};
-
-pub const DEFAULT_PORT: u16 = 8787;
 
 /// Why an address is not acceptable for the local API.
 pub fn parse_listen(text: &str) -> Result<SocketAddr, String> {
@@ -27,32 +26,21 @@ pub fn parse_listen(text: &str) -> Result<SocketAddr, String> {
 /// The address to serve on, and whether the local API is enabled at all.
 pub fn choose(
     env: Option<String>,
-    settings_ui: &serde_json::Value,
+    settings: &DesktopSettings,
 ) -> Option<Result<SocketAddr, String>> {
     if let Some(text) = env.filter(|t| !t.is_empty()) {
         return Some(parse_listen(&text));
     }
-    if settings_ui
-        .get("local_api_enabled")
-        .and_then(|v| v.as_bool())
-        == Some(false)
-    {
-        return None;
-    }
-    let port = settings_ui
-        .get("local_api_port")
-        .and_then(|v| v.as_u64())
-        .and_then(|p| u16::try_from(p).ok())
-        .filter(|&p| p != 0)
-        .unwrap_or(DEFAULT_PORT);
-    Some(Ok(SocketAddr::from(([127, 0, 0, 1], port))))
+    settings
+        .local_api_enabled
+        .then(|| Ok(SocketAddr::from(([127, 0, 0, 1], settings.local_api_port))))
 }
 
 /// Starts the local API in the background; its state shows in Settings.
 pub fn start<R: Runtime>(app: &AppHandle<R>, api: Api) {
-    let ui = api.settings().map(|s| s.ui).unwrap_or_default();
+    let settings = DesktopSettings::current(&api);
     let state = app.state::<Desktop>();
-    let addr = match choose(std::env::var("ROUTEMATE_LISTEN").ok(), &ui) {
+    let addr = match choose(std::env::var("ROUTEMATE_LISTEN").ok(), &settings) {
         None => return state.set_local_api(LocalApi::Off),
         Some(Err(message)) => {
             tracing::error!(%message, "local API not started");
@@ -120,19 +108,20 @@ mod tests {
 
     #[test]
     fn environment_beats_settings_and_settings_can_turn_it_off() {
-        let off = json!({"local_api_enabled": false});
+        let stored = |v| DesktopSettings::from_stored(&v);
+        let off = stored(json!({"local_api_enabled": false}));
         assert_eq!(choose(None, &off), None);
         assert_eq!(
             choose(Some("127.0.0.1:9100".into()), &off),
             Some(Ok("127.0.0.1:9100".parse().unwrap()))
         );
-        let port = json!({"local_api_port": 9200});
+        let port = stored(json!({"local_api_port": 9200}));
         assert_eq!(
             choose(None, &port),
             Some(Ok("127.0.0.1:9200".parse().unwrap()))
         );
         assert_eq!(
-            choose(None, &json!({})),
+            choose(None, &stored(json!({}))),
             Some(Ok("127.0.0.1:8787".parse().unwrap()))
         );
     }

@@ -117,9 +117,17 @@ fn shell_starts_and_answers_commands_on_the_mock_runtime() {
         LocalApi::Listening { .. }
     ));
 
+    // The desktop settings come typed with their defaults; a system folder is refused by name.
+    let mut settings = call(&w, "get_settings", json!({})).unwrap();
+    assert_eq!(settings["ui"]["local_api_port"], 8787);
+    assert_eq!(settings["ui"]["watched_folder"], Value::Null);
+    settings["ui"]["watched_folder"] = json!("/etc");
+    let err = call(&w, "update_settings", json!({"settings": settings})).unwrap_err();
+    assert_eq!(err["code"], "validation_failed");
+    assert_eq!(err["fields"][0]["field"], "ui.watched_folder");
+
     // Settings names a watched folder: a job file saved there is imported without a click.
     let folder = tempfile::tempdir().unwrap();
-    let mut settings = call(&w, "get_settings", json!({})).unwrap();
     settings["ui"]["watched_folder"] = json!(folder.path());
     call(&w, "update_settings", json!({"settings": settings})).unwrap();
     let info = call(&w, "app_info", json!({})).unwrap();

@@ -6,6 +6,7 @@ use tauri::{AppHandle, Runtime};
 use tauri_plugin_updater::UpdaterExt;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum UpdateStatus {
     UpToDate {

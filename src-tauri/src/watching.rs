@@ -25,17 +25,11 @@ pub struct Watching {
 }
 
 impl Watching {
-    /// Starts, restarts or stops watching to match `settings.ui.watched_folder`.
+    /// Starts, restarts or stops watching to match the desktop settings' watched folder.
     pub fn apply<R: Runtime>(&self, app: &AppHandle<R>, api: &Api) {
-        let wanted: Option<PathBuf> = api
-            .settings()
-            .ok()
-            .and_then(|s| {
-                s.ui.get("watched_folder")
-                    .and_then(|v| v.as_str())
-                    .map(PathBuf::from)
-            })
-            .filter(|p| !p.as_os_str().is_empty());
+        let wanted: Option<PathBuf> = crate::settings::DesktopSettings::current(api)
+            .watched_folder
+            .map(PathBuf::from);
         let mut running = self.running.lock().unwrap_or_else(|e| e.into_inner());
         if running.as_ref().map(|w| w.folder().to_path_buf()) == wanted {
             return;

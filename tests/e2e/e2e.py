@@ -17,7 +17,9 @@ import urllib.error
 import urllib.request
 
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
-DRIVER = "http://127.0.0.1:4444"
+# Ports of tauri-driver and WebKitWebDriver (E2E_DRIVER_PORT and the next one; 4444 by default).
+DRIVER_PORT = int(os.environ.get("E2E_DRIVER_PORT", "4444"))
+DRIVER = f"http://127.0.0.1:{DRIVER_PORT}"
 
 
 class Fail(Exception):
@@ -305,6 +307,53 @@ def steps(s, a):
     s.screenshot(f"{a.out}/08-watched-folder.png")
     print("  wms-export.csv imported, listed in the activity, moved to imported/")
 
+    hostile_labels(s, a)
+
+
+HOSTILE_IMG = '<img src=x onerror="window.__pwned=1">'
+HOSTILE_META = '<meta http-equiv="refresh" content="0;url=https://evil.example/">'
+
+
+def hostile_labels(s, a):
+    print("step: a job with HTML in its labels shows them as text, and the window cannot leave the app")
+    start_url = s.call("GET", "/url")
+    job = {"external_job_id": "E2E-HOSTILE", "title": HOSTILE_META, "driver_email": "h@example.com",
+           "stops": [{"external_stop_id": f"H{i}", "label": HOSTILE_IMG if i == 1 else HOSTILE_META,
+                      "address": f"{i} Markup St", "lat": -27.46 - i * 0.004, "lng": 153.01 + i * 0.003}
+                     for i in range(1, 4)]}
+    s.js("return window.__TAURI_INTERNALS__.invoke('import_text', {name: 'hostile.json', text: arguments[0]})"
+         ".then(function (r) { location.hash = '#/job/' + r.jobs[0].outcome.job.job_id; });", json.dumps(job))
+    s.wait("the hostile job open", lambda: s.js("return window.__routemate.route() === 'job' && "
+                                                "document.querySelector('.job-view h1').textContent") == HOSTILE_META)
+    s.wait("its markers", lambda: s.js("return window.__routemate.probe().markers") == 3)
+    # Hover marker 1: Leaflet makes its tooltip then.
+    s.js("""
+      const p = window.__routemate.markerPoint('1');
+      const canvas = document.querySelector('#map .leaflet-overlay-pane canvas');
+      canvas.dispatchEvent(new MouseEvent('mousemove', {bubbles: true, clientX: p.x, clientY: p.y, view: window}));
+    """)
+    tip = s.wait("the tooltip", lambda: s.js("const t = document.querySelector('#map .leaflet-tooltip'); return t && t.textContent"))
+    if tip != f"1. {HOSTILE_IMG} — 1 Markup St":
+        raise Fail(f"the tooltip reads {tip!r}")
+    labels = s.js("return [...document.querySelectorAll('table.stops td.label .strong')].map(e => e.textContent)")
+    if HOSTILE_IMG not in labels or HOSTILE_META not in labels:
+        raise Fail(f"the stop table shows {labels}")
+    parsed = s.js("return document.querySelectorAll('img[src=\"x\"], meta[http-equiv], form').length")
+    if parsed or s.js("return window.__pwned === 1"):
+        raise Fail(f"hostile markup was parsed ({parsed} elements) or ran")
+    s.screenshot(f"{a.out}/09-hostile-labels.png")
+    # Should markup ever get in, the navigation guard keeps the window on the app.
+    s.js("const m = document.createElement('meta'); m.httpEquiv = 'refresh';"
+         " m.content = '0;url=https://evil.example/'; document.head.append(m);")
+    s.js("setTimeout(function () { location.href = 'https://evil.example/landing'; }, 0);")
+    time.sleep(2)
+    url = s.call("GET", "/url")
+    if not url.startswith("tauri://localhost") or url.split("#")[0] != start_url.split("#")[0]:
+        raise Fail(f"the window navigated away to {url}")
+    if s.js("return document.body.dataset.ready") != "true" or not s.find_all("table.stops"):
+        raise Fail("the app page is gone after a navigation attempt")
+    print(f"  labels shown as text (tooltip {tip[:30]!r}…), window still on {url.split('#')[0]}")
+
 
 def main():
     p = argparse.ArgumentParser()
@@ -313,11 +362,11 @@ def main():
     p.add_argument("--api", required=True)
     p.add_argument("--sample", required=True)
     a = p.parse_args()
-    driver = subprocess.Popen(["tauri-driver", "--port", "4444", "--native-port", "4445"],
+    driver = subprocess.Popen(["tauri-driver", "--port", str(DRIVER_PORT), "--native-port", str(DRIVER_PORT + 1)],
                               stdout=open(f"{a.out}/tauri-driver.log", "w"), stderr=subprocess.STDOUT)
     s = None
     try:
-        wait_port(4444)
+        wait_port(DRIVER_PORT)
         if driver.poll() is not None:
             raise Fail("tauri-driver exited at start")
         s = Session(a.app)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end test of the real desktop app: builds the UI and the app (debug), runs it under Xvfb
 # with a fresh data dir, drives it through tauri-driver + WebKitWebDriver, and leaves screenshots
-# in target/e2e/*.png. Exit 0 when every step passed.
+# in target/e2e/*.png. Exit 0 when every step passed. E2E_DRIVER_PORT (default 4444) moves
+# tauri-driver (and WebKitWebDriver to the next port) when another run uses those.
 #
 # Needs: the apt packages of src-tauri/scripts/run-app.sh (webkit2gtk-driver, xvfb, imagemagick),
 # node/npm, python3, curl, and tauri-driver (installed here with cargo if missing).
@@ -19,7 +20,8 @@ cargo build -p routemate-desktop
 command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
 
 # A leftover driver on 4444 would silently run an old app: refuse instead.
-for port in 4444 4445; do
+driver_port=${E2E_DRIVER_PORT:-4444}
+for port in "$driver_port" "$((driver_port + 1))"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "port $port is in use (a leftover tauri-driver?); stop it first" >&2
     exit 1

@@ -12,8 +12,9 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === null || v === undefined || v === false) continue;
-    if (k.startsWith("on") && typeof v === "function") {
-      el.addEventListener(k.slice(2), v as EventListener);
+    if (k.startsWith("on")) {
+      // Handlers are functions only: an `on…` attribute from a string would be script.
+      if (typeof v === "function") el.addEventListener(k.slice(2), v as EventListener);
     } else if (v === true) {
       el.setAttribute(k, "");
     } else {
@@ -43,7 +44,12 @@ export function fmtMinutes(min: number): string {
 export function fmtTime(iso: string | null | undefined): string {
   if (!iso) return "—";
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, {
-    month: "short", day: "numeric", hour: "2-digit", minute: "2-digit",
-  });
+  return Number.isNaN(d.getTime())
+    ? iso
+    : d.toLocaleString(undefined, {
+        month: "short",
+        day: "numeric",
+        hour: "2-digit",
+        minute: "2-digit",
+      });
 }

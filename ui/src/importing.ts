@@ -16,7 +16,9 @@ export function summarize(report: ImportReport): { ok: number; failed: number; t
       const o = item.outcome;
       const what = o.created ? "imported" : o.changed ? "updated" : "unchanged";
       const w = o.job.warnings.length;
-      parts.push(`${name}: ${what}, ${o.job.optimization.routed_stops} stops routed${w ? `, ${w} warning${w > 1 ? "s" : ""}` : ""}`);
+      parts.push(
+        `${name}: ${what}, ${o.job.optimization.routed_stops} stops routed${w ? `, ${w} warning${w > 1 ? "s" : ""}` : ""}`,
+      );
     } else if (item.error) {
       failed++;
       const fields = (item.error.fields ?? []).slice(0, 5).map((f) => `  ${f.field}: ${f.detail}`);
@@ -46,7 +48,10 @@ export const importFile = () => runImport(() => commands.importFile());
 /** Files dropped on the window are read here and imported as text. */
 export function enableDrop(target: HTMLElement, done: (jobId: string | null) => void): void {
   target.addEventListener("dragover", (e) => {
-    if (e.dataTransfer?.types.includes("Files")) { e.preventDefault(); target.classList.add("drop-target"); }
+    if (e.dataTransfer?.types.includes("Files")) {
+      e.preventDefault();
+      target.classList.add("drop-target");
+    }
   });
   target.addEventListener("dragleave", () => target.classList.remove("drop-target"));
   target.addEventListener("drop", async (e) => {

@@ -2,7 +2,7 @@
 // first-run welcome; live refresh on engine events; file drops anywhere import.
 
 import "./style.css";
-import { commands, onJobsChanged } from "./api/client";
+import { changesShownJob, commands, onJobsChanged } from "./api/client";
 import { h } from "./dom";
 import { enableDrop, importSample } from "./importing";
 import { JobScreen } from "./views/job";
@@ -19,12 +19,25 @@ const job = new JobScreen(() => go("jobs"));
 const triage = new TriageView();
 const settings = new SettingsView();
 const logs = new LogsView();
-const views: Record<Route, HTMLElement> = { jobs: jobs.el, job: job.el, triage: triage.el, settings: settings.el, logs: logs.el };
+const views: Record<Route, HTMLElement> = {
+  jobs: jobs.el,
+  job: job.el,
+  triage: triage.el,
+  settings: settings.el,
+  logs: logs.el,
+};
 
-const nav = h("nav", { class: "sidebar" },
+const nav = h(
+  "nav",
+  { class: "sidebar" },
   h("div", { class: "brand" }, h("span", { class: "logo" }, "◉"), " RouteMate"),
   ...(["jobs", "triage", "settings", "logs"] as Route[]).map((r) =>
-    h("a", { href: `#/${r}`, "data-route": r, id: `nav-${r}` }, { jobs: "Jobs", triage: "Geocode triage", settings: "Settings", logs: "Logs" }[r as Exclude<Route, "job">])),
+    h(
+      "a",
+      { href: `#/${r}`, "data-route": r, id: `nav-${r}` },
+      { jobs: "Jobs", triage: "Geocode triage", settings: "Settings", logs: "Logs" }[r as Exclude<Route, "job">],
+    ),
+  ),
 );
 const main = h("main", {}, ...Object.values(views));
 document.getElementById("app")?.append(nav, main);
@@ -36,7 +49,8 @@ async function go(r: Route, jobId?: string): Promise<void> {
   const hash = r === "job" ? `#/job/${jobId}` : `#/${r}`;
   if (location.hash !== hash) history.replaceState(null, "", hash);
   for (const [name, el] of Object.entries(views)) el.hidden = name !== r;
-  nav.querySelectorAll("a").forEach((a) => a.classList.toggle("active", a.dataset.route === (r === "job" ? "jobs" : r)));
+  for (const a of nav.querySelectorAll("a"))
+    a.classList.toggle("active", a.dataset.route === (r === "job" ? "jobs" : r));
   if (r === "jobs") await jobs.refresh();
   if (r === "job" && jobId) await job.open(jobId);
   if (r === "triage") await triage.refresh();
@@ -50,17 +64,45 @@ window.addEventListener("hashchange", () => {
 });
 
 function welcome(): HTMLElement {
-  const el = h("div", { class: "welcome", id: "welcome" },
-    h("div", { class: "welcome-card" },
+  const el = h(
+    "div",
+    { class: "welcome", id: "welcome" },
+    h(
+      "div",
+      { class: "welcome-card" },
       h("h1", {}, "Welcome to RouteMate"),
-      h("p", {}, "Plan delivery routes on this computer, even offline. Import a job, check the route on the map, fix what looks wrong and send it on."),
-      h("ol", {},
+      h(
+        "p",
+        {},
+        "Plan delivery routes on this computer, even offline. Import a job, check the route on the map, fix what looks wrong and send it on.",
+      ),
+      h(
+        "ol",
+        {},
         h("li", {}, "Import a job file, or let your system send jobs to the local API (Settings → API access)."),
         h("li", {}, "RouteMate places the stops and optimizes the order."),
-        h("li", {}, "Drag rows to reorder, lock stops, drop pins, re-optimize.")),
-      h("div", { class: "row" },
-        h("button", { class: "primary", id: "welcome-sample", onclick: async () => { el.remove(); const id = await importSample(); if (id) await go("job", id); } }, "Import sample job"),
-        h("button", { class: "ghost", onclick: () => el.remove() }, "Skip"))));
+        h("li", {}, "Drag rows to reorder, lock stops, drop pins, re-optimize."),
+      ),
+      h(
+        "div",
+        { class: "row" },
+        h(
+          "button",
+          {
+            class: "primary",
+            id: "welcome-sample",
+            onclick: async () => {
+              el.remove();
+              const id = await importSample();
+              if (id) await go("job", id);
+            },
+          },
+          "Import sample job",
+        ),
+        h("button", { class: "ghost", onclick: () => el.remove() }, "Skip"),
+      ),
+    ),
+  );
   return el;
 }
 
@@ -69,20 +111,35 @@ async function start(): Promise<void> {
   await go((r && r in views ? r : "jobs") as Route, id);
   const list = await commands.listJobs({ limit: 1 }).catch(() => null);
   if (list && list.jobs.length === 0) document.body.append(welcome());
-  enableDrop(document.body, (jobId) => { if (jobId) void go("job", jobId); });
+  enableDrop(document.body, (jobId) => {
+    if (jobId) void go("job", jobId);
+  });
   await onJobsChanged((e) => {
     // A job arrived (API, file, sample): the first-run welcome has done its work.
     document.getElementById("welcome")?.remove();
     if (route === "jobs") void jobs.refresh();
-    if (route === "job" && (!e.job_id || e.job_id === job.job?.job_id)) void job.reload();
+    if (route === "job" && changesShownJob(e, job.job)) void job.reload();
     if (route === "triage") void triage.refresh();
   });
   await followWatchActivity();
   document.body.dataset.ready = "true";
-  requestAnimationFrame(() => requestAnimationFrame(() => { void commands.uiReady().then((ms) => { document.body.dataset.startupMs = String(ms); }); }));
+  requestAnimationFrame(() =>
+    requestAnimationFrame(() => {
+      void commands.uiReady().then((ms) => {
+        document.body.dataset.startupMs = String(ms);
+      });
+    }),
+  );
 }
 
 // For the end-to-end test and support sessions: what the map has painted.
-(window as any).__routemate = { probe: () => job.map.probe(), markerPoint: (l: string) => job.map.markerPoint(l), route: () => route, lastRender: () => job.lastRender };
+Object.assign(window, {
+  __routemate: {
+    probe: () => job.map.probe(),
+    markerPoint: (l: string) => job.map.markerPoint(l),
+    route: () => route,
+    lastRender: () => job.lastRender,
+  },
+});
 
 void start();

@@ -24,7 +24,10 @@ export function showError(e: unknown, prefix = ""): void {
 export async function busy<T>(label: string, work: () => Promise<T>): Promise<T> {
   const bar = document.getElementById("busy");
   busyCount++;
-  if (bar) { bar.hidden = false; bar.textContent = label; }
+  if (bar) {
+    bar.hidden = false;
+    bar.textContent = label;
+  }
   try {
     return await work();
   } finally {

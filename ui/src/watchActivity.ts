@@ -8,7 +8,13 @@ import { toast } from "./notify";
 /** What the shell forwards as `watch://event` (routemate_engine::watch::WatchEvent). */
 export type WatchEvent =
   | { kind: "started"; folder: string; mode: string }
-  | { kind: "imported"; file: string; jobs: { external_job_id: string; job_id: string }[]; warnings: number; result: string }
+  | {
+      kind: "imported";
+      file: string;
+      jobs: { external_job_id: string; job_id: string }[];
+      warnings: number;
+      result: string;
+    }
   | { kind: "duplicate"; file: string; duplicate_of: string; result: string }
   | { kind: "failed"; file: string; code: string; message: string; problems: number; report: string }
   | { kind: "retrying"; file: string; error: string }
@@ -16,18 +22,32 @@ export type WatchEvent =
   | { kind: "folder_restored"; folder: string }
   | { kind: string; [key: string]: unknown };
 
-export interface ActivityRow { at: string; kind: "ok" | "warn" | "error" | "info"; text: string; notify: boolean }
+export interface ActivityRow {
+  at: string;
+  kind: "ok" | "warn" | "error" | "info";
+  text: string;
+  notify: boolean;
+}
 
 /** One line a dispatcher reads for an event, and whether it deserves a notification. */
 export function describeWatchEvent(e: WatchEvent, at: Date = new Date()): ActivityRow {
   const time = at.toTimeString().slice(0, 5);
-  const row = (kind: ActivityRow["kind"], text: string, notify = false): ActivityRow => ({ at: time, kind, text, notify });
+  const row = (kind: ActivityRow["kind"], text: string, notify = false): ActivityRow => ({
+    at: time,
+    kind,
+    text,
+    notify,
+  });
   switch (e.kind) {
     case "imported": {
       const ev = e as Extract<WatchEvent, { kind: "imported" }>;
       const ids = ev.jobs.map((j) => j.external_job_id).join(", ");
       const warn = ev.warnings > 0 ? `, ${ev.warnings} warning${ev.warnings === 1 ? "" : "s"}` : "";
-      return row(ev.warnings > 0 ? "warn" : "ok", `${ev.file}: imported ${ev.jobs.length} job${ev.jobs.length === 1 ? "" : "s"} (${ids})${warn}`, true);
+      return row(
+        ev.warnings > 0 ? "warn" : "ok",
+        `${ev.file}: imported ${ev.jobs.length} job${ev.jobs.length === 1 ? "" : "s"} (${ids})${warn}`,
+        true,
+      );
     }
     case "duplicate": {
       const ev = e as Extract<WatchEvent, { kind: "duplicate" }>;
@@ -43,7 +63,11 @@ export function describeWatchEvent(e: WatchEvent, at: Date = new Date()): Activi
       return row("warn", `${ev.file}: will retry (${ev.error})`);
     }
     case "folder_missing":
-      return row("error", `Watched folder is gone: ${(e as { folder: string }).folder}; watching resumes when it is back`, true);
+      return row(
+        "error",
+        `Watched folder is gone: ${(e as { folder: string }).folder}; watching resumes when it is back`,
+        true,
+      );
     case "folder_restored":
       return row("ok", `Watched folder is back: ${(e as { folder: string }).folder}`);
     case "started":

@@ -4,7 +4,7 @@ const invoke = vi.fn();
 vi.mock("@tauri-apps/api/core", () => ({ invoke: (...a: unknown[]) => invoke(...a) }));
 vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn(async () => () => {}) }));
 
-const { commands, describeError, toUiError } = await import("../src/api/client");
+const { changesShownJob, commands, describeError, toUiError } = await import("../src/api/client");
 const { COMMAND_NAMES } = await import("../src/api/bindings");
 import capabilities from "../../src-tauri/capabilities/default.json";
 
@@ -22,14 +22,20 @@ describe("typed commands", () => {
   });
 
   it("every generated command is allowed by the window's capability", () => {
-    const allowed = new Set(capabilities.permissions.filter((p) => p.startsWith("allow-")).map((p) => p.slice(6).replace(/-/g, "_")));
+    const allowed = new Set(
+      capabilities.permissions.filter((p) => p.startsWith("allow-")).map((p) => p.slice(6).replace(/-/g, "_")),
+    );
     expect([...COMMAND_NAMES].sort()).toEqual([...allowed].sort());
   });
 });
 
 describe("errors", () => {
   it("keep the shell's code and message, and list field problems", () => {
-    const e = toUiError({ code: "validation_failed", message: "the request is invalid", fields: [{ field: "stops[0].lat", pointer: "/stops/0/lat", code: "invalid_value", detail: "must be within ±90" }] });
+    const e = toUiError({
+      code: "validation_failed",
+      message: "the request is invalid",
+      fields: [{ field: "stops[0].lat", pointer: "/stops/0/lat", code: "invalid_value", detail: "must be within ±90" }],
+    });
     expect(e.code).toBe("validation_failed");
     expect(describeError(e)).toBe("the request is invalid\nstops[0].lat: must be within ±90");
   });
@@ -43,5 +49,23 @@ describe("errors", () => {
   it("reach callers as rejected promises with the same shape", async () => {
     invoke.mockRejectedValue({ code: "not_found", message: "job x not found" });
     await expect(commands.getJob("x")).rejects.toMatchObject({ code: "not_found" });
+  });
+});
+
+describe("job events", () => {
+  const shown = { job_id: "j1", revision: 4 };
+
+  it("do not reload a job at the revision already on screen", () => {
+    expect(changesShownJob({ kind: "job_updated", job_id: "j1", revision: 4 }, shown)).toBe(false);
+    expect(changesShownJob({ kind: "job_updated", job_id: "j1", revision: 3 }, shown)).toBe(false);
+    expect(changesShownJob({ kind: "job_updated", job_id: "j1", revision: 5 }, shown)).toBe(true);
+  });
+
+  it("reload on a resync or an event without a revision, never for another job", () => {
+    expect(changesShownJob({ kind: "resync" }, shown)).toBe(true);
+    expect(changesShownJob({ kind: "job_updated", job_id: "j1" }, shown)).toBe(true);
+    expect(changesShownJob({ kind: "job_updated", job_id: "j2", revision: 9 }, shown)).toBe(false);
+    expect(changesShownJob({ kind: "resync" }, null)).toBe(true);
+    expect(changesShownJob({ kind: "job_updated", job_id: "j1", revision: 1 }, null)).toBe(false);
   });
 });

@@ -2,7 +2,16 @@ import { describe, expect, it } from "vitest";
 import type { StopPlacement } from "../src/api/types";
 import { EditHistory } from "../src/edits/history";
 
-const snap = (seq: number): StopPlacement[] => [{ external_stop_id: "A", sequence: seq, locked: false, lat: 1, lng: 2, geocode: { source: "input", level: "exact", confidence: 1 } }];
+const snap = (seq: number): StopPlacement[] => [
+  {
+    external_stop_id: "A",
+    sequence: seq,
+    locked: false,
+    lat: 1,
+    lng: 2,
+    geocode: { source: "input", level: "exact", confidence: 1 },
+  },
+];
 
 describe("EditHistory", () => {
   it("undoes to the state before and redoes to the state after, in order", () => {

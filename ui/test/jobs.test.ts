@@ -7,9 +7,19 @@ import type { JobSummary, ImportReport, JobView } from "../src/api/types";
 import fixture from "./fixtures/sample-job-view.json";
 
 const summary = (title: string, status: JobSummary["status"], driver: string | null): JobSummary => ({
-  job_id: title, external_job_id: `EXT-${title}`, title, driver_email: driver, status, stop_count: 3,
-  status_counts: {}, unplaced_count: 0, warnings_count: 0, total_distance_km: 1, total_duration_minutes: 2,
-  created_at: "", updated_at: "",
+  job_id: title,
+  external_job_id: `EXT-${title}`,
+  title,
+  driver_email: driver,
+  status,
+  stop_count: 3,
+  status_counts: {},
+  unplaced_count: 0,
+  warnings_count: 0,
+  total_distance_km: 1,
+  total_duration_minutes: 2,
+  created_at: "",
+  updated_at: "",
 });
 
 describe("jobs filter", () => {
@@ -27,10 +37,22 @@ describe("jobs filter", () => {
 describe("import summary", () => {
   it("reports each job: created with warnings, and a refused one with its field errors", () => {
     const job = fixture as JobView;
-    const report: ImportReport = { source: "day.json", jobs: [
-      { index: 0, external_job_id: "SAMPLE-BNE-001", outcome: { created: true, changed: true, job }, error: null },
-      { index: 1, external_job_id: "BAD", outcome: null, error: { code: "validation_failed", message: "the request is invalid", fields: [{ field: "stops", pointer: "/stops", code: "required", detail: "is required" }] } },
-    ] };
+    const report: ImportReport = {
+      source: "day.json",
+      jobs: [
+        { index: 0, external_job_id: "SAMPLE-BNE-001", outcome: { created: true, changed: true, job }, error: null },
+        {
+          index: 1,
+          external_job_id: "BAD",
+          outcome: null,
+          error: {
+            code: "validation_failed",
+            message: "the request is invalid",
+            fields: [{ field: "stops", pointer: "/stops", code: "required", detail: "is required" }],
+          },
+        },
+      ],
+    };
     const s = summarize(report);
     expect(s.ok).toBe(1);
     expect(s.failed).toBe(1);

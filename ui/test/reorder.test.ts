@@ -27,7 +27,11 @@ describe("route totals", () => {
 
   it("reproduces the engine's totals for the sample job's own order", () => {
     const o = job.optimization;
-    const t = routeTotals(job.depot, routedStops(job), { roadFactor: o.road_factor, speedKmh: o.average_speed_kmh, returnToDepot: true });
+    const t = routeTotals(job.depot, routedStops(job), {
+      roadFactor: o.road_factor,
+      speedKmh: o.average_speed_kmh,
+      returnToDepot: true,
+    });
     expect(t.km).toBeCloseTo(o.total_distance_km, 1);
     expect(t.minutes).toBeCloseTo(o.total_duration_minutes, 0);
   });

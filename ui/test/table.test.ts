@@ -15,7 +15,14 @@ describe("stopRows", () => {
     expect(rows).toHaveLength(13);
     expect(rows.slice(0, 12).map((r) => r.seq)).toEqual(Array.from({ length: 12 }, (_, i) => String(i + 1)));
     const last = rows[12];
-    expect(last).toMatchObject({ id: "S13", seq: "—", geocode: "not placed", geocodeClass: "unplaced", routed: false, routeIndex: -1 });
+    expect(last).toMatchObject({
+      id: "S13",
+      seq: "—",
+      geocode: "not placed",
+      geocodeClass: "unplaced",
+      routed: false,
+      routeIndex: -1,
+    });
   });
 
   it("shows leg distance, ETA and parcels of each stop", () => {
@@ -31,7 +38,10 @@ describe("stopRows", () => {
     edited.stops[0].geocode = { source: "gazetteer", level: "street", confidence: 0.6 };
     edited.stops[1].geocode = { source: "pin", level: "exact", confidence: 1 };
     const byId = new Map(stopRows(edited).map((r) => [r.id, r]));
-    expect(byId.get(edited.stops[0].external_stop_id)).toMatchObject({ geocodeClass: "approx", geocode: "approximate (street)" });
+    expect(byId.get(edited.stops[0].external_stop_id)).toMatchObject({
+      geocodeClass: "approx",
+      geocode: "approximate (street)",
+    });
     expect(byId.get(edited.stops[1].external_stop_id)).toMatchObject({ geocodeClass: "pinned", geocode: "pinned" });
   });
 });

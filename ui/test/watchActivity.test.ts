@@ -6,13 +6,38 @@ const at = new Date(2026, 10, 29, 9, 5);
 
 describe("watched folder activity", () => {
   it("says which jobs a file imported and how many warnings, and notifies", () => {
-    const r = describeWatchEvent({ kind: "imported", file: "wms.csv", warnings: 2, result: "imported/wms.csv.result.json",
-      jobs: [{ external_job_id: "A1", job_id: "x" }, { external_job_id: "B2", job_id: "y" }] }, at);
-    expect(r).toEqual({ at: "09:05", kind: "warn", text: "wms.csv: imported 2 jobs (A1, B2), 2 warnings", notify: true });
+    const r = describeWatchEvent(
+      {
+        kind: "imported",
+        file: "wms.csv",
+        warnings: 2,
+        result: "imported/wms.csv.result.json",
+        jobs: [
+          { external_job_id: "A1", job_id: "x" },
+          { external_job_id: "B2", job_id: "y" },
+        ],
+      },
+      at,
+    );
+    expect(r).toEqual({
+      at: "09:05",
+      kind: "warn",
+      text: "wms.csv: imported 2 jobs (A1, B2), 2 warnings",
+      notify: true,
+    });
   });
   it("names the report of a failed file and notifies", () => {
-    const r = describeWatchEvent({ kind: "failed", file: "bad.csv", code: "invalid_rows", message: "3 bad cells",
-      problems: 3, report: "failed/bad.csv.report.txt" }, at);
+    const r = describeWatchEvent(
+      {
+        kind: "failed",
+        file: "bad.csv",
+        code: "invalid_rows",
+        message: "3 bad cells",
+        problems: 3,
+        report: "failed/bad.csv.report.txt",
+      },
+      at,
+    );
     expect(r.kind).toBe("error");
     expect(r.notify).toBe(true);
     expect(r.text).toContain("failed/bad.csv.report.txt");

@@ -55,6 +55,7 @@ export const commands = {
   /** Imports file contents the user dropped on the window. */
   importText: (name: string, text: string): Promise<T.ImportReport> => invoke("import_text", { name, text }),
   getSettings: (): Promise<T.Settings> => invoke("get_settings"),
+  /** Saves the planning settings and the desktop's own; a bad field saves nothing. */
   updateSettings: (settings: T.Settings): Promise<T.Settings> => invoke("update_settings", { settings }),
   /** Asks for a folder with the native dialog (the watched folder); `None` when cancelled. */
   pickFolder: (): Promise<string | null> => invoke("pick_folder"),

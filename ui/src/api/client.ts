@@ -16,7 +16,20 @@ export const EVENTS = {
   settings: "settings://changed",
 } as const;
 
-export interface JobEvent { kind: string; job_id?: string; external_job_id?: string }
+export interface JobEvent {
+  kind: string;
+  job_id?: string;
+  external_job_id?: string;
+  revision?: number;
+}
+
+/** Whether `e` may change `shown` (the job on screen): not when it names another job, nor when
+ * it carries a revision the screen already has (this window made the change and rendered it). */
+export function changesShownJob(e: JobEvent, shown: { job_id: string; revision: number } | null): boolean {
+  if (!shown) return !e.job_id;
+  if (e.job_id && e.job_id !== shown.job_id) return false;
+  return e.revision === undefined || e.revision > shown.revision;
+}
 
 /** Whatever a command rejected with, as a `UiError`. */
 export function toUiError(e: unknown): UiError {
@@ -42,5 +55,7 @@ export async function onJobsChanged(cb: (e: JobEvent) => void): Promise<Unlisten
       listen<JobEvent>(name, (ev) => cb(typeof ev.payload === "object" ? ev.payload : { kind: "resync" })),
     ),
   );
-  return () => offs.forEach((off) => off());
+  return () => {
+    for (const off of offs) off();
+  };
 }

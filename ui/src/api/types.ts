@@ -1,57 +1,28 @@
-// The wire shapes of the engine types the commands answer with (serde field names). The
-// generated bindings refer to these; `test/types.test.ts` checks them against a real engine answer.
+// The wire shapes the commands answer with (serde field names). The domain types (routemate-core's
+// model) and the desktop's own answers are generated from the Rust types into `./generated`
+// (`cargo test -p routemate-desktop ts_types` checks it is current); the engine's shapes are here.
 
-export type JobStatus = "unassigned" | "assigned" | "in_progress" | "completed" | "cancelled";
-export type StopStatus = "pending" | "completed" | "failed" | "skipped";
-export type GeocodeLevel =
-  | "exact" | "address" | "interpolated" | "street" | "locality" | "postcode" | "none";
+import type { DesktopSettings, GeocodeInfo, GeocodeLevel, JobStatus, Optimization, Stop, Warning } from "./generated";
 
-export interface LatLng { lat: number; lng: number }
+export type {
+  DesktopSettings,
+  GeocodeInfo,
+  GeocodeLevel,
+  JobStatus,
+  LogTail,
+  Optimization,
+  Stop,
+  StopStatus,
+  TileCacheInfo,
+  TimeWindow,
+  UpdateStatus,
+  Warning,
+} from "./generated";
 
-export interface GeocodeInfo {
-  source: string;
-  level: GeocodeLevel;
-  confidence: number;
-  matched?: string | null;
+export interface LatLng {
+  lat: number;
+  lng: number;
 }
-
-export interface TimeWindow { start: string; end: string }
-
-export interface Stop {
-  external_stop_id: string;
-  sequence: number | null;
-  address: string | null;
-  label: string | null;
-  parcel_count: number;
-  lat: number | null;
-  lng: number | null;
-  geocode: GeocodeInfo;
-  status: StopStatus;
-  status_note?: string | null;
-  leg_distance_km: number | null;
-  leg_duration_minutes: number | null;
-  eta: string | null;
-  notes?: string | null;
-  phone?: string | null;
-  service_minutes: number;
-  time_window?: TimeWindow | null;
-  locked: boolean;
-}
-
-export interface Optimization {
-  total_distance_km: number;
-  total_duration_minutes: number;
-  distance_source: string;
-  estimate: boolean;
-  road_factor: number;
-  average_speed_kmh: number;
-  routed_stops: number;
-  unplaced_stops: number;
-  algorithm: string;
-  elapsed_ms: number;
-}
-
-export interface Warning { code: string; external_stop_id?: string | null; message: string }
 
 export interface JobView {
   job_id: string;
@@ -88,21 +59,44 @@ export interface JobSummary {
   updated_at: string;
 }
 
-export interface JobPage { jobs: JobSummary[]; next_cursor: string | null }
-export interface JobListArgs { status?: string | null; limit?: number | null; cursor?: string | null }
+export interface JobPage {
+  jobs: JobSummary[];
+  next_cursor: string | null;
+}
+export interface JobListArgs {
+  status?: string | null;
+  limit?: number | null;
+  cursor?: string | null;
+}
 
-export interface FieldError { field: string; pointer: string; code: string; detail: string }
+export interface FieldError {
+  field: string;
+  pointer: string;
+  code: string;
+  detail: string;
+}
 /** Every failed command rejects with this. */
-export interface UiError { code: string; message: string; fields?: FieldError[] }
+export interface UiError {
+  code: string;
+  message: string;
+  fields?: FieldError[];
+}
 
-export interface ImportOutcome { created: boolean; changed: boolean; job: JobView }
+export interface ImportOutcome {
+  created: boolean;
+  changed: boolean;
+  job: JobView;
+}
 export interface ImportItem {
   index: number;
   external_job_id: string | null;
   outcome: ImportOutcome | null;
   error: UiError | null;
 }
-export interface ImportReport { source: string; jobs: ImportItem[] }
+export interface ImportReport {
+  source: string;
+  jobs: ImportItem[];
+}
 
 export interface ReoptimizeOutcome {
   job: JobView;
@@ -125,7 +119,11 @@ export interface StopPlacement {
 }
 
 export interface GeocodeCandidate {
-  lat: number; lng: number; level: GeocodeLevel; confidence: number; matched: string;
+  lat: number;
+  lng: number;
+  level: GeocodeLevel;
+  confidence: number;
+  matched: string;
 }
 
 export interface TriageItem {
@@ -142,7 +140,12 @@ export interface TriageItem {
   candidates: GeocodeCandidate[];
 }
 
-export interface NewCredential { client_id: string; client_secret: string; account: string; name: string }
+export interface NewCredential {
+  client_id: string;
+  client_secret: string;
+  account: string;
+  name: string;
+}
 export interface CredentialInfo {
   client_id: string;
   account: string;
@@ -152,15 +155,10 @@ export interface CredentialInfo {
   last_used_at: string | null;
 }
 
-export interface DepotSetting { address?: string | null; lat: number; lng: number }
-/** Desktop-only settings kept in the engine's free-form `ui` object. */
-export interface DesktopSettings {
-  tile_url?: string;
-  local_api_enabled?: boolean;
-  local_api_port?: number;
-  watched_folder?: string | null;
-  online_geocoder?: boolean;
-  welcome_dismissed?: boolean;
+export interface DepotSetting {
+  address?: string | null;
+  lat: number;
+  lng: number;
 }
 export interface Settings {
   depot: DepotSetting | null;
@@ -168,7 +166,8 @@ export interface Settings {
   service_minutes: number;
   road_factor: number;
   day_start: string;
-  ui: DesktopSettings & Record<string, unknown>;
+  /** The desktop's own settings (see src-tauri/src/settings.rs). */
+  ui: DesktopSettings;
 }
 
 export type LocalApi =
@@ -188,12 +187,3 @@ export interface AppInfo {
   local_api: LocalApi;
   watch: WatchStatus;
 }
-
-export interface LogTail { file: string | null; lines: string[] }
-
-export type UpdateStatus =
-  | { state: "up_to_date"; current: string }
-  | { state: "available"; current: string; version: string; notes: string | null }
-  | { state: "offline"; message: string };
-
-export interface TileCacheInfo { dir: string; tiles: number; bytes: number }

@@ -4,8 +4,17 @@
 
 import type { StopPlacement } from "../api/types";
 
-export interface StatusChange { stopId: string; before: string; after: string }
-export interface Edit { label: string; before: StopPlacement[]; after: StopPlacement[]; status?: StatusChange }
+export interface StatusChange {
+  stopId: string;
+  before: string;
+  after: string;
+}
+export interface Edit {
+  label: string;
+  before: StopPlacement[];
+  after: StopPlacement[];
+  status?: StatusChange;
+}
 
 export class EditHistory {
   private done: Edit[] = [];
@@ -34,13 +43,29 @@ export class EditHistory {
 
   /** Puts an undo/redo back when restoring failed, so nothing is lost from the stacks. */
   revert(kind: "undo" | "redo"): void {
-    if (kind === "undo") { const e = this.undone.pop(); if (e) this.done.push(e); }
-    else { const e = this.done.pop(); if (e) this.undone.push(e); }
+    if (kind === "undo") {
+      const e = this.undone.pop();
+      if (e) this.done.push(e);
+    } else {
+      const e = this.done.pop();
+      if (e) this.undone.push(e);
+    }
   }
 
-  get canUndo(): boolean { return this.done.length > 0; }
-  get canRedo(): boolean { return this.undone.length > 0; }
-  get nextUndoLabel(): string | null { return this.done.at(-1)?.label ?? null; }
-  get nextRedoLabel(): string | null { return this.undone.at(-1)?.label ?? null; }
-  clear(): void { this.done = []; this.undone = []; }
+  get canUndo(): boolean {
+    return this.done.length > 0;
+  }
+  get canRedo(): boolean {
+    return this.undone.length > 0;
+  }
+  get nextUndoLabel(): string | null {
+    return this.done.at(-1)?.label ?? null;
+  }
+  get nextRedoLabel(): string | null {
+    return this.undone.at(-1)?.label ?? null;
+  }
+  clear(): void {
+    this.done = [];
+    this.undone = [];
+  }
 }

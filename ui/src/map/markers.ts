@@ -14,7 +14,16 @@ export const RING_APPROXIMATE = "#f59e0b";
 export const RING_PINNED = "#10b981";
 export const RING_SELECTED = "#facc15";
 
-export interface NumberedOptions extends L.CircleMarkerOptions { label: string }
+export interface NumberedOptions extends L.CircleMarkerOptions {
+  label: string;
+}
+
+/** The Leaflet internals a canvas path is drawn with (not in Leaflet's types). */
+interface CanvasPathInternals {
+  _renderer: { _updateCircle(layer: L.CircleMarker): void; _ctx?: CanvasRenderingContext2D };
+  _point?: L.Point;
+  _empty?(): boolean;
+}
 
 /** A circle marker with its route number drawn inside. */
 export class NumberedMarker extends L.CircleMarker {
@@ -26,11 +35,12 @@ export class NumberedMarker extends L.CircleMarker {
 
   // Leaflet's canvas renderer calls this to draw the marker; draw the label right after.
   _updatePath(): void {
-    const r = (this as any)._renderer;
+    const self = this as unknown as CanvasPathInternals;
+    const r = self._renderer;
     r._updateCircle(this);
-    const ctx: CanvasRenderingContext2D | undefined = r._ctx;
-    const p = (this as any)._point as L.Point | undefined;
-    if (!ctx || !p || (this as any)._empty?.()) return;
+    const ctx = r._ctx;
+    const p = self._point;
+    if (!ctx || !p || self._empty?.()) return;
     const radius = this.getRadius();
     if (radius < 7) return;
     ctx.save();
@@ -63,6 +73,11 @@ export function stopMarker(stop: Stop, selected: boolean, dense: boolean): Numbe
 
 export function depotMarker(at: L.LatLngExpression): L.CircleMarker {
   return new NumberedMarker(at, {
-    label: "D", radius: 12, fillColor: "#111827", fillOpacity: 1, color: "#f97316", weight: 3,
+    label: "D",
+    radius: 12,
+    fillColor: "#111827",
+    fillOpacity: 1,
+    color: "#f97316",
+    weight: 3,
   });
 }

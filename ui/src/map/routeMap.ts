@@ -5,10 +5,17 @@
 import L from "leaflet";
 import "leaflet/dist/leaflet.css";
 import type { JobView, Stop } from "../api/types";
-import { depotMarker, NumberedMarker, stopMarker } from "./markers";
+import { h } from "../dom";
+import { depotMarker, type NumberedMarker, stopMarker } from "./markers";
 import { addBasemap } from "./basemap";
 
-export interface MapProbe { markers: number; labels: string[]; painted: number; routePoints: number; depot: boolean }
+export interface MapProbe {
+  markers: number;
+  labels: string[];
+  painted: number;
+  routePoints: number;
+  depot: boolean;
+}
 
 export class RouteMap {
   readonly map: L.Map;
@@ -24,8 +31,12 @@ export class RouteMap {
   onStopDrag: (stopId: string, lat: number, lng: number) => void = () => {};
 
   constructor(el: HTMLElement) {
-    this.map = L.map(el, { preferCanvas: true, renderer: this.renderer, zoomControl: true, worldCopyJump: true })
-      .setView([-27.47, 153.02], 4);
+    this.map = L.map(el, {
+      preferCanvas: true,
+      renderer: this.renderer,
+      zoomControl: true,
+      worldCopyJump: true,
+    }).setView([-27.47, 153.02], 4);
     addBasemap(this.map);
     L.tileLayer("tiles://localhost/{z}/{x}/{y}.png", {
       maxZoom: 19,
@@ -57,7 +68,8 @@ export class RouteMap {
   /** Draws `job`'s route; `fit` zooms to it. */
   show(job: JobView, selected: string | null, fit: boolean): void {
     this.layer.clearLayers();
-    const routed = job.stops.filter((s) => s.sequence !== null && s.lat !== null && s.lng !== null)
+    const routed = job.stops
+      .filter((s) => s.sequence !== null && s.lat !== null && s.lng !== null)
       .sort((a, b) => (a.sequence ?? 0) - (b.sequence ?? 0));
     const dense = this.isDense(job);
     this.shown = { job, selected, dense };
@@ -65,8 +77,9 @@ export class RouteMap {
     if (job.depot) pts.push([job.depot.lat, job.depot.lng]);
     for (const s of routed) pts.push([s.lat as number, s.lng as number]);
     if (job.depot && job.return_to_depot && routed.length) pts.push([job.depot.lat, job.depot.lng]);
-    this.line = L.polyline(pts, { renderer: this.renderer, color: "#1d4ed8", weight: 3, opacity: 0.75 })
-      .addTo(this.layer);
+    this.line = L.polyline(pts, { renderer: this.renderer, color: "#1d4ed8", weight: 3, opacity: 0.75 }).addTo(
+      this.layer,
+    );
     this.markers = routed.map((s) => this.addStop(s, s.external_stop_id === selected, dense));
     this.depot = job.depot ? depotMarker([job.depot.lat, job.depot.lng]).addTo(this.layer) : null;
     // Stops placed but not routed (should not happen) still show, greyed, so nothing hides.
@@ -81,7 +94,7 @@ export class RouteMap {
     const m = stopMarker(s, selected, dense);
     // Tooltips are made on first hover: a thousand idle tooltip objects cost memory for nothing.
     m.once("mouseover", () => {
-      m.bindTooltip(`${s.sequence}. ${s.label ?? s.external_stop_id}${s.address ? ` — ${s.address}` : ""}`).openTooltip();
+      m.bindTooltip(stopTooltip(s)).openTooltip();
     });
     m.on("click", () => this.onStopClick(s.external_stop_id));
     if (!dense) m.on("mousedown", (e: L.LeafletMouseEvent) => this.startDrag(m, s.external_stop_id, e));
@@ -128,7 +141,9 @@ export class RouteMap {
     this.map.setView([lat, lng], Math.max(this.map.getZoom(), zoom), { animate: false });
   }
 
-  invalidate(): void { this.map.invalidateSize({ animate: false }); }
+  invalidate(): void {
+    this.map.invalidateSize({ animate: false });
+  }
 
   /** What is on the canvas: each marker's centre pixel is checked for its fill colour. */
   probe(): MapProbe {
@@ -159,6 +174,16 @@ export class RouteMap {
       depot: this.depot !== null,
     };
   }
+}
+
+/** A stop's tooltip as an element with text in it: Leaflet parses a string tooltip as HTML, and
+ * labels and addresses come from whoever sent the job (`<meta http-equiv=refresh>` would navigate). */
+export function stopTooltip(s: Stop): HTMLElement {
+  return h(
+    "span",
+    { class: "stop-tooltip" },
+    `${s.sequence}. ${s.label ?? s.external_stop_id}${s.address ? ` — ${s.address}` : ""}`,
+  );
 }
 
 /** What the marker colours and rings mean. */

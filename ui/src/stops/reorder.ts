@@ -5,7 +5,14 @@ import type { JobView, LatLng, Stop, StopPlacement } from "../api/types";
 
 /** A copy of `list` with the item at `from` moved to index `to`. Out-of-range indexes throw. */
 export function moveItem<T>(list: readonly T[], from: number, to: number): T[] {
-  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to < 0 || from >= list.length || to >= list.length) {
+  if (
+    !Number.isInteger(from) ||
+    !Number.isInteger(to) ||
+    from < 0 ||
+    to < 0 ||
+    from >= list.length ||
+    to >= list.length
+  ) {
     throw new RangeError(`cannot move ${from} → ${to} in a list of ${list.length}`);
   }
   const out = list.slice();
@@ -16,7 +23,8 @@ export function moveItem<T>(list: readonly T[], from: number, to: number): T[] {
 
 /** Placed stops in route order (sequence ascending). */
 export function routedStops(job: JobView): Stop[] {
-  return job.stops.filter((s) => s.sequence !== null && s.lat !== null && s.lng !== null)
+  return job.stops
+    .filter((s) => s.sequence !== null && s.lat !== null && s.lng !== null)
     .sort((a, b) => (a.sequence ?? 0) - (b.sequence ?? 0));
 }
 
@@ -31,7 +39,11 @@ export function haversineM(a: LatLng, b: LatLng): number {
   return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(x)));
 }
 
-export interface TotalsOptions { roadFactor: number; speedKmh: number; returnToDepot: boolean }
+export interface TotalsOptions {
+  roadFactor: number;
+  speedKmh: number;
+  returnToDepot: boolean;
+}
 
 /** Estimated km and minutes (travel + service) of visiting `stops` in order from `depot`. */
 export function routeTotals(depot: LatLng | null, stops: Stop[], o: TotalsOptions): { km: number; minutes: number } {
@@ -42,8 +54,9 @@ export function routeTotals(depot: LatLng | null, stops: Stop[], o: TotalsOption
     if (prev) m += Math.floor(haversineM(prev, p) * o.roadFactor + 0.5);
     prev = p;
   }
-  if (depot && prev && o.returnToDepot && stops.length > 0) m += Math.floor(haversineM(prev, depot) * o.roadFactor + 0.5);
-  const travel = m / (o.speedKmh * 1000 / 60);
+  if (depot && prev && o.returnToDepot && stops.length > 0)
+    m += Math.floor(haversineM(prev, depot) * o.roadFactor + 0.5);
+  const travel = m / ((o.speedKmh * 1000) / 60);
   const service = stops.reduce((t, s) => t + s.service_minutes, 0);
   return { km: m / 1000, minutes: travel + service };
 }
@@ -52,7 +65,9 @@ export function routeTotals(depot: LatLng | null, stops: Stop[], o: TotalsOption
 export function previewMove(job: JobView, from: number, to: number): { km: number; minutes: number } {
   const o = job.optimization;
   return routeTotals(job.depot, moveItem(routedStops(job), from, to), {
-    roadFactor: o.road_factor, speedKmh: o.average_speed_kmh, returnToDepot: job.return_to_depot,
+    roadFactor: o.road_factor,
+    speedKmh: o.average_speed_kmh,
+    returnToDepot: job.return_to_depot,
   });
 }
 

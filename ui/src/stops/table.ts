@@ -35,7 +35,14 @@ export function stopRows(job: JobView): StopRow[] {
 function row(s: Stop, routeIndex: number): StopRow {
   const pinned = s.geocode.source === "pin";
   const cls = s.sequence === null ? "unplaced" : pinned ? "pinned" : APPROX.has(s.geocode.level) ? "approx" : "ok";
-  const geocode = cls === "unplaced" ? "not placed" : pinned ? "pinned" : cls === "approx" ? `approximate (${s.geocode.level})` : s.geocode.level;
+  const geocode =
+    cls === "unplaced"
+      ? "not placed"
+      : pinned
+        ? "pinned"
+        : cls === "approx"
+          ? `approximate (${s.geocode.level})`
+          : s.geocode.level;
   return {
     id: s.external_stop_id,
     seq: s.sequence === null ? "—" : String(s.sequence),
@@ -45,7 +52,10 @@ function row(s: Stop, routeIndex: number): StopRow {
     geocode,
     geocodeClass: cls,
     status: s.status,
-    leg: s.leg_distance_km === null ? "" : `${s.leg_distance_km.toFixed(2)} km · ${Math.round(s.leg_duration_minutes ?? 0)} min`,
+    leg:
+      s.leg_distance_km === null
+        ? ""
+        : `${s.leg_distance_km.toFixed(2)} km · ${Math.round(s.leg_duration_minutes ?? 0)} min`,
     eta: s.eta ?? "",
     locked: s.locked,
     routed: s.sequence !== null,
@@ -74,14 +84,30 @@ export const ROW_HEIGHT = 44;
  * The stop table. With `viewport` (the scrolling element) and a long job, rows are rendered as
  * they scroll into view; short jobs render every row.
  */
-export function renderStopTable(job: JobView, selected: string | null, on: TableHandlers, viewport?: HTMLElement): HTMLTableElement {
+export function renderStopTable(
+  job: JobView,
+  selected: string | null,
+  on: TableHandlers,
+  viewport?: HTMLElement,
+): HTMLTableElement {
   const rows = stopRows(job);
   const routedCount = rows.filter((r) => r.routed).length;
   const drag: DragState = { from: null };
   const body = h("tbody");
-  const table = h("table", { class: "stops" },
-    h("thead", {}, h("tr", {}, ["#", "Stop", "Pcs", "Placed", "Leg · ETA", "Status", ""].map((t) => h("th", {}, t)))),
-    body);
+  const table = h(
+    "table",
+    { class: "stops" },
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        ["#", "Stop", "Pcs", "Placed", "Leg · ETA", "Status", ""].map((t) => h("th", {}, t)),
+      ),
+    ),
+    body,
+  );
   if (!viewport || rows.length < VIRTUAL_FROM) {
     body.append(...rows.map((r) => rowElement(r, selected, routedCount, on, drag)));
     return table;
@@ -103,11 +129,19 @@ export function renderStopTable(job: JobView, selected: string | null, on: Table
   let queued = false;
   // One listener per table: it removes itself once a redraw has replaced this table.
   const stop = new AbortController();
-  viewport.addEventListener("scroll", () => {
-    if (queued) return;
-    queued = true;
-    requestAnimationFrame(() => { queued = false; if (table.isConnected) draw(); else stop.abort(); });
-  }, { passive: true, signal: stop.signal });
+  viewport.addEventListener(
+    "scroll",
+    () => {
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(() => {
+        queued = false;
+        if (table.isConnected) draw();
+        else stop.abort();
+      });
+    },
+    { passive: true, signal: stop.signal },
+  );
   draw();
   return table;
 }
@@ -117,38 +151,109 @@ export function rowIndex(job: JobView, id: string): number {
   return stopRows(job).findIndex((r) => r.id === id);
 }
 
-interface DragState { from: number | null }
+interface DragState {
+  from: number | null;
+}
 
-function rowElement(r: StopRow, selected: string | null, routedCount: number, on: TableHandlers, drag: DragState): HTMLTableRowElement {
-  const tr = h("tr", {
-    "data-stop": r.id,
-    class: [r.id === selected ? "selected" : "", r.routed ? "" : "unplaced"].join(" ").trim() || null,
-    draggable: r.routed ? "true" : null,
-    onclick: () => on.select(r.id),
-  },
+function rowElement(
+  r: StopRow,
+  selected: string | null,
+  routedCount: number,
+  on: TableHandlers,
+  drag: DragState,
+): HTMLTableRowElement {
+  const tr = h(
+    "tr",
+    {
+      "data-stop": r.id,
+      class: [r.id === selected ? "selected" : "", r.routed ? "" : "unplaced"].join(" ").trim() || null,
+      draggable: r.routed ? "true" : null,
+      onclick: () => on.select(r.id),
+    },
     h("td", { class: "seq" }, h("span", { class: `badge-seq ${r.geocodeClass}` }, r.seq)),
     h("td", { class: "label" }, h("div", { class: "strong" }, r.label), h("div", { class: "muted small" }, r.address)),
     h("td", { class: "num" }, r.parcels),
     h("td", {}, h("span", { class: `geo ${r.geocodeClass}` }, r.geocode)),
     h("td", { class: "small leg" }, h("div", {}, r.leg), h("div", { class: "muted" }, r.eta ? `ETA ${r.eta}` : "")),
     h("td", {}, statusSelect(r, on)),
-    h("td", { class: "actions" },
-      r.routed ? h("button", {
-        class: `icon ${r.locked ? "on" : ""}`, title: r.locked ? "Unlock (re-optimize may move it)" : "Lock in place",
-        "data-action": "lock", onclick: (e: Event) => { e.stopPropagation(); on.lock(r.id, !r.locked); },
-      }, icon(r.locked ? "lock" : "unlock")) : null,
-      h("button", { class: "icon", title: "Move up", "data-action": "up", disabled: r.routeIndex <= 0,
-        onclick: (e: Event) => { e.stopPropagation(); on.move(r.id, r.routeIndex, r.routeIndex - 1); } }, icon("up")),
-      h("button", { class: "icon", title: "Move down", "data-action": "down", disabled: !r.routed || r.routeIndex >= routedCount - 1,
-        onclick: (e: Event) => { e.stopPropagation(); on.move(r.id, r.routeIndex, r.routeIndex + 1); } }, icon("down")),
-      h("button", { class: "icon", title: "Drop a pin on the map for this stop", "data-action": "pin",
-        onclick: (e: Event) => { e.stopPropagation(); on.pin(r.id); } }, icon("pin")),
+    h(
+      "td",
+      { class: "actions" },
+      r.routed
+        ? h(
+            "button",
+            {
+              class: `icon ${r.locked ? "on" : ""}`,
+              title: r.locked ? "Unlock (re-optimize may move it)" : "Lock in place",
+              "data-action": "lock",
+              onclick: (e: Event) => {
+                e.stopPropagation();
+                on.lock(r.id, !r.locked);
+              },
+            },
+            icon(r.locked ? "lock" : "unlock"),
+          )
+        : null,
+      h(
+        "button",
+        {
+          class: "icon",
+          title: "Move up",
+          "data-action": "up",
+          disabled: r.routeIndex <= 0,
+          onclick: (e: Event) => {
+            e.stopPropagation();
+            on.move(r.id, r.routeIndex, r.routeIndex - 1);
+          },
+        },
+        icon("up"),
+      ),
+      h(
+        "button",
+        {
+          class: "icon",
+          title: "Move down",
+          "data-action": "down",
+          disabled: !r.routed || r.routeIndex >= routedCount - 1,
+          onclick: (e: Event) => {
+            e.stopPropagation();
+            on.move(r.id, r.routeIndex, r.routeIndex + 1);
+          },
+        },
+        icon("down"),
+      ),
+      h(
+        "button",
+        {
+          class: "icon",
+          title: "Drop a pin on the map for this stop",
+          "data-action": "pin",
+          onclick: (e: Event) => {
+            e.stopPropagation();
+            on.pin(r.id);
+          },
+        },
+        icon("pin"),
+      ),
     ),
   );
   if (r.routed) {
-    tr.addEventListener("dragstart", (e) => { drag.from = r.routeIndex; e.dataTransfer?.setData("text/plain", r.id); tr.classList.add("dragging"); });
-    tr.addEventListener("dragend", () => { drag.from = null; tr.classList.remove("dragging"); on.preview(null, null); });
-    tr.addEventListener("dragover", (e) => { if (drag.from !== null) { e.preventDefault(); on.preview(drag.from, r.routeIndex); } });
+    tr.addEventListener("dragstart", (e) => {
+      drag.from = r.routeIndex;
+      e.dataTransfer?.setData("text/plain", r.id);
+      tr.classList.add("dragging");
+    });
+    tr.addEventListener("dragend", () => {
+      drag.from = null;
+      tr.classList.remove("dragging");
+      on.preview(null, null);
+    });
+    tr.addEventListener("dragover", (e) => {
+      if (drag.from !== null) {
+        e.preventDefault();
+        on.preview(drag.from, r.routeIndex);
+      }
+    });
     tr.addEventListener("drop", (e) => {
       e.preventDefault();
       const from = drag.from;
@@ -162,8 +267,11 @@ function rowElement(r: StopRow, selected: string | null, routedCount: number, on
 }
 
 function statusSelect(r: StopRow, on: TableHandlers): HTMLSelectElement {
-  const sel = h("select", { class: `status ${r.status}`, "aria-label": "Stop status", onclick: (e: Event) => e.stopPropagation() },
-    STATUSES.map((s) => h("option", { value: s, selected: s === r.status }, s)));
+  const sel = h(
+    "select",
+    { class: `status ${r.status}`, "aria-label": "Stop status", onclick: (e: Event) => e.stopPropagation() },
+    STATUSES.map((s) => h("option", { value: s, selected: s === r.status }, s)),
+  );
   sel.addEventListener("change", () => on.status(r.id, sel.value));
   return sel;
 }

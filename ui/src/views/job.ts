@@ -25,8 +25,11 @@ export class JobScreen {
 
   constructor(private readonly back: () => void) {
     const mapEl = h("div", { class: "map", id: "map" });
-    this.el.append(this.head, this.banner,
-      h("div", { class: "split" }, h("div", { class: "left" }, this.tableBox, this.side), mapEl));
+    this.el.append(
+      this.head,
+      this.banner,
+      h("div", { class: "split" }, h("div", { class: "left" }, this.tableBox, this.side), mapEl),
+    );
     this.map = new RouteMap(mapEl);
     this.map.onStopClick = (id) => this.select(id, false);
     this.map.onStopDrag = (id, lat, lng) => {
@@ -42,7 +45,11 @@ export class JobScreen {
   }
 
   async open(jobId: string): Promise<void> {
-    if (this.job?.job_id !== jobId) { this.history.clear(); this.selected = null; this.banner.hidden = true; }
+    if (this.job?.job_id !== jobId) {
+      this.history.clear();
+      this.selected = null;
+      this.banner.hidden = true;
+    }
     try {
       const t0 = performance.now();
       const job = await commands.getJob(jobId);
@@ -50,9 +57,16 @@ export class JobScreen {
       this.show(job, true);
       const t2 = performance.now();
       // Measured for the render benchmark: fetch, build, and until the frame is painted.
-      requestAnimationFrame(() => requestAnimationFrame(() => {
-        this.lastRender = { stops: job.stops.length, fetchMs: t1 - t0, drawMs: t2 - t1, paintedMs: performance.now() - t0 };
-      }));
+      requestAnimationFrame(() =>
+        requestAnimationFrame(() => {
+          this.lastRender = {
+            stops: job.stops.length,
+            fetchMs: t1 - t0,
+            drawMs: t2 - t1,
+            paintedMs: performance.now() - t0,
+          };
+        }),
+      );
     } catch (e) {
       showError(e, "Could not open the job: ");
     }
@@ -61,7 +75,11 @@ export class JobScreen {
   /** Reloads after an engine event, keeping the view where it is. */
   async reload(): Promise<void> {
     if (!this.job) return;
-    try { this.show(await commands.getJob(this.job.job_id), false); } catch { /* job gone: keep last view */ }
+    try {
+      this.show(await commands.getJob(this.job.job_id), false);
+    } catch {
+      /* job gone: keep last view */
+    }
   }
 
   private show(job: Job, fit: boolean): void {
@@ -78,13 +96,39 @@ export class JobScreen {
     clear(this.head);
     this.head.append(
       h("button", { class: "ghost", onclick: this.back, id: "back-to-jobs" }, "← Jobs"),
-      h("div", { class: "title" }, h("h1", {}, j.title),
-        h("div", { class: "muted small" }, `${j.external_job_id} · ${j.driver_email ?? "no driver"} · `,
-          h("span", { class: `pill ${j.status}` }, j.status.replace("_", " ")))),
+      h(
+        "div",
+        { class: "title" },
+        h("h1", {}, j.title),
+        h(
+          "div",
+          { class: "muted small" },
+          `${j.external_job_id} · ${j.driver_email ?? "no driver"} · `,
+          h("span", { class: `pill ${j.status}` }, j.status.replace("_", " ")),
+        ),
+      ),
       h("div", { class: "spacer" }),
       this.totals,
-      h("button", { id: "undo", disabled: !this.history.canUndo, title: this.history.nextUndoLabel ? `Undo ${this.history.nextUndoLabel} (Ctrl+Z)` : "Nothing to undo", onclick: () => this.undo() }, "Undo"),
-      h("button", { id: "redo", disabled: !this.history.canRedo, title: this.history.nextRedoLabel ? `Redo ${this.history.nextRedoLabel} (Ctrl+Shift+Z)` : "Nothing to redo", onclick: () => this.redo() }, "Redo"),
+      h(
+        "button",
+        {
+          id: "undo",
+          disabled: !this.history.canUndo,
+          title: this.history.nextUndoLabel ? `Undo ${this.history.nextUndoLabel} (Ctrl+Z)` : "Nothing to undo",
+          onclick: () => this.undo(),
+        },
+        "Undo",
+      ),
+      h(
+        "button",
+        {
+          id: "redo",
+          disabled: !this.history.canRedo,
+          title: this.history.nextRedoLabel ? `Redo ${this.history.nextRedoLabel} (Ctrl+Shift+Z)` : "Nothing to redo",
+          onclick: () => this.redo(),
+        },
+        "Redo",
+      ),
       h("button", { id: "reoptimize", class: "primary", onclick: () => this.reoptimize() }, "Re-optimize"),
     );
     this.setTotals(j.optimization.total_distance_km, j.optimization.total_duration_minutes, false);
@@ -97,41 +141,98 @@ export class JobScreen {
     this.totals.dataset.km = km.toFixed(2);
     this.totals.dataset.minutes = minutes.toFixed(1);
     this.totals.append(
-      h("div", {}, h("span", { class: "big", id: "total-km" }, fmtKm(km)), h("span", { class: "muted small" }, preview ? " if dropped here" : " route")),
-      h("div", {}, h("span", { class: "big", id: "total-min" }, fmtMinutes(minutes)),
-        h("span", { class: "muted small" }, ` · ${j.optimization.routed_stops} stops${j.optimization.estimate ? " · straight-line estimate" : ""}`)),
+      h(
+        "div",
+        {},
+        h("span", { class: "big", id: "total-km" }, fmtKm(km)),
+        h("span", { class: "muted small" }, preview ? " if dropped here" : " route"),
+      ),
+      h(
+        "div",
+        {},
+        h("span", { class: "big", id: "total-min" }, fmtMinutes(minutes)),
+        h(
+          "span",
+          { class: "muted small" },
+          ` · ${j.optimization.routed_stops} stops${j.optimization.estimate ? " · straight-line estimate" : ""}`,
+        ),
+      ),
     );
   }
 
   private drawTable(): void {
     const j = this.job as Job;
     clear(this.tableBox);
-    this.tableBox.append(renderStopTable(j, this.selected, {
-      select: (id) => this.select(id, true),
-      move: (id, from, to) => this.edit(`move ${id}`, () => commands.moveStopTo(j.job_id, id, to + 1), from !== to),
-      lock: (id, locked) => this.edit(`${locked ? "lock" : "unlock"} ${id}`, () => commands.setStopLocked(j.job_id, id, locked)),
-      status: (id, status) => {
-        const before = j.stops.find((x) => x.external_stop_id === id)?.status ?? "pending";
-        void this.edit(`mark ${id} ${status}`, () => commands.setStopStatus(j.job_id, id, status, null), true,
-          { stopId: id, before, after: status });
-      },
-      pin: (id) => this.startPin(id),
-      preview: (from, to) => {
-        if (from === null || to === null || from === to) this.setTotals(j.optimization.total_distance_km, j.optimization.total_duration_minutes, false);
-        else { const t = previewMove(j, from, to); this.setTotals(t.km, t.minutes, true); }
-      },
-    }, this.tableBox.parentElement ?? undefined));
+    this.tableBox.append(
+      renderStopTable(
+        j,
+        this.selected,
+        {
+          select: (id) => this.select(id, true),
+          move: (id, from, to) => this.edit(`move ${id}`, () => commands.moveStopTo(j.job_id, id, to + 1), from !== to),
+          lock: (id, locked) =>
+            this.edit(`${locked ? "lock" : "unlock"} ${id}`, () => commands.setStopLocked(j.job_id, id, locked)),
+          status: (id, status) => {
+            const before = j.stops.find((x) => x.external_stop_id === id)?.status ?? "pending";
+            void this.edit(`mark ${id} ${status}`, () => commands.setStopStatus(j.job_id, id, status, null), true, {
+              stopId: id,
+              before,
+              after: status,
+            });
+          },
+          pin: (id) => this.startPin(id),
+          preview: (from, to) => {
+            if (from === null || to === null || from === to)
+              this.setTotals(j.optimization.total_distance_km, j.optimization.total_duration_minutes, false);
+            else {
+              const t = previewMove(j, from, to);
+              this.setTotals(t.km, t.minutes, true);
+            }
+          },
+        },
+        this.tableBox.parentElement ?? undefined,
+      ),
+    );
   }
 
   private drawSide(): void {
     const j = this.job as Job;
     clear(this.side);
     if (!j.warnings.length) return;
-    this.side.append(h("details", { open: j.warnings.length <= 6 },
-      h("summary", {}, `${j.warnings.length} warning${j.warnings.length > 1 ? "s" : ""}`),
-      h("ul", { class: "warnings" }, j.warnings.map((w) => h("li", {},
-        h("code", {}, w.code), " ", w.external_stop_id ? h("a", { href: "#", onclick: (e: Event) => { e.preventDefault(); this.select(w.external_stop_id as string, true); } }, w.external_stop_id) : null,
-        " ", w.message)))));
+    this.side.append(
+      h(
+        "details",
+        { open: j.warnings.length <= 6 },
+        h("summary", {}, `${j.warnings.length} warning${j.warnings.length > 1 ? "s" : ""}`),
+        h(
+          "ul",
+          { class: "warnings" },
+          j.warnings.map((w) =>
+            h(
+              "li",
+              {},
+              h("code", {}, w.code),
+              " ",
+              w.external_stop_id
+                ? h(
+                    "a",
+                    {
+                      href: "#",
+                      onclick: (e: Event) => {
+                        e.preventDefault();
+                        this.select(w.external_stop_id as string, true);
+                      },
+                    },
+                    w.external_stop_id,
+                  )
+                : null,
+              " ",
+              w.message,
+            ),
+          ),
+        ),
+      ),
+    );
   }
 
   private select(id: string, pan: boolean): void {
@@ -166,8 +267,12 @@ export class JobScreen {
     }
   }
 
-  async undo(): Promise<void> { await this.step("undo"); }
-  async redo(): Promise<void> { await this.step("redo"); }
+  async undo(): Promise<void> {
+    await this.step("undo");
+  }
+  async redo(): Promise<void> {
+    await this.step("redo");
+  }
 
   private async step(kind: "undo" | "redo"): Promise<void> {
     if (!this.job) return;
@@ -175,9 +280,12 @@ export class JobScreen {
     if (!e) return;
     try {
       const id = this.job.job_id;
-      this.show(await (e.status
-        ? commands.setStopStatus(id, e.status.stopId, kind === "undo" ? e.status.before : e.status.after, null)
-        : commands.restoreStops(id, kind === "undo" ? e.before : e.after)), false);
+      this.show(
+        await (e.status
+          ? commands.setStopStatus(id, e.status.stopId, kind === "undo" ? e.status.before : e.status.after, null)
+          : commands.restoreStops(id, kind === "undo" ? e.before : e.after)),
+        false,
+      );
       toast(`${kind === "undo" ? "Undid" : "Redid"} ${e.label}`, "info", 2500);
     } catch (err) {
       this.history.revert(kind);
@@ -192,9 +300,12 @@ export class JobScreen {
       const r = await busy("Re-optimizing…", () => commands.reoptimizeJob((this.job as Job).job_id));
       this.history.record({ label: "re-optimize", before, after: placementsOf(r.job) });
       this.show(r.job, false);
-      const saved = r.saved_km > 0.005
-        ? `saved ${fmtKm(r.saved_km)} and ${fmtMinutes(r.saved_minutes)}`
-        : r.saved_km < -0.005 ? `${fmtKm(-r.saved_km)} longer (locks constrain the route)` : "no distance change";
+      const saved =
+        r.saved_km > 0.005
+          ? `saved ${fmtKm(r.saved_km)} and ${fmtMinutes(r.saved_minutes)}`
+          : r.saved_km < -0.005
+            ? `${fmtKm(-r.saved_km)} longer (locks constrain the route)`
+            : "no distance change";
       this.banner.textContent = `Re-optimized: ${saved}; ${r.stops_moved.length} stop${r.stops_moved.length === 1 ? "" : "s"} moved (${fmtKm(r.before_km)} → ${fmtKm(r.after_km)}).`;
       this.banner.hidden = false;
     } catch (e) {

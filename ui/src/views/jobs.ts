@@ -7,13 +7,19 @@ import { clear, fmtKm, fmtMinutes, fmtTime, h } from "../dom";
 import { importFile, importSample } from "../importing";
 import { showError } from "../notify";
 
-export interface JobsFilter { status: string; text: string }
+export interface JobsFilter {
+  status: string;
+  text: string;
+}
 
 /** Jobs matching the search text (title, external id, driver), case-insensitive. */
 export function filterJobs(jobs: JobSummary[], f: JobsFilter): JobSummary[] {
   const q = f.text.trim().toLowerCase();
-  return jobs.filter((j) => (!f.status || j.status === f.status) &&
-    (!q || [j.title, j.external_job_id, j.driver_email ?? ""].some((t) => t.toLowerCase().includes(q))));
+  return jobs.filter(
+    (j) =>
+      (!f.status || j.status === f.status) &&
+      (!q || [j.title, j.external_job_id, j.driver_email ?? ""].some((t) => t.toLowerCase().includes(q))),
+  );
 }
 
 export class JobsView {
@@ -24,18 +30,52 @@ export class JobsView {
 
   constructor(private readonly open: (jobId: string) => void) {
     const search = h("input", { type: "search", placeholder: "Search title, job id or driver…", id: "job-search" });
-    search.addEventListener("input", () => { this.filter.text = search.value; this.draw(); });
-    const status = h("select", { id: "job-status-filter", "aria-label": "Status" },
+    search.addEventListener("input", () => {
+      this.filter.text = search.value;
+      this.draw();
+    });
+    const status = h(
+      "select",
+      { id: "job-status-filter", "aria-label": "Status" },
       ["", "unassigned", "assigned", "in_progress", "completed", "cancelled"].map((s) =>
-        h("option", { value: s }, s ? s.replace("_", " ") : "All statuses")));
-    status.addEventListener("change", () => { this.filter.status = status.value; this.draw(); });
+        h("option", { value: s }, s ? s.replace("_", " ") : "All statuses"),
+      ),
+    );
+    status.addEventListener("change", () => {
+      this.filter.status = status.value;
+      this.draw();
+    });
     this.el.append(
-      h("header", { class: "view-head" },
+      h(
+        "header",
+        { class: "view-head" },
         h("h1", {}, "Jobs"),
         h("div", { class: "spacer" }),
-        search, status,
-        h("button", { id: "import-file", onclick: async () => { const id = await importFile(); if (id) this.open(id); } }, "Import file…"),
-        h("button", { id: "import-sample", class: "secondary", onclick: async () => { const id = await importSample(); if (id) this.open(id); } }, "Import sample job"),
+        search,
+        status,
+        h(
+          "button",
+          {
+            id: "import-file",
+            onclick: async () => {
+              const id = await importFile();
+              if (id) this.open(id);
+            },
+          },
+          "Import file…",
+        ),
+        h(
+          "button",
+          {
+            id: "import-sample",
+            class: "secondary",
+            onclick: async () => {
+              const id = await importSample();
+              if (id) this.open(id);
+            },
+          },
+          "Import sample job",
+        ),
       ),
       this.list,
     );
@@ -62,22 +102,53 @@ export class JobsView {
     clear(this.list);
     const shown = filterJobs(this.jobs, this.filter);
     if (!this.jobs.length) {
-      this.list.append(h("p", { class: "empty" }, "No jobs yet. Import a job file, send one to the local API, or try the sample job."));
+      this.list.append(
+        h("p", { class: "empty" }, "No jobs yet. Import a job file, send one to the local API, or try the sample job."),
+      );
       return;
     }
-    this.list.append(h("table", { class: "jobs" },
-      h("thead", {}, h("tr", {}, ["Job", "Driver", "Status", "Stops", "Route", "Warnings", "Updated"].map((t) => h("th", {}, t)))),
-      h("tbody", {}, shown.map((j) => h("tr", { "data-job": j.job_id, onclick: () => this.open(j.job_id) },
-        h("td", {}, h("div", { class: "strong" }, j.title), h("div", { class: "muted small" }, j.external_job_id)),
-        h("td", {}, j.driver_email ?? h("span", { class: "muted" }, "unassigned")),
-        h("td", {}, h("span", { class: `pill ${j.status}` }, j.status.replace("_", " "))),
-        h("td", { class: "num" }, `${j.status_counts.completed ?? 0}/${j.stop_count}`,
-          j.unplaced_count ? h("span", { class: "warn small" }, ` · ${j.unplaced_count} unplaced`) : null),
-        h("td", { class: "num" }, `${fmtKm(j.total_distance_km)} · ${fmtMinutes(j.total_duration_minutes)}`),
-        h("td", { class: "num" }, j.warnings_count ? h("span", { class: "warn" }, j.warnings_count) : "0"),
-        h("td", {}, fmtTime(j.updated_at)),
-      ))),
-    ));
+    this.list.append(
+      h(
+        "table",
+        { class: "jobs" },
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            ["Job", "Driver", "Status", "Stops", "Route", "Warnings", "Updated"].map((t) => h("th", {}, t)),
+          ),
+        ),
+        h(
+          "tbody",
+          {},
+          shown.map((j) =>
+            h(
+              "tr",
+              { "data-job": j.job_id, onclick: () => this.open(j.job_id) },
+              h(
+                "td",
+                {},
+                h("div", { class: "strong" }, j.title),
+                h("div", { class: "muted small" }, j.external_job_id),
+              ),
+              h("td", {}, j.driver_email ?? h("span", { class: "muted" }, "unassigned")),
+              h("td", {}, h("span", { class: `pill ${j.status}` }, j.status.replace("_", " "))),
+              h(
+                "td",
+                { class: "num" },
+                `${j.status_counts.completed ?? 0}/${j.stop_count}`,
+                j.unplaced_count ? h("span", { class: "warn small" }, ` · ${j.unplaced_count} unplaced`) : null,
+              ),
+              h("td", { class: "num" }, `${fmtKm(j.total_distance_km)} · ${fmtMinutes(j.total_duration_minutes)}`),
+              h("td", { class: "num" }, j.warnings_count ? h("span", { class: "warn" }, j.warnings_count) : "0"),
+              h("td", {}, fmtTime(j.updated_at)),
+            ),
+          ),
+        ),
+      ),
+    );
     if (!shown.length) this.list.append(h("p", { class: "empty" }, "No job matches the filter."));
   }
 }

@@ -13,14 +13,31 @@ export class LogsView {
       const tail = await commands.readLog(500);
       const lines = tail.lines.filter((l) => !this.level || l.includes(this.level));
       clear(this.el);
-      const sel = h("select", { "aria-label": "Level" }, ["", "ERROR", "WARN", "INFO", "DEBUG"].map((l) => h("option", { value: l, selected: l === this.level }, l || "All levels")));
-      sel.addEventListener("change", () => { this.level = sel.value; void this.refresh(); });
+      const sel = h(
+        "select",
+        { "aria-label": "Level" },
+        ["", "ERROR", "WARN", "INFO", "DEBUG"].map((l) =>
+          h("option", { value: l, selected: l === this.level }, l || "All levels"),
+        ),
+      );
+      sel.addEventListener("change", () => {
+        this.level = sel.value;
+        void this.refresh();
+      });
       this.el.append(
-        h("header", { class: "view-head" }, h("h1", {}, "Logs"), h("div", { class: "spacer" }), sel,
-          h("button", { onclick: () => this.refresh() }, "Refresh")),
+        h(
+          "header",
+          { class: "view-head" },
+          h("h1", {}, "Logs"),
+          h("div", { class: "spacer" }),
+          sel,
+          h("button", { onclick: () => this.refresh() }, "Refresh"),
+        ),
         h("p", { class: "muted small" }, tail.file ?? "No log file yet."),
         h("pre", { class: "log" }, lines.join("\n") || "(empty)"),
       );
-    } catch (e) { showError(e, "Could not read the log: "); }
+    } catch (e) {
+      showError(e, "Could not read the log: ");
+    }
   }
 }

@@ -18,16 +18,26 @@ export class SettingsView {
   async refresh(): Promise<void> {
     try {
       const [settings, info, creds, tiles] = await Promise.all([
-        commands.getSettings(), commands.appInfo(), commands.listCredentials(), commands.tileCacheInfo(),
+        commands.getSettings(),
+        commands.appInfo(),
+        commands.listCredentials(),
+        commands.tileCacheInfo(),
       ]);
       this.settings = settings;
       this.info = info;
       clear(this.el);
       this.el.append(
         h("header", { class: "view-head" }, h("h1", {}, "Settings")),
-        h("div", { class: "cards" },
-          this.apiAccess(creds), this.localApi(), this.planning(), this.map(tiles.tiles, tiles.bytes),
-          this.automation(), this.about()),
+        h(
+          "div",
+          { class: "cards" },
+          this.apiAccess(creds),
+          this.localApi(),
+          this.planning(),
+          this.map(tiles.tiles, tiles.bytes),
+          this.automation(),
+          this.about(),
+        ),
       );
     } catch (e) {
       showError(e, "Could not load settings: ");
@@ -40,57 +50,183 @@ export class SettingsView {
       try {
         this.secret = await commands.createCredential(name.value.trim() || "Integration");
         await this.refresh();
-      } catch (e) { showError(e, "Could not create credentials: "); }
+      } catch (e) {
+        showError(e, "Could not create credentials: ");
+      }
     };
     const active = creds.filter((c) => !c.revoked_at);
-    return h("div", { class: "card wide", id: "api-access" },
+    return h(
+      "div",
+      { class: "card wide", id: "api-access" },
       h("h2", {}, "API access"),
-      h("p", { class: "muted" }, "Client credentials for integrations. Exchange them at POST /v1/integration-token for a bearer token."),
-      h("div", { class: "row" }, name, h("button", { class: "primary", id: "create-credential", onclick: create }, "Generate credentials")),
+      h(
+        "p",
+        { class: "muted" },
+        "Client credentials for integrations. Exchange them at POST /v1/integration-token for a bearer token.",
+      ),
+      h(
+        "div",
+        { class: "row" },
+        name,
+        h("button", { class: "primary", id: "create-credential", onclick: create }, "Generate credentials"),
+      ),
       this.secret ? this.secretBox(this.secret) : null,
-      h("table", { class: "creds" },
-        h("thead", {}, h("tr", {}, ["Name", "Client ID", "Created", "Last used", ""].map((t) => h("th", {}, t)))),
-        h("tbody", {}, active.length ? active.map((c) => h("tr", { "data-client": c.client_id },
-          h("td", {}, c.name), h("td", {}, h("code", {}, c.client_id)), h("td", {}, fmtTime(c.created_at)),
-          h("td", {}, fmtTime(c.last_used_at)),
-          h("td", {}, h("button", { class: "danger small", "data-action": "revoke", onclick: async (e: Event) => {
-            // Two clicks, in the page: no native confirm() (not every webview shows one).
-            const btn = e.currentTarget as HTMLButtonElement;
-            if (btn.dataset.armed !== "true") {
-              btn.dataset.armed = "true";
-              btn.textContent = "Click again to revoke";
-              setTimeout(() => { if (btn.isConnected) { btn.dataset.armed = ""; btn.textContent = "Revoke"; } }, 5000);
-              return;
-            }
-            try { await commands.revokeCredential(c.client_id); this.secret = null; await this.refresh(); toast(`${c.name} revoked: its tokens stop working now`, "ok"); }
-            catch (err) { showError(err); }
-          } }, "Revoke")))) : h("tr", {}, h("td", { colspan: 5, class: "muted" }, "No credentials yet.")))),
+      h(
+        "table",
+        { class: "creds" },
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            ["Name", "Client ID", "Created", "Last used", ""].map((t) => h("th", {}, t)),
+          ),
+        ),
+        h(
+          "tbody",
+          {},
+          active.length
+            ? active.map((c) =>
+                h(
+                  "tr",
+                  { "data-client": c.client_id },
+                  h("td", {}, c.name),
+                  h("td", {}, h("code", {}, c.client_id)),
+                  h("td", {}, fmtTime(c.created_at)),
+                  h("td", {}, fmtTime(c.last_used_at)),
+                  h(
+                    "td",
+                    {},
+                    h(
+                      "button",
+                      {
+                        class: "danger small",
+                        "data-action": "revoke",
+                        onclick: async (e: Event) => {
+                          // Two clicks, in the page: no native confirm() (not every webview shows one).
+                          const btn = e.currentTarget as HTMLButtonElement;
+                          if (btn.dataset.armed !== "true") {
+                            btn.dataset.armed = "true";
+                            btn.textContent = "Click again to revoke";
+                            setTimeout(() => {
+                              if (btn.isConnected) {
+                                btn.dataset.armed = "";
+                                btn.textContent = "Revoke";
+                              }
+                            }, 5000);
+                            return;
+                          }
+                          try {
+                            await commands.revokeCredential(c.client_id);
+                            this.secret = null;
+                            await this.refresh();
+                            toast(`${c.name} revoked: its tokens stop working now`, "ok");
+                          } catch (err) {
+                            showError(err);
+                          }
+                        },
+                      },
+                      "Revoke",
+                    ),
+                  ),
+                ),
+              )
+            : h("tr", {}, h("td", { colspan: 5, class: "muted" }, "No credentials yet.")),
+        ),
+      ),
     );
   }
 
   private secretBox(c: NewCredential): HTMLElement {
-    const copy = (text: string) => navigator.clipboard.writeText(text).then(() => toast("Copied", "ok", 1500), () => toast("Copy failed: select and copy by hand", "error"));
-    return h("div", { class: "secret", id: "new-secret" },
+    const copy = (text: string) =>
+      navigator.clipboard.writeText(text).then(
+        () => toast("Copied", "ok", 1500),
+        () => toast("Copy failed: select and copy by hand", "error"),
+      );
+    return h(
+      "div",
+      { class: "secret", id: "new-secret" },
       h("strong", {}, "Copy the secret now: it is shown only this once."),
-      h("div", { class: "kv" }, h("span", {}, "Client ID"), h("code", { id: "new-client-id" }, c.client_id), h("button", { class: "small", onclick: () => copy(c.client_id) }, "Copy")),
-      h("div", { class: "kv" }, h("span", {}, "Secret"), h("code", { id: "new-client-secret" }, c.client_secret), h("button", { class: "small", onclick: () => copy(c.client_secret) }, "Copy")),
-      h("button", { class: "ghost small", onclick: () => { this.secret = null; void this.refresh(); } }, "I have stored it"));
+      h(
+        "div",
+        { class: "kv" },
+        h("span", {}, "Client ID"),
+        h("code", { id: "new-client-id" }, c.client_id),
+        h("button", { class: "small", onclick: () => copy(c.client_id) }, "Copy"),
+      ),
+      h(
+        "div",
+        { class: "kv" },
+        h("span", {}, "Secret"),
+        h("code", { id: "new-client-secret" }, c.client_secret),
+        h("button", { class: "small", onclick: () => copy(c.client_secret) }, "Copy"),
+      ),
+      h(
+        "button",
+        {
+          class: "ghost small",
+          onclick: () => {
+            this.secret = null;
+            void this.refresh();
+          },
+        },
+        "I have stored it",
+      ),
+    );
   }
 
   private localApi(): HTMLElement {
     const s = this.settings as Settings;
     const api = (this.info as AppInfo).local_api;
-    const status = api.state === "listening" ? `Listening on http://${api.address}` :
-      api.state === "failed" ? `Not running: ${api.message}` : api.state === "off" ? "Off" : "Starting…";
-    const enabled = h("input", { type: "checkbox", id: "local-api-enabled", checked: s.ui.local_api_enabled !== false });
-    const port = h("input", { type: "number", id: "local-api-port", min: 1024, max: 65535, value: s.ui.local_api_port ?? 8787 });
-    return h("div", { class: "card" },
+    const status =
+      api.state === "listening"
+        ? `Listening on http://${api.address}`
+        : api.state === "failed"
+          ? `Not running: ${api.message}`
+          : api.state === "off"
+            ? "Off"
+            : "Starting…";
+    const enabled = h("input", {
+      type: "checkbox",
+      id: "local-api-enabled",
+      checked: s.ui.local_api_enabled,
+    });
+    const port = h("input", {
+      type: "number",
+      id: "local-api-port",
+      min: 1024,
+      max: 65535,
+      value: s.ui.local_api_port,
+    });
+    return h(
+      "div",
+      { class: "card" },
       h("h2", {}, "Local API"),
-      h("p", { id: "local-api-status", class: api.state === "listening" ? "ok" : "muted", "data-address": api.state === "listening" ? api.address : "" }, status),
-      h("p", { class: "muted small" }, "Serves the RouteMate API on this computer only (127.0.0.1), for integrations on the depot machine. Changes apply at the next start."),
+      h(
+        "p",
+        {
+          id: "local-api-status",
+          class: api.state === "listening" ? "ok" : "muted",
+          "data-address": api.state === "listening" ? api.address : "",
+        },
+        status,
+      ),
+      h(
+        "p",
+        { class: "muted small" },
+        "Serves the RouteMate API on this computer only (127.0.0.1), for integrations on the depot machine. Changes apply at the next start.",
+      ),
       h("label", { class: "check" }, enabled, " Serve the local API"),
       h("label", {}, "Port ", port),
-      h("button", { onclick: () => this.save({ ui: { ...s.ui, local_api_enabled: enabled.checked, local_api_port: Number(port.value) } }) }, "Save"),
+      h(
+        "button",
+        {
+          onclick: () =>
+            this.save({ ui: { ...s.ui, local_api_enabled: enabled.checked, local_api_port: Number(port.value) } }),
+        },
+        "Save",
+      ),
     );
   }
 
@@ -110,7 +246,9 @@ export class SettingsView {
     const save = () => {
       const hasDepot = lat.input.value !== "" && lng.input.value !== "";
       void this.save({
-        depot: hasDepot ? { lat: Number(lat.input.value), lng: Number(lng.input.value), address: addr.input.value || null } : null,
+        depot: hasDepot
+          ? { lat: Number(lat.input.value), lng: Number(lng.input.value), address: addr.input.value || null }
+          : null,
         average_speed_kmh: Number(speed.input.value),
         service_minutes: Number(service.input.value),
         road_factor: Number(factor.input.value),
@@ -126,7 +264,13 @@ export class SettingsView {
       requestAnimationFrame(() => {
         const map = new RouteMap(pickBox);
         const at: L.LatLngTuple = s.depot ? [s.depot.lat, s.depot.lng] : [-27.47, 153.02];
-        const marker = L.circleMarker(at, { radius: 9, color: "#f97316", weight: 3, fillColor: "#111827", fillOpacity: 1 }).addTo(map.map);
+        const marker = L.circleMarker(at, {
+          radius: 9,
+          color: "#f97316",
+          weight: 3,
+          fillColor: "#111827",
+          fillOpacity: 1,
+        }).addTo(map.map);
         map.map.setView(at, s.depot ? 14 : 10);
         const place = (la: number, ln: number) => {
           lat.input.value = la.toFixed(6);
@@ -137,61 +281,155 @@ export class SettingsView {
         map.setPinMode(place);
       });
     };
-    return h("div", { class: "card" }, h("h2", {}, "Planning"),
+    return h(
+      "div",
+      { class: "card" },
+      h("h2", {}, "Planning"),
       h("p", { class: "muted small" }, "Used for jobs that do not name their own depot, and for every new plan."),
-      addr.row, lat.row, lng.row,
-      h("button", { class: "ghost small", id: "pick-depot", onclick: pick }, "Pick the depot on the map…"), pickBox,
-      speed.row, service.row, factor.row, start.row,
-      h("button", { class: "primary", id: "save-planning", onclick: save }, "Save planning settings"));
+      addr.row,
+      lat.row,
+      lng.row,
+      h("button", { class: "ghost small", id: "pick-depot", onclick: pick }, "Pick the depot on the map…"),
+      pickBox,
+      speed.row,
+      service.row,
+      factor.row,
+      start.row,
+      h("button", { class: "primary", id: "save-planning", onclick: save }, "Save planning settings"),
+    );
   }
 
   private map(tiles: number, bytes: number): HTMLElement {
     const s = this.settings as Settings;
-    const url = h("input", { id: "tile-url", value: s.ui.tile_url ?? "https://tile.openstreetmap.org/{z}/{x}/{y}.png" });
-    return h("div", { class: "card" }, h("h2", {}, "Map"),
+    const url = h("input", {
+      id: "tile-url",
+      value: s.ui.tile_url,
+    });
+    return h(
+      "div",
+      { class: "card" },
+      h("h2", {}, "Map"),
       h("label", {}, h("span", {}, "Tile URL ({z}/{x}/{y})"), url),
-      h("p", { class: "muted small" }, `Tiles are cached on this computer so areas seen once still show offline: ${tiles} tiles, ${(bytes / 1e6).toFixed(1)} MB. Without tiles a built-in outline map shows.`),
-      h("div", { class: "row" },
+      h(
+        "p",
+        { class: "muted small" },
+        `Tiles are cached on this computer so areas seen once still show offline: ${tiles} tiles, ${(bytes / 1e6).toFixed(1)} MB. Without tiles a built-in outline map shows.`,
+      ),
+      h(
+        "div",
+        { class: "row" },
         h("button", { onclick: () => this.save({ ui: { ...s.ui, tile_url: url.value.trim() } }) }, "Save"),
-        h("button", { class: "ghost", onclick: async () => { await commands.clearTileCache(); await this.refresh(); } }, "Clear tile cache")));
+        h(
+          "button",
+          {
+            class: "ghost",
+            onclick: async () => {
+              await commands.clearTileCache();
+              await this.refresh();
+            },
+          },
+          "Clear tile cache",
+        ),
+      ),
+    );
   }
 
   private automation(): HTMLElement {
     const s = this.settings as Settings;
     const w = (this.info as AppInfo).watch;
     const folder = h("code", { id: "watched-folder" }, s.ui.watched_folder ?? "none");
-    const online = h("input", { type: "checkbox", id: "online-geocoder", checked: s.ui.online_geocoder === true });
-    return h("div", { class: "card" }, h("h2", {}, "Job files and geocoding"),
+    const online = h("input", { type: "checkbox", id: "online-geocoder", checked: s.ui.online_geocoder });
+    return h(
+      "div",
+      { class: "card" },
+      h("h2", {}, "Job files and geocoding"),
       h("p", {}, "Watched folder: ", folder),
-      h("p", { id: "watch-status", class: w.state === "watching" ? "ok small" : w.state === "failed" ? "warn small" : "muted small" },
-        w.state === "watching" ? "Watching: files appear in the jobs list as they arrive." : w.state === "failed" ? `Not watching: ${w.message}` : "Not watching."),
-      h("p", { class: "muted small" }, "Job files (JSON or CSV) saved into this folder are imported once each, then moved to imported/ (or failed/ with a report naming every bad row)."),
-      h("h3", {}, "Activity"), activityList(),
-      h("div", { class: "row" },
-        h("button", { onclick: async () => {
-          const picked = await commands.pickFolder();
-          if (picked) await this.save({ ui: { ...s.ui, watched_folder: picked } });
-        } }, "Choose folder…"),
-        s.ui.watched_folder ? h("button", { class: "ghost", onclick: () => this.save({ ui: { ...s.ui, watched_folder: null } }) }, "Stop watching") : null),
-      h("label", { class: "check" }, online, " Use the online geocoder when the offline gazetteer cannot place an address"),
-      h("p", { class: "muted small" }, "Offline, addresses are placed from the built-in Australian localities, your gazetteer and your pins. Online lookups (OpenStreetMap Nominatim) send the address over the internet, one per second."),
-      h("button", { onclick: () => this.save({ ui: { ...s.ui, online_geocoder: online.checked } }) }, "Save"));
+      h(
+        "p",
+        {
+          id: "watch-status",
+          class: w.state === "watching" ? "ok small" : w.state === "failed" ? "warn small" : "muted small",
+        },
+        w.state === "watching"
+          ? "Watching: files appear in the jobs list as they arrive."
+          : w.state === "failed"
+            ? `Not watching: ${w.message}`
+            : "Not watching.",
+      ),
+      h(
+        "p",
+        { class: "muted small" },
+        "Job files (JSON or CSV) saved into this folder are imported once each, then moved to imported/ (or failed/ with a report naming every bad row).",
+      ),
+      h("h3", {}, "Activity"),
+      activityList(),
+      h(
+        "div",
+        { class: "row" },
+        h(
+          "button",
+          {
+            onclick: async () => {
+              const picked = await commands.pickFolder();
+              if (picked) await this.save({ ui: { ...s.ui, watched_folder: picked } });
+            },
+          },
+          "Choose folder…",
+        ),
+        s.ui.watched_folder
+          ? h(
+              "button",
+              { class: "ghost", onclick: () => this.save({ ui: { ...s.ui, watched_folder: null } }) },
+              "Stop watching",
+            )
+          : null,
+      ),
+      h(
+        "label",
+        { class: "check" },
+        online,
+        " Use the online geocoder when the offline gazetteer cannot place an address",
+      ),
+      h(
+        "p",
+        { class: "muted small" },
+        "Offline, addresses are placed from the built-in Australian localities, your gazetteer and your pins. Online lookups (OpenStreetMap Nominatim) send the address over the internet, one per second.",
+      ),
+      h("button", { onclick: () => this.save({ ui: { ...s.ui, online_geocoder: online.checked } }) }, "Save"),
+    );
   }
 
   private about(): HTMLElement {
     const i = this.info as AppInfo;
     const result = h("p", { id: "update-result", class: "muted" });
-    return h("div", { class: "card" }, h("h2", {}, "About and updates"),
+    return h(
+      "div",
+      { class: "card" },
+      h("h2", {}, "About and updates"),
       h("p", {}, `RouteMate Desktop ${i.version}`),
-      h("p", { class: "muted small" }, `Data: ${i.paths.data_dir}`), h("p", { class: "muted small" }, `Logs: ${i.paths.log_dir}`),
+      h("p", { class: "muted small" }, `Data: ${i.paths.data_dir}`),
+      h("p", { class: "muted small" }, `Logs: ${i.paths.log_dir}`),
       h("h3", {}, "Data sources"),
       ...DATA_SOURCES.map((d) => h("p", { class: "muted small" }, d)),
-      h("button", { id: "check-update", onclick: async () => {
-        result.textContent = "Checking…";
-        const u = await commands.checkUpdate();
-        result.textContent = u.state === "up_to_date" ? `Up to date (${u.current})` :
-          u.state === "available" ? `Version ${u.version} is available (you have ${u.current})` : `Offline: ${u.message}`;
-      } }, "Check for updates"), result);
+      h(
+        "button",
+        {
+          id: "check-update",
+          onclick: async () => {
+            result.textContent = "Checking…";
+            const u = await commands.checkUpdate();
+            result.textContent =
+              u.state === "up_to_date"
+                ? `Up to date (${u.current})`
+                : u.state === "available"
+                  ? `Version ${u.version} is available (you have ${u.current})`
+                  : `Offline: ${u.message}`;
+          },
+        },
+        "Check for updates",
+      ),
+      result,
+    );
   }
 
   private async save(patch: Partial<Settings>): Promise<void> {

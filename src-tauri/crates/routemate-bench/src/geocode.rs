@@ -138,20 +138,16 @@ fn run_in(
     });
     drop(offline);
 
-    let db = sled::Config::new().temporary(true).open()?;
     let stack = GeocodeStack::open(GeocodeConfig {
         gazetteer_path: Some(path.clone()),
-        cache: db.open_tree("cache")?,
-        corrections: db.open_tree("corrections")?,
-        online: None,
-        bundled_localities: None,
+        ..GeocodeConfig::default()
     })?;
     for p in &probes {
-        stack.geocode(&p.query);
+        stack.geocode("bench", &p.query);
     }
     let cached_geocodes_per_s = best_rate(rounds, probes.len(), || {
         for p in &probes {
-            std::hint::black_box(stack.geocode(&p.query));
+            std::hint::black_box(stack.geocode("bench", &p.query));
         }
     });
 
@@ -174,13 +170,9 @@ fn run_in(
 /// Every distinct Queensland suburb in the GeoNames file, asked as "Suburb QLD postcode" of a
 /// geocoder that has only the bundled data; error measured against GeoNames' centroid.
 pub fn out_of_box(geonames: &Path, bundled: &Path) -> Result<OutOfBox, GeocodeError> {
-    let db = sled::Config::new().temporary(true).open()?;
     let stack = GeocodeStack::open(GeocodeConfig {
-        gazetteer_path: None,
-        cache: db.open_tree("cache")?,
-        corrections: db.open_tree("corrections")?,
-        online: None,
         bundled_localities: Some(bundled.to_path_buf()),
+        ..GeocodeConfig::default()
     })?;
     let text = std::fs::read_to_string(geonames).map_err(|e| GeocodeError::Io {
         path: geonames.display().to_string(),
@@ -196,7 +188,7 @@ pub fn out_of_box(geonames: &Path, bundled: &Path) -> Result<OutOfBox, GeocodeEr
         let (Ok(lat), Ok(lng)) = (c[9].parse(), c[10].parse()) else {
             continue;
         };
-        let r = stack.geocode(&format!("{} QLD {}", c[2], c[1]));
+        let r = stack.geocode("bench", &format!("{} QLD {}", c[2], c[1]));
         if matches!(r.level, GeocodeLevel::Locality | GeocodeLevel::Postcode) {
             placed += 1;
             if let Some(p) = r.point {

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// How precisely an address was placed, from best to worst.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum GeocodeLevel {
     /// Coordinates supplied by the caller (`lat`/`lng` on the stop) or a dispatcher's pin.
@@ -99,17 +100,19 @@ impl Geocoded {
     }
 }
 
-/// Turns a free-text address into a point. Implementations must be cheap to call repeatedly and
-/// safe to share between threads; they may do IO (files, caches) but never panic on bad input.
+/// Turns a free-text address into a point for an account. Implementations must be cheap to call
+/// repeatedly and safe to share between threads; they may do IO (files, caches) but never panic
+/// on bad input. What a geocoder remembers (cache, learned pins) is kept per account: one
+/// account's imports and pins never show in another account's answers.
 pub trait Geocoder: Send + Sync {
-    fn geocode(&self, address: &str) -> Geocoded;
+    fn geocode(&self, account: &str, address: &str) -> Geocoded;
 
-    /// Remembers a dispatcher's fix: from now on `address` is at `point` (a learned correction
-    /// that wins over every other source). Geocoders without a memory ignore it.
-    fn learn(&self, _address: &str, _point: LatLng) {}
+    /// Remembers a dispatcher's fix: from now on `address` is at `point` for `account` (a learned
+    /// correction that wins over every other source). Geocoders without a memory ignore it.
+    fn learn(&self, _account: &str, _address: &str, _point: LatLng) {}
 
     /// Forgets a fix taught by [`Geocoder::learn`] (the dispatcher undid the pin).
-    fn forget(&self, _address: &str) {}
+    fn forget(&self, _account: &str, _address: &str) {}
 }
 
 /// A geocoder that places nothing: the pipeline's fallback when no gazetteer is configured.
@@ -117,7 +120,7 @@ pub trait Geocoder: Send + Sync {
 pub struct NoGeocoder;
 
 impl Geocoder for NoGeocoder {
-    fn geocode(&self, _address: &str) -> Geocoded {
+    fn geocode(&self, _account: &str, _address: &str) -> Geocoded {
         Geocoded::none("none")
     }
 }

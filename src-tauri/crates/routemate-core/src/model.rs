@@ -51,6 +51,7 @@ fn default_parcels() -> u32 {
 
 /// `{"start": "09:00", "end": "11:00"}`, local time of the job's day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TimeWindow {
     pub start: String,
     pub end: String,
@@ -69,6 +70,7 @@ pub struct DepotInput {
 
 /// Job status, derived from the driver assignment and the stop statuses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum JobStatus {
     Unassigned,
@@ -103,6 +105,7 @@ impl JobStatus {
 
 /// Stop status as a driver app or the dispatcher reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum StopStatus {
     Pending,
@@ -156,6 +159,7 @@ pub fn job_status(has_driver: bool, cancelled: bool, stops: &[StopStatus]) -> Jo
 
 /// How a stop was placed, as shown to integrators.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GeocodeInfo {
     /// "input", "gazetteer", "cache", "correction", "nominatim", "none".
     pub source: String,
@@ -167,6 +171,7 @@ pub struct GeocodeInfo {
 
 /// A stop as stored and answered: in route order, with its placement, legs and status.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Stop {
     pub external_stop_id: String,
     /// 1-based position in the route; `None` for a stop left out (not placed).
@@ -199,6 +204,7 @@ pub struct Stop {
 
 /// Route totals and how they were obtained.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Optimization {
     pub total_distance_km: f64,
     pub total_duration_minutes: f64,
@@ -215,6 +221,7 @@ pub struct Optimization {
 
 /// Something the integrator should know about a result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Warning {
     pub code: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

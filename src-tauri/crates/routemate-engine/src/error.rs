@@ -19,11 +19,33 @@ pub enum EngineError {
     #[error(
         "the store at {path} is corrupt ({detail}); to recover, stop RouteMate, move that folder \
          aside (keep it for support) and start again to create a fresh store, then re-import your \
-         job files (the watched folder keeps them under imported/)"
+         job files (the watched folder keeps them under imported/); or restore a backup with \
+         `routemate store restore`"
     )]
     StoreCorrupt { path: PathBuf, detail: String },
     #[error("store error: {0}")]
     Store(String),
+    /// The disk under the store failed a write (full, read-only, I/O error). The store accepts
+    /// no more writes in this process; everything acknowledged before is safe on disk.
+    #[error(
+        "the disk under the store failed a write ({detail}); RouteMate accepts no more writes \
+         until it is restarted: free disk space or fix the disk, then restart (everything \
+         acknowledged before is safe)"
+    )]
+    StorageFailed { detail: String },
+    /// Too little free space to write safely: refused before anything was written.
+    #[error(
+        "not enough free disk space for the store at {path}: {available_mib} MiB free, at least \
+         {needed_mib} MiB needed; free some space on that disk and try again (nothing was written)"
+    )]
+    DiskFull {
+        path: PathBuf,
+        available_mib: u64,
+        needed_mib: u64,
+    },
+    /// A store backup file is unreadable or fails its checksum.
+    #[error("the backup {path} is not usable: {detail}")]
+    BackupInvalid { path: PathBuf, detail: String },
     #[error("file error on {path}: {source}")]
     Io {
         path: PathBuf,
@@ -42,9 +64,21 @@ impl EngineError {
             EngineError::StoreLocked { .. } => "store_locked",
             EngineError::StoreCorrupt { .. } => "store_corrupt",
             EngineError::Store(_) => "store_error",
+            EngineError::StorageFailed { .. } => "storage_failed",
+            EngineError::DiskFull { .. } => "disk_full",
+            EngineError::BackupInvalid { .. } => "backup_invalid",
             EngineError::Io { .. } => "io_error",
             EngineError::Auth(a) => a.code(),
         }
+    }
+
+    /// True for errors that mean the disk under the store is full or failing (HTTP 507). Only
+    /// [`EngineError::StorageFailed`] also means the process should restart.
+    pub fn is_storage_failure(&self) -> bool {
+        matches!(
+            self,
+            EngineError::StorageFailed { .. } | EngineError::DiskFull { .. }
+        )
     }
 
     pub fn not_found(what: impl Into<String>) -> Self {
@@ -75,8 +109,15 @@ fn summarize(errors: &[FieldError]) -> String {
 }
 
 impl From<sled::Error> for EngineError {
+    /// sled reports a failed write (ENOSPC, EIO, EROFS) as `Io`; after one, sled 0.34 keeps the
+    /// error and fails every later call, so it is a storage failure, not a one-off.
     fn from(e: sled::Error) -> Self {
-        EngineError::Store(e.to_string())
+        match e {
+            sled::Error::Io(io) => EngineError::StorageFailed {
+                detail: io.to_string(),
+            },
+            other => EngineError::Store(other.to_string()),
+        }
     }
 }
 

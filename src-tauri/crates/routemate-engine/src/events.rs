@@ -1,4 +1,6 @@
 //! What the engine tells its front ends as it happens (the desktop maps these to UI events).
+//! Job events carry the job's revision after the change, so a window that already shows that
+//! revision (it made the change itself) need not load the job again.
 
 use serde::Serialize;
 use tokio::sync::broadcast;
@@ -11,18 +13,21 @@ pub enum EngineEvent {
         account: String,
         job_id: String,
         external_job_id: String,
+        revision: u64,
     },
     /// An existing job changed (re-import, edit, re-optimization).
     JobUpdated {
         account: String,
         job_id: String,
         external_job_id: String,
+        revision: u64,
     },
     /// A stop's status changed.
     StopStatusChanged {
         account: String,
         job_id: String,
         external_stop_id: String,
+        revision: u64,
     },
     /// Settings were saved.
     SettingsChanged,

@@ -324,3 +324,68 @@ fn settings_are_validated_and_used_for_the_plan() {
         "60 km/h: minutes = km"
     );
 }
+
+#[test]
+fn a_stop_note_over_the_limit_is_refused_from_every_front_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let (api, _) = open(dir.path());
+    let j = api.import_value("a", &job("J1", 2)).unwrap().job;
+    let limit = routemate_core::validate::MAX_TEXT_LEN;
+    let e = api
+        .set_stop_status(
+            "a",
+            &j.job_id,
+            "S0",
+            StopStatus::Failed,
+            Some("x".repeat(limit + 1)),
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "validation_failed");
+    assert!(e.to_string().contains("note"), "{e}");
+    let unchanged = api.job("a", &JobRef::Id(j.job_id.clone())).unwrap();
+    assert_eq!(unchanged.revision, j.revision, "nothing was written");
+    let ok = api
+        .set_stop_status(
+            "a",
+            &j.job_id,
+            "S0",
+            StopStatus::Failed,
+            Some("é".repeat(limit)),
+        )
+        .unwrap();
+    assert_eq!(ok.revision, j.revision + 1);
+}
+
+#[test]
+fn events_carry_the_revision_the_change_produced() {
+    use routemate_engine::events::EngineEvent;
+    let dir = tempfile::tempdir().unwrap();
+    let (api, _) = open(dir.path());
+    let mut rx = api.subscribe();
+    let j = api.import_value("a", &job("J1", 3)).unwrap().job;
+    let status = api
+        .set_stop_status("a", &j.job_id, "S1", StopStatus::Completed, None)
+        .unwrap();
+    let moved = api.move_stop_to("a", &j.job_id, "S0", 3).unwrap();
+    // The same status again changes nothing and says nothing.
+    api.set_stop_status("a", &j.job_id, "S1", StopStatus::Completed, None)
+        .unwrap();
+    let mut revisions = Vec::new();
+    while let Ok(event) = rx.try_recv() {
+        revisions.push(match event {
+            EngineEvent::JobImported { revision, .. } => ("imported", revision),
+            EngineEvent::StopStatusChanged { revision, .. } => ("status", revision),
+            EngineEvent::JobUpdated { revision, .. } => ("updated", revision),
+            EngineEvent::SettingsChanged => ("settings", 0),
+        });
+    }
+    assert_eq!(
+        revisions,
+        [
+            ("imported", j.revision),
+            ("status", status.revision),
+            ("updated", moved.revision)
+        ]
+    );
+    assert_eq!(moved.revision, 3);
+}

@@ -439,3 +439,151 @@ mod v1 {
         check(500, 1500, ',', |t| t.as_bytes().to_vec());
     }
 }
+
+// ---- reading files: only regular files, size checked before reading -------------------------
+
+fn refused(path: &std::path::Path) -> JobFileError {
+    jobfile::read_file(path).expect_err("must be refused")
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_is_refused_even_to_a_good_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, "external_stop_id,lat,lng\nS1,-27.4,153.0\n").unwrap();
+    assert!(jobfile::read_file(&good).is_ok());
+    let link = dir.path().join("link.csv");
+    std::os::unix::fs::symlink(&good, &link).unwrap();
+    let e = refused(&link);
+    assert_eq!(e.code(), "job_file_symlink", "{e}");
+    assert!(e.to_string().contains("symbolic link"), "{e}");
+    let zero = dir.path().join("zero.csv");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    assert_eq!(refused(&zero).code(), "job_file_symlink");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_a_device_and_a_folder_are_refused_unread() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.csv");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // Opening a FIFO for reading would wait for a writer: this returns at once, refused.
+    let e = refused(&fifo);
+    assert_eq!(e.code(), "job_file_not_regular");
+    assert!(e.to_string().contains("pipe"), "{e}");
+    let e = refused(std::path::Path::new("/dev/zero"));
+    assert_eq!(e.code(), "job_file_not_regular");
+    assert!(e.to_string().contains("device"), "{e}");
+    let e = refused(dir.path());
+    assert_eq!(e.code(), "job_file_not_regular");
+    assert!(e.to_string().contains("folder"), "{e}");
+}
+
+#[test]
+fn an_oversized_file_is_refused_by_its_size_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    // Sparse: 1 GiB on paper, nothing on disk; reading it whole would take a GiB of memory.
+    let huge = dir.path().join("huge.csv");
+    let f = std::fs::File::create(&huge).unwrap();
+    f.set_len(1 << 30).unwrap();
+    match refused(&huge) {
+        JobFileError::TooLarge { bytes, limit } => {
+            assert_eq!(
+                bytes,
+                1 << 30,
+                "the size comes from the open file's metadata"
+            );
+            assert_eq!(limit, jobfile::MAX_FILE_BYTES);
+        }
+        other => panic!("{other:?}"),
+    }
+    let small = dir.path().join("small.csv");
+    std::fs::write(&small, "x".repeat(100)).unwrap();
+    assert!(matches!(
+        jobfile::read_file_limited(&small, 99),
+        Err(JobFileError::TooLarge {
+            bytes: 100,
+            limit: 99
+        })
+    ));
+    assert_eq!(jobfile::read_file_limited(&small, 100).unwrap().len(), 100);
+}
+
+#[test]
+fn a_hostile_header_cell_is_quoted_short_and_escaped() {
+    let hostile = format!("\u{1b}[2J{}\nInjected", "A".repeat(10_000));
+    let text = format!("external_stop_id,lat,lng,\"{hostile}\"\nS1,-27.4,153.0,x\n");
+    let ps = problems(csv("h.csv", &text));
+    let unknown = ps.iter().find(|p| p.code == "unknown_column").unwrap();
+    let column = unknown.column.as_deref().unwrap();
+    assert!(
+        column.chars().count() <= 61,
+        "{} chars",
+        column.chars().count()
+    );
+    assert!(column.ends_with('…'));
+    assert!(column.starts_with("\\u{1b}[2J"), "{column}");
+    assert!(!column.chars().any(char::is_control), "{column:?}");
+    let line = unknown.describe();
+    assert!(line.len() < 400 && !line.contains('\n'), "{line}");
+}
+
+#[test]
+fn import_file_reads_parses_and_imports_job_by_job() {
+    let dir = tempfile::tempdir().unwrap();
+    let api =
+        routemate_engine::Api::open(routemate_engine::EngineConfig::new(dir.path().join("d")))
+            .unwrap();
+    let file = dir.path().join("day.csv");
+    std::fs::write(
+        &file,
+        "external_job_id;external_stop_id;lat;lng\nJ1;a;-27.4;153.0\nJ2;b;-27.5;153.1\n",
+    )
+    .unwrap();
+    let report = api.import_file("acct", &file).unwrap();
+    assert_eq!(
+        (report.format, report.rows, report.single),
+        (Format::Csv, 2, false)
+    );
+    let ids: Vec<&str> = report
+        .jobs
+        .iter()
+        .map(|j| j.external_job_id.as_str())
+        .collect();
+    assert_eq!(ids, ["J1", "J2"]);
+    assert!(report
+        .jobs
+        .iter()
+        .all(|j| j.result.as_ref().unwrap().created));
+
+    // One rule for several jobs: a bad one refuses the whole file, nothing is imported.
+    let json = dir.path().join("day.json");
+    let bad = r#"[{"external_job_id": "J3", "stops": [{"external_stop_id": "1", "lat": -27.4, "lng": 153.0}]},
+                  {"external_job_id": "J4", "stops": [{"external_stop_id": "1", "parcel_count": -2}]}]"#;
+    std::fs::write(&json, bad).unwrap();
+    let e = api.import_file("acct", &json).unwrap_err();
+    assert!(e
+        .problems()
+        .iter()
+        .any(|p| p.field.as_deref() == Some("[1].stops[0].parcel_count")));
+    let listed = api.list_jobs("acct", &Default::default()).unwrap().jobs;
+    assert_eq!(listed.len(), 2, "J3 was not imported");
+
+    // A JSON object is one job; Windows-1252 JSON decodes like CSV does.
+    let one = dir.path().join("one.json");
+    std::fs::write(
+        &one,
+        b"{\"external_job_id\": \"J5\", \"title\": \"Caf\xE9\", \"stops\": [{\"external_stop_id\": \"1\", \"lat\": -27.4, \"lng\": 153.0}]}",
+    )
+    .unwrap();
+    let report = api.import_file("acct", &one).unwrap();
+    assert!(report.single);
+    assert_eq!(report.encoding, Encoding::Windows1252);
+    assert_eq!(report.jobs[0].result.as_ref().unwrap().job.title, "Café");
+}

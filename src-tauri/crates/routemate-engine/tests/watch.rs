@@ -424,3 +424,184 @@ fn a_watcher_can_live_in_shared_app_state() {
                            "result": "imported/b.csv.result.json"})
     );
 }
+
+// ---- hostile folder contents (issue 10, items 3, 4, 12) -------------------------------------
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_planted_at_the_report_temp_name_is_not_followed() {
+    let mut r = rig();
+    let victim = r._tmp.path().join("victim.txt");
+    std::fs::write(&victim, "precious\n").unwrap();
+    let failed = r.dir.join("failed");
+    std::fs::create_dir_all(&failed).unwrap();
+    // The temp names the watcher used to write its reports through, and the final names.
+    for name in [
+        ".bad.csv.report.txt.tmp",
+        ".bad.csv.report.json.tmp",
+        "bad.csv.report.txt",
+    ] {
+        std::os::unix::fs::symlink(&victim, failed.join(name)).unwrap();
+    }
+    r.start(fast(&r.dir));
+    drop_file(&r.dir, "bad.csv", "job,stop,address,parcels\nJ1,A,x,many\n");
+    r.wait("failure", |r| {
+        r.count(|e| matches!(e, WatchEvent::Failed { .. })) == 1
+    });
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "precious\n",
+        "the file behind the planted link is untouched"
+    );
+    let report = r
+        .events
+        .lock()
+        .unwrap()
+        .iter()
+        .find_map(|e| match e {
+            WatchEvent::Failed { report, .. } => Some(report.clone()),
+            _ => None,
+        })
+        .unwrap();
+    let meta = std::fs::symlink_metadata(&report).unwrap();
+    assert!(
+        meta.is_file(),
+        "the report is a file of its own: {report:?}"
+    );
+    assert!(std::fs::read_to_string(&report)
+        .unwrap()
+        .contains("Row 2, column \"parcels\""));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_left_in_processing_is_moved_to_failed_unread() {
+    let mut r = rig();
+    let secret = r._tmp.path().join("secret.env");
+    std::fs::write(&secret, "SECRET_TOKEN=hunter2-canary\nmore\n").unwrap();
+    let processing = r.dir.join(".routemate/processing");
+    std::fs::create_dir_all(&processing).unwrap();
+    let planted = processing.join("20260101T000000000Z-0000abcd--leak.csv");
+    std::os::unix::fs::symlink(&secret, &planted).unwrap();
+    r.start(fast(&r.dir));
+    r.wait("the link refused", |r| {
+        r.count(|e| matches!(e, WatchEvent::Failed { code, .. } if code == "not_a_regular_file"))
+            == 1
+    });
+    for name in r.names("failed") {
+        let path = r.dir.join("failed").join(&name);
+        if std::fs::symlink_metadata(&path).unwrap().is_file() {
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(!text.contains("hunter2"), "{name} leaks the target: {text}");
+        }
+    }
+    let text = std::fs::read_to_string(r.dir.join("failed/leak.csv.report.txt")).unwrap();
+    assert!(text.contains("symbolic link"), "{text}");
+    assert!(std::fs::symlink_metadata(r.dir.join("failed/leak.csv"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(
+        std::fs::read_to_string(&secret).unwrap(),
+        "SECRET_TOKEN=hunter2-canary\nmore\n",
+        "the target is untouched"
+    );
+    assert!(r.names(".routemate/processing").is_empty());
+    assert_eq!(r.jobs(), 0);
+}
+
+/// Makes a FIFO at `path` (a named pipe: opening it for reading blocks until a writer comes).
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let ok = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_at_a_sidecar_name_does_not_block_the_watcher() {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut r = rig();
+    let imported = r.dir.join("imported");
+    std::fs::create_dir_all(&imported).unwrap();
+    let fifo = imported.join("good.csv.result.json");
+    mkfifo(&fifo);
+    let fifo_in_processing = r
+        .dir
+        .join(".routemate/processing/20260101T000000000Z-0000abcd--p.csv");
+    std::fs::create_dir_all(fifo_in_processing.parent().unwrap()).unwrap();
+    mkfifo(&fifo_in_processing);
+    r.start(fast(&r.dir));
+    drop_file(&r.dir, "good.csv", &job_csv("GOOD", 2));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while r.imported() == 0 {
+        if Instant::now() > deadline {
+            // Unblock a watcher stuck opening the FIFO, so the test fails instead of hanging.
+            for f in [&fifo, &fifo_in_processing] {
+                let _ = std::fs::OpenOptions::new()
+                    .write(true)
+                    .custom_flags(libc_nonblock())
+                    .open(f);
+            }
+            panic!("the watcher is stuck: {:#?}", r.events.lock().unwrap());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(r.jobs(), 1);
+    assert!(
+        r.names("imported")
+            .iter()
+            .any(|n| n.starts_with("good-") && n.ends_with(".csv")),
+        "imported under a free name next to the FIFO: {:?}",
+        r.names("imported")
+    );
+    r.wait("the FIFO in processing moved aside", |r| {
+        r.count(|e| matches!(e, WatchEvent::Failed { code, .. } if code == "not_a_regular_file"))
+            == 1
+    });
+    assert!(r.names("failed").contains(&"p.csv.report.txt".to_string()));
+}
+
+#[cfg(unix)]
+fn libc_nonblock() -> i32 {
+    0o4000 // O_NONBLOCK on Linux
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_subfolder_is_refused_at_start() {
+    let r = rig();
+    let elsewhere = r._tmp.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, r.dir.join("failed")).unwrap();
+    let err = Watcher::start(r.api.clone(), fast(&r.dir), |_| {})
+        .err()
+        .expect("a symlinked failed/ must be refused");
+    assert_eq!(err.code(), "watch_folder_unusable");
+    assert!(err.to_string().contains("symlink"), "{err}");
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_subfolder_swapped_for_a_symlink_while_watching_is_not_written_through() {
+    let mut r = rig();
+    r.start(fast(&r.dir));
+    let elsewhere = r._tmp.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::fs::remove_dir(r.dir.join("imported")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, r.dir.join("imported")).unwrap();
+    drop_file(&r.dir, "swap.csv", &job_csv("SWAP", 1));
+    r.wait("a refusal", |r| {
+        r.count(|e| matches!(e, WatchEvent::Retrying { error, .. } if error.contains("symlink")))
+            > 0
+    });
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    assert!(
+        r.dir.join("swap.csv").is_file(),
+        "left where it was, for later"
+    );
+}

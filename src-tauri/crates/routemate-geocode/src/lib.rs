@@ -2,10 +2,12 @@
 //! R*Tree) with importers, a fallback chain that always says how precise it is, a sled cache,
 //! learned dispatcher corrections and an optional Nominatim backend.
 //!
-//! The engine opens one [`GeocodeStack`] and calls it through `routemate_core::geocode::Geocoder`.
+//! The front end opens one [`GeocodeStack`] over a data dir it names and hands it to the engine,
+//! which calls it through `routemate_core::geocode::Geocoder`, always for an account.
 
 pub mod batch;
 pub mod bundled;
+pub mod cache_limit;
 pub mod chain;
 pub mod fixture;
 pub mod gazetteer;
@@ -13,6 +15,7 @@ pub mod import;
 pub mod normalise;
 pub mod online;
 pub mod parse;
+pub mod remote;
 pub mod stack;
 pub mod tokenize;
 pub mod vocab;
@@ -21,7 +24,7 @@ pub use gazetteer::Gazetteer;
 pub use import::{import_file, ImportFormat, ImportSummary};
 pub use online::NominatimConfig;
 pub use parse::{normalise, parse, ParsedAddress};
-pub use stack::{GeocodeConfig, GeocodeStack};
+pub use stack::{GeocodeConfig, GeocodeStack, STORE_DIR};
 
 /// Errors from opening, importing and configuring the geocoder (geocoding itself never fails:
 /// it answers level `none`).

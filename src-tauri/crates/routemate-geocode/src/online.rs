@@ -2,10 +2,14 @@
 //! one request per interval (Nominatim's usage policy is 1/s), and silent when the server is
 //! unreachable (the offline answer stands and no error reaches the user).
 //!
+//! Only https is used unless the server is on this machine or `allow_insecure` is set, and a
+//! response larger than `max_response_bytes` is cut off (see [`crate::remote`]).
+//!
 //! Requests run on one worker thread that owns the blocking HTTP client, so the geocoder can be
 //! called from inside a tokio runtime (the server's handlers) without the blocking client's
 //! runtime panicking.
 
+use crate::remote::{self, RemoteError};
 use crate::GeocodeError;
 use routemate_core::geo::LatLng;
 use routemate_core::geocode::{GeocodeLevel, Geocoded};
@@ -29,7 +33,16 @@ pub struct NominatimConfig {
     pub retry_after: Duration,
     /// `countrycodes` parameter ("au").
     pub country_codes: Option<String>,
+    /// Accept a plain http:// server that is not on this machine (addresses would travel
+    /// unencrypted). Off by default.
+    pub allow_insecure: bool,
+    /// Responses larger than this are cut off and count as a failure (a search answer with
+    /// three hits is a few kilobytes).
+    pub max_response_bytes: usize,
 }
+
+/// Default [`NominatimConfig::max_response_bytes`].
+pub const MAX_RESPONSE_BYTES: usize = 512 * 1024;
 
 impl NominatimConfig {
     pub fn new(base_url: &str) -> Self {
@@ -40,11 +53,44 @@ impl NominatimConfig {
             timeout: Duration::from_secs(5),
             retry_after: Duration::from_secs(60),
             country_codes: Some("au".into()),
+            allow_insecure: false,
+            max_response_bytes: MAX_RESPONSE_BYTES,
         }
     }
 }
 
-type Reply = mpsc::Sender<Result<Option<Geocoded>, String>>;
+/// Why one online lookup gave no answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OnlineError {
+    #[error("the online geocoder failed recently; not retrying yet")]
+    BackingOff,
+    #[error(transparent)]
+    Remote(#[from] RemoteError),
+    #[error("the online geocoder answered HTTP {0}")]
+    Status(u16),
+    #[error("cannot reach the online geocoder: {0}")]
+    Transport(String),
+    #[error("unreadable answer from the online geocoder: {0}")]
+    Decode(String),
+    #[error("the online geocoder did not answer in time")]
+    NoReply,
+}
+
+impl OnlineError {
+    /// Stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            OnlineError::BackingOff => "ONLINE_BACKING_OFF",
+            OnlineError::Remote(e) => e.code(),
+            OnlineError::Status(_) => "ONLINE_STATUS",
+            OnlineError::Transport(_) => "ONLINE_TRANSPORT",
+            OnlineError::Decode(_) => "ONLINE_DECODE",
+            OnlineError::NoReply => "ONLINE_NO_REPLY",
+        }
+    }
+}
+
+type Reply = mpsc::Sender<Result<Option<Geocoded>, OnlineError>>;
 
 /// The Nominatim client (a handle to its worker thread).
 pub struct Nominatim {
@@ -78,12 +124,8 @@ struct Hit {
 
 impl Nominatim {
     pub fn start(config: NominatimConfig) -> Result<Nominatim, GeocodeError> {
-        if !(config.base_url.starts_with("http://") || config.base_url.starts_with("https://")) {
-            return Err(GeocodeError::OnlineConfig(format!(
-                "base URL must start with http:// or https://, got {:?}",
-                config.base_url
-            )));
-        }
+        remote::check_url(&config.base_url, config.allow_insecure)
+            .map_err(|e| GeocodeError::OnlineConfig(format!("online geocoder URL: {e}")))?;
         let (tx, rx) = mpsc::channel::<(String, Reply)>();
         let worker_config = config.clone();
         std::thread::Builder::new()
@@ -97,31 +139,41 @@ impl Nominatim {
         })
     }
 
-    /// Looks an address up; `None` when the server has no answer, is down or is backing off.
+    /// Looks an address up; `None` when the server has no answer, is down or is backing off
+    /// (a failure is logged and starts the back-off).
     pub fn geocode(&self, address: &str) -> Option<Geocoded> {
-        if let Ok(d) = self.down_until.lock() {
-            if d.is_some_and(|until| Instant::now() < until) {
-                return None;
-            }
-        }
-        let (reply_tx, reply_rx) = mpsc::channel();
-        self.jobs
-            .lock()
-            .ok()?
-            .send((address.to_string(), reply_tx))
-            .ok()?;
-        // The worker may first wait out the rate limit for queued requests.
-        let wait = self.config.timeout * 2 + self.config.min_interval * 4;
-        match reply_rx.recv_timeout(wait) {
-            Ok(Ok(found)) => found,
-            Ok(Err(reason)) => self.mark_down(&reason),
-            Err(_) => self.mark_down("no reply in time"),
+        match self.lookup(address) {
+            Ok(found) => found,
+            Err(OnlineError::BackingOff) => None,
+            Err(e) => self.mark_down(&e),
         }
     }
 
-    fn mark_down(&self, reason: &str) -> Option<Geocoded> {
+    /// Looks an address up and says why there is no answer (does not start the back-off).
+    pub fn lookup(&self, address: &str) -> Result<Option<Geocoded>, OnlineError> {
+        if let Ok(d) = self.down_until.lock() {
+            if d.is_some_and(|until| Instant::now() < until) {
+                return Err(OnlineError::BackingOff);
+            }
+        }
+        let (reply_tx, reply_rx) = mpsc::channel();
+        let sent = self
+            .jobs
+            .lock()
+            .map_err(|_| OnlineError::NoReply)?
+            .send((address.to_string(), reply_tx));
+        sent.map_err(|_| OnlineError::NoReply)?;
+        // The worker may first wait out the rate limit for queued requests.
+        let wait = self.config.timeout * 2 + self.config.min_interval * 4;
+        reply_rx
+            .recv_timeout(wait)
+            .unwrap_or(Err(OnlineError::NoReply))
+    }
+
+    fn mark_down(&self, reason: &OnlineError) -> Option<Geocoded> {
         tracing::warn!(
-            reason,
+            code = reason.code(),
+            reason = %reason,
             "online geocoder unavailable; the offline answer stands"
         );
         if let Ok(mut d) = self.down_until.lock() {
@@ -136,13 +188,14 @@ fn worker(config: NominatimConfig, jobs: mpsc::Receiver<(String, Reply)>) {
     let client = reqwest::blocking::Client::builder()
         .user_agent(config.user_agent.clone())
         .timeout(config.timeout)
+        .redirect(remote::redirect_policy(config.allow_insecure))
         .build();
     let client = match client {
         Ok(c) => c,
         Err(e) => {
             tracing::error!(error = %e, "cannot build the online geocoder's HTTP client");
             for (_, reply) in jobs {
-                let _ = reply.send(Err("no HTTP client".into()));
+                let _ = reply.send(Err(OnlineError::Transport("no HTTP client".into())));
             }
             return;
         }
@@ -164,7 +217,7 @@ fn search(
     client: &reqwest::blocking::Client,
     config: &NominatimConfig,
     address: &str,
-) -> Result<Option<Geocoded>, String> {
+) -> Result<Option<Geocoded>, OnlineError> {
     let mut query: Vec<(&str, &str)> = vec![
         ("q", address),
         ("format", "jsonv2"),
@@ -175,12 +228,18 @@ fn search(
         query.push(("countrycodes", cc));
     }
     let url = reqwest::Url::parse_with_params(&format!("{}/search", config.base_url), &query)
-        .map_err(|e| e.to_string())?;
-    let response = client.get(url).send().map_err(|e| e.to_string())?;
+        .map_err(|e| RemoteError::BadUrl(e.to_string()))?;
+    let response = client
+        .get(url)
+        .send()
+        .map_err(|e| OnlineError::Transport(e.to_string()))?;
     if !response.status().is_success() {
-        return Err(format!("HTTP {}", response.status()));
+        return Err(OnlineError::Status(response.status().as_u16()));
     }
-    let hits: Vec<Hit> = response.json().map_err(|e| e.to_string())?;
+    let declared = response.content_length();
+    let body = remote::read_capped(declared, response, config.max_response_bytes)?;
+    let hits: Vec<Hit> =
+        serde_json::from_slice(&body).map_err(|e| OnlineError::Decode(e.to_string()))?;
     Ok(to_geocoded(&hits))
 }
 

@@ -6,6 +6,22 @@
 
 use crate::vocab;
 
+/// Characters of an address that are read in full: a real address is under ~150, so anything
+/// past this is a pasted document, and reading all of it would only cost time.
+pub const MAX_ADDRESS_CHARS: usize = 10_000;
+/// Of a longer text, this many characters at its end are read too: state and postcode are there.
+const TAIL_CHARS: usize = 200;
+/// Tokens (commas included) kept after the state and postcode are taken off the end. The longest
+/// real addresses ("Unit 12, Level 3, Building B, …, 123-125 Little Stanley Street East, …") have
+/// about 30.
+pub const MAX_TOKENS: usize = 40;
+/// Words a street name may have when no type word marks its end (one prefix split per length).
+pub const MAX_STREET_WORDS: usize = 6;
+/// Readings returned at most; the chain tries the first few of them in order.
+pub const MAX_SPLITS: usize = 8;
+/// Flag set when an address was longer than the limits above and only its start was read.
+pub const FLAG_TOO_LONG: &str = "address_too_long";
+
 pub use crate::normalise::normalise;
 pub use crate::tokenize::tokenize;
 
@@ -211,11 +227,24 @@ fn canonical_base(words: &[String]) -> String {
 /// Parses an Australian address. Never fails: what could not be read is simply absent.
 pub fn parse(address: &str) -> ParsedAddress {
     let mut parsed = ParsedAddress::default();
+    // Work is bounded before anything else: a pasted paragraph must cost what an address costs.
+    let (address, mut too_long) = bounded_text(address);
+    let address: &str = &address;
     if let Some(kind) = vocab::postal_only_kind(address) {
         parsed.flags.push(kind.to_string());
     }
     let mut tokens = tokenize(address);
     take_region(&mut tokens, &mut parsed);
+    if tokens.len() > MAX_TOKENS {
+        too_long = true;
+        tokens.truncate(MAX_TOKENS);
+        while tokens.last().is_some_and(|t| t == ",") {
+            tokens.pop();
+        }
+    }
+    if too_long {
+        parsed.flags.push(FLAG_TOO_LONG.to_string());
+    }
     let start = take_unit_and_number(&tokens, &mut parsed);
     let rest: &[String] = &tokens[start.min(tokens.len())..];
     let rest: Vec<String> = rest.iter().skip_while(|t| *t == ",").cloned().collect();
@@ -239,6 +268,26 @@ pub fn parse(address: &str) -> ParsedAddress {
         }
     }
     parsed
+}
+
+/// The part of the text that is read: all of it when short; else its start and its last
+/// [`TAIL_CHARS`] (where state and postcode are), as two comma segments. True when cut.
+fn bounded_text(address: &str) -> (std::borrow::Cow<'_, str>, bool) {
+    let Some((head_end, _)) = address.char_indices().nth(MAX_ADDRESS_CHARS) else {
+        return (std::borrow::Cow::Borrowed(address), false);
+    };
+    let head_end = address[..head_end]
+        .char_indices()
+        .nth(MAX_ADDRESS_CHARS - TAIL_CHARS)
+        .map_or(head_end, |(i, _)| i);
+    let tail_start = address
+        .char_indices()
+        .rev()
+        .nth(TAIL_CHARS - 1)
+        .map_or(0, |(i, _)| i)
+        .max(head_end);
+    let text = format!("{} , {}", &address[..head_end], &address[tail_start..]);
+    (std::borrow::Cow::Owned(text), true)
 }
 
 /// Removes country, state and postcode from the end (in either order).
@@ -398,6 +447,7 @@ fn street_splits(rest: &[String]) -> Vec<StreetSplit> {
                 push(&mut splits, Some(split.0), &rest[split.1..]);
             }
         }
+        splits.truncate(MAX_SPLITS);
         return splits;
     }
     let words: Vec<String> = rest.to_vec();
@@ -409,8 +459,9 @@ fn street_splits(rest: &[String]) -> Vec<StreetSplit> {
     }
     if splits.is_empty() {
         // No type word: the street is a prefix; prefer the longer street. A misspelt type is
-        // tried only here, because an exact one was not found.
-        for end in (1..=words.len()).rev() {
+        // tried only here, because an exact one was not found. No street name runs to more than
+        // a few words, so longer prefixes are not readings worth a lookup.
+        for end in (1..=words.len().min(MAX_STREET_WORDS)).rev() {
             push(
                 &mut splits,
                 street_from_tokens(&words[..end], true),
@@ -418,6 +469,7 @@ fn street_splits(rest: &[String]) -> Vec<StreetSplit> {
             );
         }
     }
+    splits.truncate(MAX_SPLITS);
     splits
 }
 

@@ -1,5 +1,10 @@
-//! The geocoder the engine uses: learned corrections first, then the sled cache, then the
-//! offline chain, then (only if enabled, reachable and better) Nominatim.
+//! The geocoder the engine uses: the account's learned pins first, then the account's cache,
+//! then the offline chain, then (only if enabled, reachable and better) Nominatim.
+//!
+//! The stack keeps its own sled store (`<data_dir>/geocode`): one tree of learned pins and one
+//! cache, both keyed by account and [`normalise`]d address, so one account's imports and pins
+//! never show in another account's answers. The engine's edit calls (through
+//! `Geocoder::learn`/`forget`) are the only writers of pins.
 
 use crate::chain::OfflineGeocoder;
 use crate::gazetteer::Gazetteer;
@@ -9,37 +14,37 @@ use crate::GeocodeError;
 use routemate_core::geo::LatLng;
 use routemate_core::geocode::{GeocodeLevel, Geocoded, Geocoder};
 use serde::{Deserialize, Serialize};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
 
-/// Everything [`GeocodeStack::open`] needs. The engine owns the sled database and the data dir.
+/// The geocoder's store folder inside the data directory.
+pub const STORE_DIR: &str = "geocode";
+
+/// Everything [`GeocodeStack::open`] needs. Paths are given by the caller: the stack never looks
+/// in the current directory, the environment or beside the executable.
+#[derive(Debug, Clone, Default)]
 pub struct GeocodeConfig {
+    /// The folder of the stack's own store (learned pins and cache); created if missing.
+    /// `None`: a temporary store that is gone when the stack is dropped (tests, benchmarks).
+    pub store_dir: Option<PathBuf>,
     /// `<data_dir>/gazetteer.sqlite`; created empty if missing. `None`: no user gazetteer.
     pub gazetteer_path: Option<PathBuf>,
-    /// sled tree for cached answers.
-    pub cache: sled::Tree,
-    /// sled tree for dispatcher corrections.
-    pub corrections: sled::Tree,
     /// Online backend; `None` (the default) keeps geocoding fully offline.
     pub online: Option<NominatimConfig>,
-    /// The bundled AU postcode/locality file written at set-up (GeoNames TSV format); loaded if
-    /// the path exists, silently skipped if not.
+    /// The bundled AU postcode/locality file written at set-up (GeoNames TSV format), as the
+    /// caller found it; loaded if the path exists, skipped with a log line if not.
     pub bundled_localities: Option<PathBuf>,
 }
 
 impl GeocodeConfig {
-    /// The usual configuration: `<data_dir>/gazetteer.sqlite`, the bundled locality file if the
-    /// set-up wrote one ([`crate::bundled::default_bundled_path`]), offline only.
-    pub fn for_data_dir(
-        data_dir: &std::path::Path,
-        cache: sled::Tree,
-        corrections: sled::Tree,
-    ) -> Self {
+    /// The usual configuration: the store in `<data_dir>/geocode`, the gazetteer in
+    /// `<data_dir>/gazetteer.sqlite`, the bundled locality file at `bundled`, offline only.
+    pub fn for_data_dir(data_dir: &Path, bundled: Option<PathBuf>) -> Self {
         GeocodeConfig {
+            store_dir: Some(data_dir.join(STORE_DIR)),
             gazetteer_path: Some(data_dir.join(crate::bundled::GAZETTEER_FILE)),
-            cache,
-            corrections,
             online: None,
-            bundled_localities: crate::bundled::default_bundled_path(),
+            bundled_localities: bundled,
         }
     }
 }
@@ -50,12 +55,13 @@ struct CacheEntry {
     result: Geocoded,
 }
 
-/// Corrections, cache, offline chain and optional online backend behind one [`Geocoder`].
+/// Pins, cache, offline chain and optional online backend behind one [`Geocoder`].
 pub struct GeocodeStack {
     offline: OfflineGeocoder,
+    db: sled::Db,
     cache: sled::Tree,
-    corrections: sled::Tree,
-    online: Option<Nominatim>,
+    pins: sled::Tree,
+    online: RwLock<Option<Arc<Nominatim>>>,
 }
 
 impl std::fmt::Debug for GeocodeStack {
@@ -66,8 +72,22 @@ impl std::fmt::Debug for GeocodeStack {
     }
 }
 
+/// `account \0 normalised address`: the key of a pin and of a cached answer.
+fn key(account: &str, normalised: &str) -> Vec<u8> {
+    let mut k = Vec::with_capacity(account.len() + normalised.len() + 1);
+    k.extend_from_slice(account.as_bytes());
+    k.push(0);
+    k.extend_from_slice(normalised.as_bytes());
+    k
+}
+
 impl GeocodeStack {
     pub fn open(config: GeocodeConfig) -> Result<GeocodeStack, GeocodeError> {
+        let db = match &config.store_dir {
+            Some(dir) => sled::Config::new().path(dir),
+            None => sled::Config::new().temporary(true),
+        }
+        .open()?;
         let main = config
             .gazetteer_path
             .as_deref()
@@ -84,10 +104,30 @@ impl GeocodeStack {
         let online = config.online.map(Nominatim::start).transpose()?;
         Ok(GeocodeStack {
             offline: OfflineGeocoder::new(main, bundled),
-            cache: config.cache,
-            corrections: config.corrections,
-            online,
+            cache: db.open_tree("cache")?,
+            pins: db.open_tree("pins")?,
+            db,
+            online: RwLock::new(online.map(Arc::new)),
         })
+    }
+
+    /// Turns the online backend on (with `config`) or off, keeping the store, pins and cache.
+    pub fn set_online(&self, config: Option<NominatimConfig>) -> Result<(), GeocodeError> {
+        let online = config.map(Nominatim::start).transpose()?.map(Arc::new);
+        *self.online.write().unwrap_or_else(|e| e.into_inner()) = online;
+        Ok(())
+    }
+
+    /// True when the online backend is on.
+    pub fn is_online(&self) -> bool {
+        self.online_backend().is_some()
+    }
+
+    fn online_backend(&self) -> Option<Arc<Nominatim>> {
+        self.online
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// The user's gazetteer (for imports); `None` when opened without one.
@@ -112,8 +152,14 @@ impl GeocodeStack {
         &self.offline
     }
 
-    /// A dispatcher moved the pin: this point wins for the same normalised address from now on.
-    pub fn remember_correction(&self, address: &str, point: LatLng) -> Result<(), GeocodeError> {
+    /// A dispatcher of `account` moved the pin: this point wins for the same normalised address
+    /// in that account from now on (other accounts are not affected).
+    pub fn remember_correction(
+        &self,
+        account: &str,
+        address: &str,
+        point: LatLng,
+    ) -> Result<(), GeocodeError> {
         if !point.is_valid() {
             return Err(GeocodeError::OnlineConfig(format!(
                 "correction point out of range: {}, {}",
@@ -121,27 +167,26 @@ impl GeocodeStack {
             )));
         }
         let value = serde_json::to_vec(&point).unwrap_or_default();
-        self.corrections
-            .insert(normalise(address).as_bytes(), value)?;
+        self.pins.insert(key(account, &normalise(address)), value)?;
+        self.db.flush()?;
         Ok(())
     }
 
-    /// Removes a learned correction; true if there was one.
-    pub fn forget_correction(&self, address: &str) -> Result<bool, GeocodeError> {
-        Ok(self
-            .corrections
-            .remove(normalise(address).as_bytes())?
-            .is_some())
+    /// Removes `account`'s learned pin for `address`; true if there was one.
+    pub fn forget_correction(&self, account: &str, address: &str) -> Result<bool, GeocodeError> {
+        let removed = self.pins.remove(key(account, &normalise(address)))?;
+        self.db.flush()?;
+        Ok(removed.is_some())
     }
 
-    /// Drops every cached answer (corrections are kept).
+    /// Drops every cached answer of every account (pins are kept).
     pub fn clear_cache(&self) -> Result<(), GeocodeError> {
         self.cache.clear()?;
         Ok(())
     }
 
-    fn correction(&self, key: &str) -> Option<Geocoded> {
-        let raw = self.corrections.get(key.as_bytes()).ok()??;
+    fn correction(&self, key: &[u8]) -> Option<Geocoded> {
+        let raw = self.pins.get(key).ok()??;
         let point: LatLng = serde_json::from_slice(&raw).ok()?;
         Some(Geocoded {
             point: Some(point),
@@ -155,8 +200,8 @@ impl GeocodeStack {
         })
     }
 
-    fn cached(&self, key: &str, generation: u64) -> Option<Geocoded> {
-        let raw = self.cache.get(key.as_bytes()).ok()??;
+    fn cached(&self, key: &[u8], generation: u64) -> Option<Geocoded> {
+        let raw = self.cache.get(key).ok()??;
         let entry: CacheEntry = serde_json::from_slice(&raw).ok()?;
         (entry.generation == generation).then(|| {
             let mut r = entry.result;
@@ -167,23 +212,24 @@ impl GeocodeStack {
 }
 
 impl Geocoder for GeocodeStack {
-    fn learn(&self, address: &str, point: LatLng) {
-        if let Err(e) = self.remember_correction(address, point) {
+    fn learn(&self, account: &str, address: &str, point: LatLng) {
+        if let Err(e) = self.remember_correction(account, address, point) {
             tracing::warn!(error = %e, "correction not remembered");
         }
     }
 
-    fn forget(&self, address: &str) {
-        if let Err(e) = self.forget_correction(address) {
+    fn forget(&self, account: &str, address: &str) {
+        if let Err(e) = self.forget_correction(account, address) {
             tracing::warn!(error = %e, "correction not forgotten");
         }
     }
 
-    fn geocode(&self, address: &str) -> Geocoded {
-        let key = normalise(address);
-        if key.is_empty() {
+    fn geocode(&self, account: &str, address: &str) -> Geocoded {
+        let normalised = normalise(address);
+        if normalised.is_empty() {
             return Geocoded::none("none");
         }
+        let key = key(account, &normalised);
         if let Some(c) = self.correction(&key) {
             return c;
         }
@@ -197,7 +243,7 @@ impl Geocoder for GeocodeStack {
             .flags
             .iter()
             .any(|f| f == "po_box" || f == "locked_bag");
-        if let (Some(online), false) = (&self.online, postal_only) {
+        if let (Some(online), false) = (self.online_backend(), postal_only) {
             // Only worth a (rate-limited, 1/s) request when the address could be placed better:
             // it names a house number and a street.
             let parsed = crate::parse::parse(address);
@@ -220,11 +266,12 @@ impl Geocoder for GeocodeStack {
                 result: result.clone(),
             };
             if let Ok(bytes) = serde_json::to_vec(&entry) {
-                if let Err(e) = self.cache.insert(key.as_bytes(), bytes) {
+                if let Err(e) = self.cache.insert(key, bytes) {
                     tracing::warn!(error = %e, "geocode cache write failed");
                 }
             }
         }
+        crate::cache_limit::after_insert(&self.cache, address, generation);
         result
     }
 }

@@ -20,6 +20,11 @@ fn main() {
     if let Err(e) = cli::run(cli) {
         let message = format!("{e:#}").replace('\n', " ");
         eprintln!("routemate: error: {message}");
-        std::process::exit(1);
+        // 75 (EX_TEMPFAIL): the disk is full or failing; a supervisor should restart later.
+        let storage = e.chain().any(|c| {
+            c.downcast_ref::<routemate_engine::EngineError>()
+                .is_some_and(|e| e.is_storage_failure())
+        });
+        std::process::exit(if storage { 75 } else { 1 });
     }
 }

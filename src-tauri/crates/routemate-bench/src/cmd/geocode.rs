@@ -4,7 +4,6 @@
 
 use crate::geocode as bench;
 use clap::Args;
-use routemate_geocode::bundled;
 
 #[derive(Debug, Args)]
 pub struct BenchGeocodeArgs {
@@ -18,7 +17,7 @@ pub fn run(args: &BenchGeocodeArgs) -> anyhow::Result<()> {
     let start = crate::shared::path("fixtures/geo")?;
     let report = bench::run(
         &start,
-        bundled::default_bundled_path().as_deref(),
+        routemate_server::cli::geocode::bundled_localities().as_deref(),
         args.rounds,
     )?;
     println!("{}", serde_json::to_string_pretty(&report)?);

@@ -2,26 +2,24 @@
 //! (a learned correction, then a re-plan), re-optimize around the locks reporting what changed,
 //! restore an earlier placement (undo), and the geocode triage list across jobs.
 //!
-//! Every edit runs under the job's import lock and re-reads the job first, so an edit and a
-//! concurrent re-import never overwrite each other. Pins (`geocode.source == "pin"`) and locks are
-//! what the import pipeline keeps on a re-import, so manual work survives it.
+//! Every edit goes through `jobs::write::edit`: under the job's lock, re-reading the job first, so
+//! an edit and a concurrent re-import never overwrite each other. Pins (`geocode.source == "pin"`)
+//! and locks are what the import pipeline keeps on a re-import, so manual work survives it.
+//!
+//! A pin is also taught to the geocoder for the job's account (`Geocoder::learn`), which keeps the
+//! one store of learned pins; these edit calls are its only writer.
 
 use super::Api;
 use crate::error::EngineError;
-use crate::events::EngineEvent;
 use crate::import::plan::{plan, PlanMode};
-use crate::jobs::{self, JobQuery, JobRecord, JobRef, JobView};
+use crate::jobs::write::{self, Change};
+use crate::jobs::{JobQuery, JobRecord, JobRef, JobView};
 use crate::settings::Settings;
-use crate::store::{decode, encode, key2};
-use chrono::{DateTime, Utc};
 use routemate_core::geo::LatLng;
 use routemate_core::geocode::{GeocodeCandidate, GeocodeLevel};
 use routemate_core::model::{warning_codes as codes, GeocodeInfo};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-
-/// The sled tree of learned pin corrections, keyed by account + normalized address.
-pub const CORRECTIONS_TREE: &str = "corrections";
 
 /// What a re-optimization changed, for the dispatcher to judge.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -49,17 +47,6 @@ pub struct StopPlacement {
     pub geocode: GeocodeInfo,
 }
 
-/// A pin the dispatcher dropped for an address; remembered for later imports.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LearnedCorrection {
-    pub address: String,
-    pub lat: f64,
-    pub lng: f64,
-    pub job_id: String,
-    pub external_stop_id: String,
-    pub at: DateTime<Utc>,
-}
-
 /// A stop that needs the dispatcher's eye: unplaced, ambiguous or approximate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TriageItem {
@@ -76,15 +63,6 @@ pub struct TriageItem {
     pub lng: Option<f64>,
     /// Places the geocoder considers plausible, best first (empty when it knows none).
     pub candidates: Vec<GeocodeCandidate>,
-}
-
-/// Lower-cased, single-spaced: the key corrections are remembered under.
-pub fn normalize_address(address: &str) -> String {
-    address
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
 }
 
 impl Api {
@@ -166,28 +144,11 @@ impl Api {
                 "lat must be within ±90 and lng within ±180",
             ));
         }
-        let corrections = self.tree(CORRECTIONS_TREE)?;
-        let now = self.inner.clock.now();
         let job = self.edit_job(account, job_id, |job, settings| {
-            let job_id = job.job_id.clone();
             let stop = find_stop(job, external_stop_id)?;
             stop.lat = Some(lat);
             stop.lng = Some(lng);
             stop.geocode = pin_info();
-            if let Some(address) = stop.address.clone().filter(|a| !a.trim().is_empty()) {
-                let learned = LearnedCorrection {
-                    address: address.clone(),
-                    lat,
-                    lng,
-                    job_id,
-                    external_stop_id: external_stop_id.to_string(),
-                    at: now,
-                };
-                corrections.insert(
-                    key2(account, &normalize_address(&address)),
-                    encode(&learned),
-                )?;
-            }
             job.warnings.retain(|w| {
                 w.external_stop_id.as_deref() != Some(external_stop_id)
                     || !is_geocode_warning(&w.code)
@@ -195,28 +156,19 @@ impl Api {
             replan(job, settings, PlanMode::KeepOrder);
             Ok(())
         })?;
-        // Teach the geocoder too, so the next job with this address is placed at the pin.
+        // Teach the geocoder, so this account's next job with this address is placed at the pin.
         let pinned = job
             .stops
             .iter()
             .find(|s| s.external_stop_id == external_stop_id);
-        if let Some(address) = pinned.and_then(|s| s.address.as_deref()) {
-            self.geocoder().learn(address, LatLng::new(lat, lng));
+        if let Some(address) = pinned
+            .and_then(|s| s.address.as_deref())
+            .filter(|a| !a.trim().is_empty())
+        {
+            self.geocoder()
+                .learn(account, address, LatLng::new(lat, lng));
         }
         Ok(job.view())
-    }
-
-    /// The pin learned for `address` in `account`, if the dispatcher ever fixed it.
-    pub fn learned_correction(
-        &self,
-        account: &str,
-        address: &str,
-    ) -> Result<Option<LearnedCorrection>, EngineError> {
-        let tree = self.tree(CORRECTIONS_TREE)?;
-        match tree.get(key2(account, &normalize_address(address)))? {
-            Some(v) => Ok(Some(decode(&v)?)),
-            None => Ok(None),
-        }
     }
 
     /// Re-optimizes the route around the locked stops and says what changed.
@@ -265,7 +217,6 @@ impl Api {
         job_id: &str,
         placements: &[StopPlacement],
     ) -> Result<JobView, EngineError> {
-        let corrections = self.tree(CORRECTIONS_TREE)?;
         let mut forgotten = Vec::new();
         let view = self.edit_job(account, job_id, |job, settings| {
             for p in placements {
@@ -276,7 +227,6 @@ impl Api {
                 // Undoing a pin also forgets the correction it taught.
                 if stop.geocode.source == "pin" && p.geocode.source != "pin" {
                     if let Some(a) = &stop.address {
-                        corrections.remove(key2(account, &normalize_address(a)))?;
                         forgotten.push(a.clone());
                     }
                 }
@@ -290,7 +240,7 @@ impl Api {
             Ok(())
         })?;
         for address in &forgotten {
-            self.geocoder().forget(address);
+            self.geocoder().forget(account, address);
         }
         Ok(view.view())
     }
@@ -330,7 +280,7 @@ impl Api {
                         continue;
                     };
                     let candidates = match stop.address.as_deref() {
-                        Some(a) if !a.trim().is_empty() => geocoder.geocode(a).candidates,
+                        Some(a) if !a.trim().is_empty() => geocoder.geocode(account, a).candidates,
                         _ => Vec::new(),
                     };
                     items.push(TriageItem {
@@ -356,33 +306,20 @@ impl Api {
         Ok(items)
     }
 
-    /// Loads a job under its import lock, applies `edit`, and stores it with a new revision.
+    /// Applies `edit` to the job through the one write path (lock, re-read, new revision).
     fn edit_job(
         &self,
         account: &str,
         job_id: &str,
         edit: impl FnOnce(&mut JobRecord, &Settings) -> Result<(), EngineError>,
     ) -> Result<JobRecord, EngineError> {
-        let store = &self.inner.store;
-        let id = JobRef::Id(job_id.to_string());
-        let first = jobs::find(store, account, &id)?;
-        let _guard = self
-            .inner
-            .import_lock(&key2(account, &first.external_job_id));
-        let mut job = jobs::find(store, account, &id)?;
-        let settings = Settings::load(store)?;
-        edit(&mut job, &settings)?;
-        job.updated_at = self.inner.clock.now();
-        job.revision += 1;
-        store.jobs.insert(job.job_id.as_bytes(), encode(&job))?;
-        store.flush()?;
-        tracing::info!(job_id, revision = job.revision, "job edited");
-        self.inner.events.emit(EngineEvent::JobUpdated {
-            account: account.into(),
-            job_id: job.job_id.clone(),
-            external_job_id: job.external_job_id.clone(),
-        });
-        Ok(job)
+        write::edit(
+            self.context(),
+            account,
+            job_id,
+            Change::Updated,
+            |job, settings| edit(job, settings).map(|()| true),
+        )
     }
 }
 

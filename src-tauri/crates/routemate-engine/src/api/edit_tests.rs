@@ -25,6 +25,7 @@ fn job_json(title: &str) -> serde_json::Value {
 fn setup() -> (tempfile::TempDir, Api, JobView) {
     let dir = tempfile::tempdir().unwrap();
     let api = Api::open(EngineConfig::new(dir.path())).unwrap();
+    api.set_geocoder(std::sync::Arc::new(Memory::default()));
     let job = api.import_value(A, &job_json("Run")).unwrap().job;
     (dir, api, job)
 }
@@ -150,15 +151,19 @@ fn a_pin_places_the_stop_is_learned_and_survives_reimport() {
         .iter()
         .any(|w| w.external_stop_id.as_deref() == Some("LOST")));
     assert_eq!(pinned.optimization.routed_stops, 7);
-    let learned = api
-        .learned_correction(A, "  7 NOWHERE rd ")
-        .unwrap()
-        .expect("remembered per address");
-    assert_eq!((learned.lat, learned.lng), (-27.48, 153.035));
-    assert!(api
-        .learned_correction("other-account", "7 Nowhere Rd")
-        .unwrap()
-        .is_none());
+    let learned = api.geocoder().geocode(A, "  7 NOWHERE rd ");
+    assert_eq!(
+        learned.point,
+        Some(LatLng::new(-27.48, 153.035)),
+        "remembered per address"
+    );
+    assert!(
+        api.geocoder()
+            .geocode("other-account", "7 Nowhere Rd")
+            .point
+            .is_none(),
+        "another account's pin is not ours"
+    );
 
     // Lock one stop, then re-import a changed payload: pin and lock are both kept.
     api.set_stop_locked(A, &job.job_id, "S3", true).unwrap();
@@ -212,7 +217,7 @@ fn restore_undoes_a_move_and_a_pin() {
         .unwrap();
     assert_eq!((lost.sequence, lost.lat), (None, None));
     assert!(
-        api.learned_correction(A, "7 Nowhere Rd").unwrap().is_none(),
+        api.geocoder().geocode(A, "7 Nowhere Rd").point.is_none(),
         "undoing a pin forgets it"
     );
 
@@ -254,18 +259,18 @@ fn pins_must_be_on_the_globe() {
     assert_eq!(e.code(), "validation_failed");
 }
 
-/// A geocoder that only knows what it was taught.
+/// A geocoder that only knows what it was taught, per account.
 #[derive(Default)]
-struct Memory(std::sync::Mutex<HashMap<String, LatLng>>);
+struct Memory(std::sync::Mutex<HashMap<(String, String), LatLng>>);
+
+fn key(account: &str, address: &str) -> (String, String) {
+    let words: Vec<&str> = address.split_whitespace().collect();
+    (account.to_string(), words.join(" ").to_lowercase())
+}
 
 impl routemate_core::geocode::Geocoder for Memory {
-    fn geocode(&self, address: &str) -> routemate_core::geocode::Geocoded {
-        let known = self
-            .0
-            .lock()
-            .unwrap()
-            .get(&normalize_address(address))
-            .copied();
+    fn geocode(&self, account: &str, address: &str) -> routemate_core::geocode::Geocoded {
+        let known = self.0.lock().unwrap().get(&key(account, address)).copied();
         match known {
             Some(p) => routemate_core::geocode::Geocoded {
                 point: Some(p),
@@ -281,15 +286,12 @@ impl routemate_core::geocode::Geocoder for Memory {
         }
     }
 
-    fn learn(&self, address: &str, point: LatLng) {
-        self.0
-            .lock()
-            .unwrap()
-            .insert(normalize_address(address), point);
+    fn learn(&self, account: &str, address: &str, point: LatLng) {
+        self.0.lock().unwrap().insert(key(account, address), point);
     }
 
-    fn forget(&self, address: &str) {
-        self.0.lock().unwrap().remove(&normalize_address(address));
+    fn forget(&self, account: &str, address: &str) {
+        self.0.lock().unwrap().remove(&key(account, address));
     }
 }
 
@@ -327,5 +329,29 @@ fn a_pin_teaches_the_geocoder_and_undo_forgets_it() {
     assert_eq!(
         lost.lat, None,
         "undoing the pin made the geocoder forget it"
+    );
+}
+
+#[test]
+fn pins_from_the_old_engine_tree_are_handed_to_the_geocoder_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = Api::open(EngineConfig::new(dir.path())).unwrap();
+    let old = api
+        .context()
+        .store()
+        .tree(crate::api::legacy::LEGACY_PINS)
+        .unwrap();
+    let pin = json!({"address": "7 Nowhere Rd", "lat": -27.48, "lng": 153.035,
+                     "job_id": "j", "external_stop_id": "LOST", "at": "2026-01-01T00:00:00Z"});
+    old.insert(b"acct\x007 nowhere rd", serde_json::to_vec(&pin).unwrap())
+        .unwrap();
+    api.set_geocoder(std::sync::Arc::new(Memory::default()));
+    let placed = api.geocoder().geocode("acct", "7 Nowhere Rd");
+    assert_eq!(placed.point, Some(LatLng::new(-27.48, 153.035)));
+    assert!(api.geocoder().geocode(A, "7 Nowhere Rd").point.is_none());
+    let names = api.context().store().db.tree_names();
+    assert!(
+        !names.iter().any(|n| n.as_ref() == b"corrections"),
+        "old tree dropped"
     );
 }

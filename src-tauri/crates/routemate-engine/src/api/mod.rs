@@ -1,23 +1,26 @@
-//! The engine's facade: the one set of calls the HTTP server, the CLI, the watched folder and the
-//! desktop app use. Every call is synchronous (sled and argon2 are blocking; async front ends
-//! wrap calls in `spawn_blocking`).
+//! The engine's facade: the one set of calls the HTTP server, the CLI and the desktop app use.
+//! Every call is synchronous (sled and argon2 are blocking; async front ends wrap calls in
+//! `spawn_blocking`). The state behind it is the [`Context`]; job changes go through
+//! `jobs::write`.
 
 pub mod edit;
+mod legacy;
 
-use crate::auth::{self, CredentialInfo, FailureLimiter, IssuedToken, NewCredential};
+use crate::auth::{self, CredentialInfo, IssuedToken, NewCredential};
 use crate::clock::{Clock, SystemClock};
+use crate::context::Context;
 use crate::error::{AuthError, EngineError};
-use crate::events::{EngineEvent, EventBus};
+use crate::events::EngineEvent;
 use crate::import::{self, ImportOutcome};
+use crate::jobfile::{self, FileReport, JobFileError};
 use crate::jobs::{self, JobPage, JobQuery, JobRef, JobView};
 use crate::settings::Settings;
-use crate::store::{encode, Store};
-use routemate_core::geocode::{Geocoder, NoGeocoder};
+use crate::store::Store;
+use routemate_core::geocode::Geocoder;
 use routemate_core::model::{ImportRequest, StopStatus};
 use routemate_core::validate::parse_import;
-use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::Arc;
 
 /// What the engine is given: where its data lives, the clock, the geocoder.
 pub struct EngineConfig {
@@ -39,39 +42,10 @@ impl EngineConfig {
     }
 }
 
-const IMPORT_STRIPES: usize = 64;
-
-pub(crate) struct Inner {
-    pub store: Store,
-    pub clock: Arc<dyn Clock>,
-    geocoder: RwLock<Arc<dyn Geocoder>>,
-    pub limiter: FailureLimiter,
-    pub events: EventBus,
-    import_stripes: Vec<Mutex<()>>,
-    pub data_dir: PathBuf,
-}
-
-impl Inner {
-    /// Serialises imports of the same natural key (and, rarely, unrelated keys sharing a stripe).
-    pub fn import_lock(&self, key: &[u8]) -> MutexGuard<'_, ()> {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        key.hash(&mut h);
-        let stripe = &self.import_stripes[(h.finish() as usize) % IMPORT_STRIPES];
-        stripe.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    pub fn geocoder(&self) -> Arc<dyn Geocoder> {
-        self.geocoder
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-    }
-}
-
-/// The engine. Cheap to clone; all clones share one store.
+/// The engine. Cheap to clone; all clones share one [`Context`].
 #[derive(Clone)]
 pub struct Api {
-    pub(crate) inner: Arc<Inner>,
+    ctx: Context,
 }
 
 impl Api {
@@ -79,55 +53,63 @@ impl Api {
     /// [`EngineError::StoreLocked`]).
     pub fn open(config: EngineConfig) -> Result<Api, EngineError> {
         let store = Store::open(&config.data_dir)?;
-        Ok(Api {
-            inner: Arc::new(Inner {
-                store,
-                clock: config.clock,
-                geocoder: RwLock::new(config.geocoder.unwrap_or_else(|| Arc::new(NoGeocoder))),
-                limiter: FailureLimiter::default(),
-                events: EventBus::default(),
-                import_stripes: (0..IMPORT_STRIPES).map(|_| Mutex::new(())).collect(),
-                data_dir: config.data_dir,
-            }),
-        })
+        let given = config.geocoder.clone();
+        let ctx = Context::new(store, config.clock, config.geocoder, config.data_dir);
+        if let Some(g) = given {
+            legacy::hand_over_pins(&ctx, g.as_ref())?;
+        }
+        Ok(Api { ctx })
+    }
+
+    /// The shared state, for the engine's other entry points (job files, the watched folder).
+    pub fn context(&self) -> &Context {
+        &self.ctx
     }
 
     pub fn data_dir(&self) -> &std::path::Path {
-        &self.inner.data_dir
+        self.ctx.data_dir()
     }
 
-    /// Replaces the geocoder (e.g. when the dispatcher enables the online backend).
+    /// Replaces the geocoder (e.g. once the desktop has opened its stack). Pins an older version
+    /// kept in the engine's store are handed over to it first, once.
     pub fn set_geocoder(&self, geocoder: Arc<dyn Geocoder>) {
-        *self
-            .inner
-            .geocoder
-            .write()
-            .unwrap_or_else(|e| e.into_inner()) = geocoder;
+        if let Err(e) = legacy::hand_over_pins(&self.ctx, geocoder.as_ref()) {
+            tracing::warn!(error = %e, "old pins not handed over; will retry at the next start");
+        }
+        self.ctx.set_geocoder(geocoder);
     }
 
     pub fn geocoder(&self) -> Arc<dyn Geocoder> {
-        self.inner.geocoder()
+        self.ctx.geocoder()
     }
 
-    /// A named tree for modules with records of their own (geocode cache, watch journal).
-    pub fn tree(&self, name: &str) -> Result<sled::Tree, EngineError> {
-        self.inner.store.tree(name)
+    /// How many distinct file contents the watched folder has imported (its dedupe ledger).
+    pub fn watch_ledger_len(&self) -> Result<usize, EngineError> {
+        Ok(crate::watch::Ledger::open(self.ctx.store())?.len())
+    }
+
+    /// The store: its health, free-space checks and backups (`store::backup`).
+    pub fn store(&self) -> &Store {
+        self.ctx.store()
     }
 
     /// Makes every write durable.
     pub fn flush(&self) -> Result<(), EngineError> {
-        self.inner.store.flush()
+        self.ctx.store().flush()
     }
 
     pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<EngineEvent> {
-        self.inner.events.subscribe()
+        self.ctx.subscribe()
     }
 
     // ---- jobs -------------------------------------------------------------------------------
 
     /// Imports a validated job (the one import call every front end uses).
     pub fn import(&self, account: &str, req: ImportRequest) -> Result<ImportOutcome, EngineError> {
-        import::import(&self.inner, account, req)
+        // Refused on a full or failed disk before anything is written (store::space, Health).
+        self.ctx
+            .store()
+            .guard(0, || import::import(&self.ctx, account, req))
     }
 
     /// Validates an untyped body, then imports it.
@@ -140,15 +122,36 @@ impl Api {
         self.import(account, req)
     }
 
+    /// Reads, parses and imports a job file (CSV or JSON; see [`jobfile`] for the rules), job by
+    /// job. A file with any problem is refused whole with every problem named.
+    pub fn import_file(
+        &self,
+        account: &str,
+        path: &std::path::Path,
+    ) -> Result<FileReport, JobFileError> {
+        jobfile::import_file(&self.ctx, account, path)
+    }
+
+    /// [`Api::import_file`] for content already in memory (a dropped file, the sample job).
+    pub fn import_file_bytes(
+        &self,
+        account: &str,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<FileReport, JobFileError> {
+        jobfile::import_bytes(&self.ctx, account, name, bytes)
+    }
+
     pub fn job(&self, account: &str, job: &JobRef) -> Result<JobView, EngineError> {
-        Ok(jobs::find(&self.inner.store, account, job)?.view())
+        Ok(jobs::find(self.ctx.store(), account, job)?.view())
     }
 
     pub fn list_jobs(&self, account: &str, q: &JobQuery) -> Result<JobPage, EngineError> {
-        jobs::list(&self.inner.store, account, q)
+        jobs::list(self.ctx.store(), account, q)
     }
 
-    /// Records a stop's progress; the job status follows from the stop statuses.
+    /// Records a stop's progress; the job status follows from the stop statuses. The note is at
+    /// most `routemate_core::validate::MAX_TEXT_LEN` characters.
     pub fn set_stop_status(
         &self,
         account: &str,
@@ -157,35 +160,8 @@ impl Api {
         status: StopStatus,
         note: Option<String>,
     ) -> Result<JobView, EngineError> {
-        let store = &self.inner.store;
-        let mut job = jobs::find(store, account, &JobRef::Id(job_id.to_string()))?;
-        let _guard = self
-            .inner
-            .import_lock(&crate::store::key2(account, &job.external_job_id));
-        // Re-read under the lock so a concurrent re-import is not overwritten.
-        job = jobs::find(store, account, &JobRef::Id(job_id.to_string()))?;
-        let stop = job
-            .stops
-            .iter_mut()
-            .find(|s| s.external_stop_id == external_stop_id)
-            .ok_or_else(|| {
-                EngineError::not_found(format!("stop {external_stop_id} in job {job_id}"))
-            })?;
-        if stop.status == status && stop.status_note == note {
-            return Ok(job.view());
-        }
-        stop.status = status;
-        stop.status_note = note;
-        job.updated_at = self.inner.clock.now();
-        job.revision += 1;
-        store.jobs.insert(job.job_id.as_bytes(), encode(&job))?;
-        store.flush()?;
-        self.inner.events.emit(EngineEvent::StopStatusChanged {
-            account: account.into(),
-            job_id: job.job_id.clone(),
-            external_stop_id: external_stop_id.into(),
-        });
-        Ok(job.view())
+        jobs::set_stop_status(&self.ctx, account, job_id, external_stop_id, status, note)
+            .map(|j| j.view())
     }
 
     // ---- credentials and tokens -------------------------------------------------------------
@@ -195,14 +171,14 @@ impl Api {
         account: &str,
         name: &str,
     ) -> Result<NewCredential, EngineError> {
-        auth::create_credential(&self.inner.store, self.inner.clock.as_ref(), account, name)
+        auth::create_credential(self.ctx.store(), self.ctx.clock(), account, name)
     }
 
     pub fn list_credentials(
         &self,
         account: Option<&str>,
     ) -> Result<Vec<CredentialInfo>, EngineError> {
-        auth::list_credentials(&self.inner.store, account)
+        auth::list_credentials(self.ctx.store(), account)
     }
 
     /// Revokes a credential; its tokens stop working at once. With `account`, only that
@@ -212,12 +188,7 @@ impl Api {
         account: Option<&str>,
         client_id: &str,
     ) -> Result<(), EngineError> {
-        auth::revoke_credential(
-            &self.inner.store,
-            self.inner.clock.as_ref(),
-            account,
-            client_id,
-        )
+        auth::revoke_credential(self.ctx.store(), self.ctx.clock(), account, client_id)
     }
 
     /// Exchanges client credentials for a one-hour bearer token. `peer` (the remote address)
@@ -228,11 +199,11 @@ impl Api {
         client_secret: &str,
         peer: Option<&str>,
     ) -> Result<IssuedToken, EngineError> {
-        let i = &self.inner;
+        let c = &self.ctx;
         auth::issue_token(
-            &i.store,
-            i.clock.as_ref(),
-            &i.limiter,
+            c.store(),
+            c.clock(),
+            c.limiter(),
             client_id,
             client_secret,
             peer,
@@ -241,19 +212,31 @@ impl Api {
 
     /// The account a bearer token belongs to.
     pub fn authenticate(&self, token: &str) -> Result<String, AuthError> {
-        auth::authenticate(&self.inner.store, self.inner.clock.as_ref(), token)
+        auth::authenticate(self.ctx.store(), self.ctx.clock(), token)
     }
 
     // ---- settings ---------------------------------------------------------------------------
 
     pub fn settings(&self) -> Result<Settings, EngineError> {
-        Settings::load(&self.inner.store)
+        Settings::load(self.ctx.store())
     }
 
     pub fn update_settings(&self, settings: Settings) -> Result<Settings, EngineError> {
         settings.validate()?;
-        settings.save(&self.inner.store)?;
-        self.inner.events.emit(EngineEvent::SettingsChanged);
+        settings.save(self.ctx.store())?;
+        self.ctx.emit(EngineEvent::SettingsChanged);
         Ok(settings)
+    }
+}
+
+impl From<Api> for Context {
+    fn from(api: Api) -> Context {
+        api.ctx
+    }
+}
+
+impl From<&Api> for Context {
+    fn from(api: &Api) -> Context {
+        api.ctx.clone()
     }
 }

@@ -8,9 +8,9 @@
 mod place;
 pub mod plan;
 
-use crate::api::Inner;
+use crate::context::Context;
 use crate::error::EngineError;
-use crate::events::EngineEvent;
+use crate::jobs::write::{self, Change, ImportRecords};
 use crate::jobs::{self, ImportKey, JobRecord, JobView};
 use crate::settings::Settings;
 use crate::store::{decode, encode, key2};
@@ -20,8 +20,6 @@ use routemate_core::geo::LatLng;
 use routemate_core::model::{warning_codes as codes, ImportRequest, Stop, StopStatus, Warning};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use sled::Transactional;
-use std::cell::Cell;
 use std::collections::HashMap;
 
 /// What an import did.
@@ -47,14 +45,14 @@ fn fingerprint(req: &ImportRequest) -> String {
 }
 
 pub(crate) fn import(
-    inner: &Inner,
+    ctx: &Context,
     account: &str,
     req: ImportRequest,
 ) -> Result<ImportOutcome, EngineError> {
-    let store = &inner.store;
+    let store = ctx.store();
     let fp = fingerprint(&req);
     let ikey = key2(account, &req.external_job_id);
-    let _guard = inner.import_lock(&ikey);
+    let _guard = write::lock(ctx, account, &req.external_job_id);
 
     let existing = match store.imports.get(&ikey)? {
         Some(v) => jobs::load(store, &decode::<ImportKey>(&v)?.job_id)?,
@@ -72,8 +70,8 @@ pub(crate) fn import(
     }
 
     let settings = Settings::load(store)?;
-    let geocoder = inner.geocoder();
-    let mut placer = Placer::new(geocoder.as_ref());
+    let geocoder = ctx.geocoder();
+    let mut placer = Placer::new(geocoder.as_ref(), account);
     let mut warnings = Vec::new();
     let depot = resolve_depot(&req, &settings, &mut placer, &mut warnings);
     let previous: HashMap<&str, &Stop> = existing
@@ -133,7 +131,7 @@ pub(crate) fn import(
     );
     warnings.extend(planned.warnings);
 
-    let now = inner.clock.now();
+    let now = ctx.now();
     let driver_email = req.driver_email.as_ref().map(|e| e.to_lowercase());
     if driver_email.is_none() {
         warnings.push(Warning::job(
@@ -179,62 +177,38 @@ pub(crate) fn import(
     };
 
     // One transaction: the driver (if new), the job, and the natural key with its fingerprint.
-    let registered = Cell::new(false);
-    let driver_value = driver_email
-        .as_ref()
-        .zip(driver_id.as_ref())
-        .map(|(e, id)| {
-            encode(&DriverRecord {
-                driver_id: id.clone(),
-                email: e.clone(),
-                created_at: now,
-            })
-        });
-    if driver_key.is_some() && known_driver.is_none() {
-        {
+    let new_driver = match (&driver_key, &known_driver, &driver_email, &driver_id) {
+        (Some(k), None, Some(email), Some(id)) => {
             warnings.push(Warning::job(
                 codes::DRIVER_REGISTERED,
-                format!(
-                    "driver {} was not known and has been registered",
-                    driver_email.as_deref().unwrap_or("")
-                ),
+                format!("driver {email} was not known and has been registered"),
             ));
+            let value = encode(&DriverRecord {
+                driver_id: id.clone(),
+                email: email.clone(),
+                created_at: now,
+            });
+            Some((k.clone(), value))
         }
-    }
-    record.warnings = warnings;
-    let job_bytes = encode(&record);
-    let key_bytes = encode(&ImportKey {
-        job_id: job_id.clone(),
-        fingerprint: fp,
-    });
-    (&store.jobs, &store.imports, &store.drivers).transaction(|(tj, ti, td)| {
-        if let (Some(k), Some(v)) = (&driver_key, &driver_value) {
-            if td.get(k)?.is_none() {
-                td.insert(k.as_slice(), v.as_slice())?;
-                registered.set(true);
-            }
-        }
-        tj.insert(job_id.as_bytes(), job_bytes.as_slice())?;
-        ti.insert(ikey.as_slice(), key_bytes.as_slice())?;
-        Ok::<_, sled::transaction::ConflictableTransactionError<EngineError>>(())
-    })?;
-    store.flush()?;
-    let created = existing.is_none();
-    tracing::info!(%job_id, account, created, stops = record.stops.len(), "job imported");
-    let event = if created {
-        EngineEvent::JobImported {
-            account: account.into(),
-            job_id: job_id.clone(),
-            external_job_id: record.external_job_id.clone(),
-        }
-    } else {
-        EngineEvent::JobUpdated {
-            account: account.into(),
-            job_id: job_id.clone(),
-            external_job_id: record.external_job_id.clone(),
-        }
+        _ => None,
     };
-    inner.events.emit(event);
+    record.warnings = warnings;
+    let records = ImportRecords {
+        key: ikey,
+        key_value: encode(&ImportKey {
+            job_id: job_id.clone(),
+            fingerprint: fp,
+        }),
+        new_driver,
+    };
+    let created = existing.is_none();
+    let change = if created {
+        Change::Created
+    } else {
+        Change::Updated
+    };
+    write::store(ctx, &record, Some(&records), change)?;
+    tracing::info!(%job_id, account, created, stops = record.stops.len(), "job imported");
     Ok(ImportOutcome {
         created,
         changed: true,

@@ -6,16 +6,18 @@ use routemate_core::geocode::{GeocodeLevel, Geocoded, Geocoder};
 use routemate_core::model::{warning_codes as codes, GeocodeInfo, Warning};
 use std::collections::HashMap;
 
-/// Geocodes each distinct address once per import.
+/// Geocodes each distinct address once per import, for the importing account.
 pub struct Placer<'a> {
     geocoder: &'a dyn Geocoder,
+    account: &'a str,
     seen: HashMap<String, Geocoded>,
 }
 
 impl<'a> Placer<'a> {
-    pub fn new(geocoder: &'a dyn Geocoder) -> Self {
+    pub fn new(geocoder: &'a dyn Geocoder, account: &'a str) -> Self {
         Placer {
             geocoder,
+            account,
             seen: HashMap::new(),
         }
     }
@@ -41,7 +43,7 @@ impl<'a> Placer<'a> {
         let g = match self.seen.get(address) {
             Some(g) => g.clone(),
             None => {
-                let g = self.geocoder.geocode(address);
+                let g = self.geocoder.geocode(self.account, address);
                 self.seen.insert(address.to_string(), g.clone());
                 g
             }

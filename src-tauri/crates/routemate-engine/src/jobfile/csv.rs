@@ -6,6 +6,7 @@
 use super::cells::{check_unheaded_cells, read_row, settle_job_fields};
 use super::decode::Encoding;
 use super::header::{canonical_column, Column};
+use super::quote::quote;
 use super::{Format, JobFile, JobFileError, Problem, MAX_JOBS, MAX_ROWS};
 use routemate_core::validate::{parse_import, FieldError};
 use serde_json::{Map, Value};
@@ -332,10 +333,12 @@ fn read_header(rec: &csv::StringRecord, row: usize, problems: &mut Vec<Problem>)
         index: HashMap::new(),
     };
     for (i, cell) in rec.iter().enumerate() {
-        let written = cell.trim().to_string();
+        let raw = cell.trim();
+        // Reports name columns as written, so a header is kept only as a report may quote it.
+        let written = quote(raw);
         let col = if written.is_empty() {
             None
-        } else if let Some(col) = canonical_column(&written) {
+        } else if let Some(col) = canonical_column(raw) {
             if let Some(&first) = header.index.get(&col) {
                 let detail = format!(
                     "repeats column \"{}\" (both mean {})",

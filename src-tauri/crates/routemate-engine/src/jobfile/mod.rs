@@ -1,8 +1,18 @@
 //! Job files: turns the bytes of a CSV or JSON job file into validated import requests, or into a
-//! report naming every bad cell (row, column as written, reason) so the sender fixes them at once.
+//! report naming every bad cell (row, column as written, reason) so the sender fixes them at once;
+//! and [`import_file`], the one call that reads, decodes, parses and imports a file.
 //!
-//! Used by the watched folder, `routemate import FILE` and the desktop's manual import. A file is
-//! all or nothing: one bad cell fails the whole file and nothing of it is imported.
+//! Used alike by the watched folder, `routemate import FILE` and the desktop's manual import (file
+//! dialog, dropped file, sample job). The rules, the same for all three:
+//! - **Reading** ([`read_file`]): a regular file only (symlinks, FIFOs, devices and folders are
+//!   refused without reading them); its size is checked before reading.
+//! - **Encodings**: UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252, for CSV and JSON.
+//! - **Format**: `.csv`/`.tsv` is CSV; any other name is JSON (one import body or an array).
+//! - **Several jobs in one file**: all or nothing. Every job is parsed and validated before any is
+//!   imported; one problem anywhere refuses the whole file and nothing of it is imported. A valid
+//!   file's jobs are imported in file order, each answered on its own.
+//! - **Reports** quote at most [`quote::MAX_QUOTED_CHARS`] characters of any text from the file,
+//!   control characters escaped.
 //!
 //! Limits (documented in the README): a file may be at most [`MAX_FILE_BYTES`] bytes, hold at most
 //! [`MAX_ROWS`] data rows and [`MAX_JOBS`] jobs; a job at most `routemate_core::validate::MAX_STOPS`
@@ -12,12 +22,17 @@ mod cells;
 mod csv;
 mod decode;
 mod header;
+mod import;
 mod json;
 mod problem;
+pub mod quote;
+mod read;
 
 pub use decode::Encoding;
 pub use header::{canonical_column, Column};
+pub use import::{import_bytes, import_file, FileReport, JobReport};
 pub use problem::Problem;
+pub use read::{read_file, read_file_limited};
 
 use routemate_core::model::ImportRequest;
 use std::path::Path;
@@ -70,8 +85,12 @@ pub struct JobFile {
 pub enum JobFileError {
     #[error("the file is {bytes} bytes; job files may be at most {limit} bytes")]
     TooLarge { bytes: usize, limit: usize },
-    #[error("'{0}' is not a job file: use a .csv or .json file")]
-    UnsupportedType(String),
+    #[error("'{0}' is a symbolic link; job files are read only from regular files")]
+    Symlink(String),
+    #[error("'{name}' is {kind}, not a regular file; it was not read")]
+    NotAFile { name: String, kind: String },
+    #[error("cannot read '{name}': {detail}")]
+    Unreadable { name: String, detail: String },
     #[error("{}", plural(problems.len(), "problem") + " in the job file")]
     Invalid { problems: Vec<Problem> },
 }
@@ -81,7 +100,9 @@ impl JobFileError {
     pub fn code(&self) -> &'static str {
         match self {
             JobFileError::TooLarge { .. } => "job_file_too_large",
-            JobFileError::UnsupportedType(_) => "unsupported_job_file",
+            JobFileError::Symlink(_) => "job_file_symlink",
+            JobFileError::NotAFile { .. } => "job_file_not_regular",
+            JobFileError::Unreadable { .. } => "job_file_unreadable",
             JobFileError::Invalid { .. } => "invalid_job_file",
         }
     }
@@ -124,15 +145,4 @@ pub fn parse(file_name: &str, format: Format, bytes: &[u8]) -> Result<JobFile, J
         }
         Format::Json => json::parse(&text, encoding),
     }
-}
-
-/// Parses a file by its name's extension (see [`Format::from_path`]).
-pub fn parse_path_bytes(path: &Path, bytes: &[u8]) -> Result<JobFile, JobFileError> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let format =
-        Format::from_path(path).ok_or_else(|| JobFileError::UnsupportedType(name.clone()))?;
-    parse(&name, format, bytes)
 }

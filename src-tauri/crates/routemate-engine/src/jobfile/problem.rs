@@ -50,14 +50,9 @@ impl Problem {
         }
     }
 
+    /// The offending text, as a report may quote it (short, control characters escaped).
     pub fn with_value(mut self, value: &str) -> Problem {
-        const MAX: usize = 80;
-        let v: String = value.chars().take(MAX).collect();
-        self.value = Some(if value.chars().count() > MAX {
-            v + "…"
-        } else {
-            v
-        });
+        self.value = Some(super::quote::quote(value));
         self
     }
 

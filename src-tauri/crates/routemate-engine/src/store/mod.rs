@@ -4,6 +4,17 @@
 //! account and expiry), `drivers`, `jobs` (job_id → job with its stops), `imports` (account +
 //! external_job_id → job_id and payload fingerprint), `settings`, `meta`. Related writes go in one
 //! multi-tree transaction; callers `flush` before acknowledging anything.
+//!
+//! Hardening (a full disk must not cost a job): [`space`] refuses to open or write below a free
+//! space reserve, before sled touches the disk; [`Health`] latches the first storage error so
+//! nothing more is written and a server can exit for its supervisor; [`backup`] keeps verified
+//! exports and restores the newest good one when the store cannot be read.
+
+pub mod backup;
+mod health;
+pub mod space;
+
+pub use health::Health;
 
 use crate::error::EngineError;
 use serde::{de::DeserializeOwned, Serialize};
@@ -16,6 +27,8 @@ const SCHEMA_VERSION: u64 = 1;
 pub struct Store {
     pub(crate) db: sled::Db,
     pub(crate) path: PathBuf,
+    health: Health,
+    recovered: Option<std::sync::Arc<backup::Restored>>,
     pub accounts: sled::Tree,
     pub credentials: sled::Tree,
     pub tokens: sled::Tree,
@@ -27,19 +40,40 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (or creates) the store under `dir/store`. A store held by another process is
-    /// [`EngineError::StoreLocked`]; an unreadable one is [`EngineError::StoreCorrupt`].
+    /// Opens (or creates) the store under `dir/store`, in this order: make the data dir private
+    /// (0700/0600, also fixing older installs); refuse with [`EngineError::DiskFull`] when the
+    /// disk has less than [`space::reserve`] free, before sled touches anything; open; if
+    /// the store is unreadable, restore the newest good backup (logged loudly, and reported by
+    /// [`Store::recovered`]); check the schema; take the daily backup if one is due.
+    ///
+    /// Errors: held by another process is [`EngineError::StoreLocked`]; unreadable with no good
+    /// backup is [`EngineError::StoreCorrupt`].
     pub fn open(dir: &Path) -> Result<Store, EngineError> {
         std::fs::create_dir_all(dir).map_err(|source| EngineError::Io {
             path: dir.to_path_buf(),
             source,
         })?;
+        space::make_data_dir_private(dir);
+        space::check(dir, 0)?;
         let path = dir.join("store");
-        let db = sled::Config::new()
-            .path(&path)
-            .mode(sled::Mode::HighThroughput)
-            .open()
-            .map_err(|e| open_error(&path, e))?;
+        let (db, recovered) = match open_db(&path) {
+            Ok(db) => (db, None),
+            Err(e @ EngineError::StoreCorrupt { .. }) => {
+                let Some(good) = backup::newest_good(dir) else {
+                    return Err(e);
+                };
+                tracing::error!(
+                    error = %e,
+                    backup = %good.path.display(),
+                    "the store is unreadable; restoring the newest good backup (writes made \
+                     after that backup are not in it)"
+                );
+                let restored = backup::restore(dir, &good.path)?;
+                (open_db(&path)?, Some(std::sync::Arc::new(restored)))
+            }
+            Err(e) => return Err(e),
+        };
+        let _ = space::make_private_tree(&path);
         let tree = |name: &str| db.open_tree(name).map_err(|e| open_error(&path, e));
         let store = Store {
             accounts: tree("accounts")?,
@@ -52,8 +86,13 @@ impl Store {
             meta: tree("meta")?,
             db,
             path,
+            health: Health::default(),
+            recovered,
         };
         store.check_schema()?;
+        if let Err(e) = backup::create_if_due(&store) {
+            tracing::warn!(error = %e, "the daily store backup could not be taken");
+        }
         tracing::info!(path = %store.path.display(), "store opened");
         Ok(store)
     }
@@ -69,6 +108,11 @@ impl Store {
                 let found = <[u8; 8]>::try_from(v.as_ref())
                     .map(u64::from_be_bytes)
                     .unwrap_or(0);
+                if found < SCHEMA_VERSION && found > 0 {
+                    // A migration rewrites records in place: back up first, always. (No older
+                    // version than 1 exists yet, so after the backup this is refused for now.)
+                    backup::create(self, &format!("pre-migration-v{found}"))?;
+                }
                 if found != SCHEMA_VERSION {
                     return Err(EngineError::StoreCorrupt {
                         path: self.path.clone(),
@@ -87,14 +131,92 @@ impl Store {
         Ok(self.db.open_tree(name)?)
     }
 
-    /// Makes every write so far durable. Call before acknowledging.
+    /// Makes every write so far durable. Call before acknowledging. After a storage error it
+    /// fails at once with [`EngineError::StorageFailed`] (sled would fail or hang).
     pub fn flush(&self) -> Result<(), EngineError> {
-        self.db.flush()?;
+        self.ensure_healthy()?;
+        self.db.flush().map_err(|e| self.noted(e.into()))?;
         Ok(())
+    }
+
+    /// Refuses a write of about `incoming` bytes when the store has failed or the disk is too
+    /// full ([`EngineError::DiskFull`], nothing written).
+    pub fn ensure_writable(&self, incoming: u64) -> Result<(), EngineError> {
+        self.ensure_healthy()?;
+        space::check(self.data_dir(), incoming)
+    }
+
+    /// Runs a write of about `incoming` bytes: refused up front as by [`Store::ensure_writable`];
+    /// a storage error it hits latches the store as failed.
+    pub fn guard<T>(
+        &self,
+        incoming: u64,
+        write: impl FnOnce() -> Result<T, EngineError>,
+    ) -> Result<T, EngineError> {
+        self.ensure_writable(incoming)?;
+        write().map_err(|e| self.noted(e))
+    }
+
+    /// Whether writes still work, and a way to wait for them to stop.
+    pub fn health(&self) -> &Health {
+        &self.health
+    }
+
+    /// The backup this store was restored from at open because the store was unreadable.
+    pub fn recovered(&self) -> Option<&backup::Restored> {
+        self.recovered.as_deref()
+    }
+
+    /// Backs the store up now (see [`backup`]).
+    pub fn backup(&self, reason: &str) -> Result<backup::BackupInfo, EngineError> {
+        self.ensure_healthy()?;
+        backup::create(self, reason)
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The data dir holding the store and its backups.
+    pub fn data_dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+
+    fn ensure_healthy(&self) -> Result<(), EngineError> {
+        match self.health.failure() {
+            Some(detail) => Err(EngineError::StorageFailed { detail }),
+            None => Ok(()),
+        }
+    }
+
+    /// Latches a storage failure seen in `e`; returns `e`.
+    fn noted(&self, e: EngineError) -> EngineError {
+        if let EngineError::StorageFailed { detail } = &e {
+            self.health.fail(detail);
+        }
+        e
+    }
+}
+
+/// Opens sled at `path`. sled 0.34 panics on some damaged files instead of returning an error:
+/// that is corruption too.
+fn open_db(path: &Path) -> Result<sled::Db, EngineError> {
+    let opened = std::panic::catch_unwind(|| {
+        sled::Config::new()
+            .path(path)
+            .mode(sled::Mode::HighThroughput)
+            .open()
+    });
+    match opened {
+        Ok(r) => r.map_err(|e| open_error(path, e)),
+        Err(panic) => Err(EngineError::StoreCorrupt {
+            path: path.to_path_buf(),
+            detail: panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "sled panicked while opening".into()),
+        }),
     }
 }
 
@@ -112,7 +234,7 @@ fn open_error(path: &Path, e: sled::Error) -> EngineError {
             path: path.to_path_buf(),
             detail: e.to_string(),
         },
-        other => EngineError::Store(other.to_string()),
+        other => EngineError::from(other),
     }
 }
 
@@ -152,6 +274,106 @@ mod tests {
         assert!(
             matches!(err.code(), "store_corrupt" | "store_error"),
             "{err:?}"
+        );
+    }
+
+    #[test]
+    fn the_first_storage_error_stops_all_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        assert!(s.health().failure().is_none());
+        let err = s
+            .guard(0, || -> Result<(), EngineError> {
+                Err(sled::Error::Io(std::io::Error::from_raw_os_error(28)).into())
+            })
+            .unwrap_err();
+        assert_eq!(err.code(), "storage_failed");
+        assert!(s.health().failure().is_some(), "latched");
+        let mut ran = false;
+        let again = s.guard(0, || {
+            ran = true;
+            Ok(())
+        });
+        assert_eq!(again.unwrap_err().code(), "storage_failed");
+        assert!(!ran, "nothing reaches sled after the failure");
+        assert_eq!(s.flush().unwrap_err().code(), "storage_failed");
+        assert!(
+            s.clone().health().failure().is_some(),
+            "clones share the latch"
+        );
+    }
+
+    #[test]
+    fn an_unreadable_store_is_restored_from_the_newest_good_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let s = Store::open(dir.path()).unwrap();
+            s.jobs.insert("j1", "one").unwrap();
+            s.flush().unwrap();
+            backup::create(&s, "test").unwrap();
+            s.jobs.insert("j2", "two").unwrap();
+            s.flush().unwrap();
+        }
+        // A damaged newer backup is skipped.
+        let newest = dir
+            .path()
+            .join("backups/store-29991231T000000000Z-test.rmbak");
+        std::fs::write(&newest, b"ROUTEMATE-STORE-BACKUP 1\nT\0\0").unwrap();
+        for f in std::fs::read_dir(dir.path().join("store"))
+            .unwrap()
+            .flatten()
+        {
+            if f.file_type().unwrap().is_file() {
+                std::fs::write(f.path(), vec![0xAB; 4096]).unwrap();
+            }
+        }
+        let s = Store::open(dir.path()).expect("recovered from the backup");
+        let restored = s.recovered().expect("says it was restored");
+        assert!(restored
+            .backup
+            .path
+            .to_string_lossy()
+            .contains("-test.rmbak"));
+        assert!(restored.replaced.as_ref().is_some_and(|p| p.exists()));
+        assert_eq!(s.jobs.get("j1").unwrap().as_deref(), Some(&b"one"[..]));
+        assert!(
+            s.jobs.get("j2").unwrap().is_none(),
+            "written after the backup"
+        );
+    }
+
+    #[test]
+    fn a_store_in_use_is_not_restored_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        s.jobs.insert("j", "v").unwrap();
+        let info = s.backup("t").unwrap();
+        let err = backup::restore(dir.path(), &info.path).unwrap_err();
+        assert_eq!(err.code(), "store_locked");
+        assert_eq!(s.jobs.get("j").unwrap().as_deref(), Some(&b"v"[..]));
+    }
+
+    #[test]
+    fn backups_round_trip_and_are_pruned() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        for i in 0..50u32 {
+            s.jobs.insert(i.to_be_bytes(), vec![i as u8; 100]).unwrap();
+        }
+        for _ in 0..backup::KEEP + 2 {
+            s.backup("t").unwrap();
+        }
+        let all = backup::list(dir.path());
+        assert_eq!(all.len(), backup::KEEP);
+        let info = backup::verify(&all[0]).unwrap();
+        assert_eq!(info.records, 50 + 1, "50 jobs and the schema version");
+        let mut bytes = std::fs::read(&all[0]).unwrap();
+        let n = bytes.len();
+        bytes.truncate(n - 3);
+        std::fs::write(&all[0], &bytes).unwrap();
+        assert_eq!(
+            backup::verify(&all[0]).unwrap_err().code(),
+            "backup_invalid"
         );
     }
 

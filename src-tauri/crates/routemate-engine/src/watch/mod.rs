@@ -28,7 +28,7 @@ pub use event::{Listener, WatchEvent};
 pub use folder::Layout;
 pub use ledger::{content_hash, Entry, ImportedJob, Ledger, TREE as LEDGER_TREE};
 
-use crate::api::Api;
+use crate::context::Context;
 use crate::error::EngineError;
 use std::path::PathBuf;
 use std::sync::mpsc;
@@ -128,7 +128,7 @@ impl Watcher {
     /// Starts watching `config.folder` (which must exist) on a thread of its own; `listener`
     /// receives every [`WatchEvent`].
     pub fn start(
-        api: Api,
+        engine: impl Into<Context>,
         config: WatchConfig,
         listener: impl Fn(WatchEvent) + Send + Sync + 'static,
     ) -> Result<Watcher, WatchError> {
@@ -141,10 +141,11 @@ impl Watcher {
             path: folder.clone(),
             source,
         })?;
-        let ledger = Ledger::new(api.tree(ledger::TREE)?);
+        let ctx: Context = engine.into();
+        let ledger = Ledger::open(ctx.store())?;
         let listener: Listener = Arc::new(listener);
         let processor = process::Processor {
-            api,
+            ctx,
             account: config.account.clone(),
             layout,
             ledger,

@@ -8,17 +8,20 @@
 //! and a sidecar carrying the claim id marks the destination slot as ours.
 
 use super::event::{Listener, WatchEvent};
-use super::folder::{move_durable, split_claimed, with_suffix, write_durable, Layout, CLAIM_SEP};
+use super::folder::{
+    is_regular, move_durable, occupied, read_small_regular, split_claimed, with_suffix,
+    write_durable, Layout, CLAIM_SEP,
+};
 use super::ledger::{content_hash, Entry, ImportedJob, Ledger};
 use super::report;
-use crate::api::Api;
+use crate::context::Context;
 use crate::error::EngineError;
 use crate::jobfile::{self, JobFileError, Problem};
 use std::path::{Path, PathBuf};
 
 /// Processes claimed files for one watched folder.
 pub struct Processor {
-    pub api: Api,
+    pub ctx: Context,
     pub account: String,
     pub layout: Layout,
     pub ledger: Ledger,
@@ -33,7 +36,12 @@ pub enum Finish {
     Failed,
     /// Left in `processing/` to try again later.
     Retry,
+    /// Not ours to process (a name the watcher never gives a claimed file); left alone.
+    Skipped,
 }
+
+/// Sidecars we read back (to recognise our own claim) are small; anything bigger is not ours.
+const MAX_SIDECAR_READ: u64 = 1024 * 1024;
 
 impl Processor {
     /// Claims `path` by renaming it into `processing/`. `Ok(None)`: it is gone (someone else took
@@ -42,12 +50,13 @@ impl Processor {
         let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
             return Ok(None);
         };
-        let now = self.api.inner.clock.now();
+        let now = self.ctx.now();
         let claim = format!(
             "{}-{:08x}",
             now.format("%Y%m%dT%H%M%S%3fZ"),
             rand::random::<u32>()
         );
+        self.layout.verify()?;
         let target = self
             .layout
             .processing
@@ -67,9 +76,16 @@ impl Processor {
             .unwrap_or_default();
         let Some((claim, name)) = split_claimed(file_name) else {
             tracing::warn!(file = %claimed.display(), "not a claimed file name; skipped");
-            return Finish::Retry;
+            return Finish::Skipped;
         };
-        match self.try_process(claimed, claim, name) {
+        // A symlink, FIFO or device (planted, or swapped in just before the claim's rename) is
+        // never opened: reading one leaks its target or blocks the watcher.
+        let result = if is_regular(claimed) {
+            self.try_process(claimed, claim, name)
+        } else {
+            self.refuse_unread(claimed, claim, name)
+        };
+        match result {
             Ok(f) => f,
             Err(e) => {
                 tracing::warn!(file = name, error = %e, "cannot finish the file now; will retry");
@@ -87,7 +103,14 @@ impl Processor {
             path: claimed.to_path_buf(),
             source: e,
         };
-        let bytes = std::fs::read(claimed).map_err(io)?;
+        let bytes = match jobfile::read_file(claimed) {
+            Ok(bytes) => bytes,
+            Err(JobFileError::Unreadable { detail, .. }) => {
+                return Err(io(std::io::Error::other(detail)))
+            }
+            // A symlink, a FIFO, a device or an oversized file: refused unread, reported.
+            Err(e) => return self.fail(claimed, claim, name, "", &e, 0),
+        };
         let hash = content_hash(&bytes);
         if let Some(entry) = self.ledger.get(&hash)? {
             if entry.claim == claim {
@@ -105,14 +128,14 @@ impl Processor {
             });
             return Ok(Finish::Duplicate);
         }
-        let parsed = match jobfile::parse_path_bytes(Path::new(name), &bytes) {
+        let mut parsed = match jobfile::import_bytes(&self.ctx, &self.account, name, &bytes) {
             Ok(f) => f,
             Err(e) => return self.fail(claimed, claim, name, &hash, &e, 0),
         };
         let mut jobs = Vec::with_capacity(parsed.jobs.len());
-        for req in parsed.jobs.iter().cloned() {
-            let external_job_id = req.external_job_id.clone();
-            match self.api.import(&self.account, req) {
+        for job in std::mem::take(&mut parsed.jobs) {
+            let external_job_id = job.external_job_id;
+            match job.result {
                 Ok(out) => jobs.push(ImportedJob {
                     external_job_id,
                     job_id: out.job.job_id.clone(),
@@ -142,7 +165,7 @@ impl Processor {
             claim: claim.to_string(),
             file: name.to_string(),
             jobs,
-            imported_at: self.api.inner.clock.now(),
+            imported_at: self.ctx.now(),
         };
         self.ledger.record(&hash, &entry)?;
         self.finish_imported(claimed, claim, name, &hash, &entry, Some(&parsed))
@@ -155,7 +178,7 @@ impl Processor {
         name: &str,
         hash: &str,
         entry: &Entry,
-        parsed: Option<&jobfile::JobFile>,
+        parsed: Option<&jobfile::FileReport>,
     ) -> Result<Finish, EngineError> {
         let dest = self.slot(&self.layout.imported, name, claim, ".result.json")?;
         let result = report::imported_json(name, claim, hash, entry, parsed);
@@ -204,6 +227,50 @@ impl Processor {
         Ok(Finish::Failed)
     }
 
+    /// Moves a non-regular entry (symlink, FIFO, device, folder) to `failed/` without opening it.
+    fn refuse_unread(
+        &self,
+        claimed: &Path,
+        claim: &str,
+        name: &str,
+    ) -> Result<Finish, EngineError> {
+        let kind = std::fs::symlink_metadata(claimed)
+            .map(|m| describe(m.file_type()))
+            .unwrap_or("gone");
+        if kind == "gone" {
+            return Ok(Finish::Skipped);
+        }
+        let message = format!(
+            "{name} is a {kind}, not a regular file; RouteMate does not follow links or read \
+             special files, so it was not opened"
+        );
+        let json = serde_json::to_vec_pretty(&serde_json::json!({
+            "file": name, "status": "failed", "claim": claim, "code": "not_a_regular_file",
+            "message": message, "jobs_imported_before_failure": 0, "problems": [],
+        }))
+        .expect("a report serialises");
+        let text = format!("{message}.\nNothing from it was imported.\n");
+        let dest = self.slot(&self.layout.failed, name, claim, ".report.json")?;
+        self.move_with_sidecars(
+            claimed,
+            &dest,
+            &[(".report.json", json), (".report.txt", text.into_bytes())],
+        )?;
+        tracing::warn!(
+            file = name,
+            kind,
+            "not a regular file; moved to failed/ unread"
+        );
+        (self.listener)(WatchEvent::Failed {
+            file: name.to_string(),
+            code: "not_a_regular_file".into(),
+            message,
+            problems: 0,
+            report: sidecar(&dest, ".report.txt"),
+        });
+        Ok(Finish::Failed)
+    }
+
     /// The destination for `name` in `dir`: the name itself when free, or when its sidecar
     /// already carries our claim (a restart finishing its own work); else a claim-suffixed name.
     fn slot(
@@ -216,11 +283,11 @@ impl Processor {
         for candidate in [name.to_string(), with_suffix(name, claim)] {
             let path = dir.join(&candidate);
             let side = sidecar(&path, marker);
-            let ours = std::fs::read(&side)
-                .ok()
+            // Never `fs::read`: a FIFO planted at a sidecar name would block the watcher.
+            let ours = read_small_regular(&side, MAX_SIDECAR_READ)
                 .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
                 .is_some_and(|v| v.get("claim").and_then(|c| c.as_str()) == Some(claim));
-            if ours || (!path.exists() && !side.exists()) {
+            if ours || (!occupied(&path) && !occupied(&side)) {
                 return Ok(path);
             }
         }
@@ -237,6 +304,10 @@ impl Processor {
         dest: &Path,
         sidecars: &[(&str, Vec<u8>)],
     ) -> Result<(), EngineError> {
+        self.layout.verify().map_err(|e| EngineError::Io {
+            path: dest.to_path_buf(),
+            source: e,
+        })?;
         for (suffix, bytes) in sidecars {
             let path = sidecar(dest, suffix);
             write_durable(&path, bytes).map_err(|e| EngineError::Io { path, source: e })?;
@@ -245,6 +316,30 @@ impl Processor {
             path: dest.to_path_buf(),
             source: e,
         })
+    }
+}
+
+/// A file type in words, for a report.
+fn describe(t: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "named pipe (FIFO)";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "device";
+        }
+        if t.is_socket() {
+            return "socket";
+        }
+    }
+    if t.is_symlink() {
+        "symbolic link"
+    } else if t.is_dir() {
+        "folder"
+    } else {
+        "special file"
     }
 }
 

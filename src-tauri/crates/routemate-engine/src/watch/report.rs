@@ -3,7 +3,7 @@
 //! the claim id, which lets a restart recognise its own half-finished work.
 
 use super::ledger::Entry;
-use crate::jobfile::{JobFile, JobFileError, Problem};
+use crate::jobfile::{FileReport, JobFileError, Problem};
 use serde_json::{json, Value};
 
 fn pretty(v: Value) -> Vec<u8> {
@@ -18,7 +18,7 @@ pub fn imported_json(
     claim: &str,
     hash: &str,
     entry: &Entry,
-    parsed: Option<&JobFile>,
+    parsed: Option<&FileReport>,
 ) -> Vec<u8> {
     let mut v = json!({
         "file": name,

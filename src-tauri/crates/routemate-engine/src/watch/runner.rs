@@ -23,6 +23,8 @@ const DEBOUNCE: Duration = Duration::from_millis(100);
 const BATCH: usize = 64;
 /// Delay before a file that hit an engine error is tried again.
 const RETRY_AFTER: Duration = Duration::from_secs(5);
+/// How often the ledger's old entries are expired (also once at start).
+const EXPIRE_EVERY: Duration = Duration::from_secs(24 * 3600);
 
 /// The armed notify watcher. Never read: holding it keeps the watch alive, dropping it stops it.
 #[allow(dead_code)]
@@ -52,6 +54,7 @@ pub struct Runner {
     missing: bool,
     last_scan: Instant,
     retry_at: Option<Instant>,
+    last_expiry: Instant,
 }
 
 impl Runner {
@@ -66,6 +69,7 @@ impl Runner {
             missing: false,
             last_scan: Instant::now(),
             retry_at: None,
+            last_expiry: Instant::now(),
         }
     }
 
@@ -76,6 +80,7 @@ impl Runner {
         self.arm();
         let _ = armed.send(());
         self.recover_processing();
+        self.expire_ledger();
         self.scan();
         // After the first scan: what is in the folder now is known (and queued).
         (self.proc.listener)(WatchEvent::Started {
@@ -115,6 +120,9 @@ impl Runner {
             }
             if self.last_scan.elapsed() >= self.cfg.rescan_interval {
                 self.scan();
+            }
+            if self.last_expiry.elapsed() >= EXPIRE_EVERY {
+                self.expire_ledger();
             }
             if self.retry_at.is_some_and(|t| Instant::now() >= t) {
                 self.retry_at = None;
@@ -266,12 +274,10 @@ impl Runner {
 
     /// Processes what a crash (or an engine error) left in `processing/`.
     fn recover_processing(&mut self) {
+        // Every entry, links and special files included: `process` moves those to `failed/`
+        // unopened (`is_file()` here would follow a planted symlink to its target).
         let mut left: Vec<PathBuf> = match std::fs::read_dir(&self.proc.layout.processing) {
-            Ok(e) => e
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.is_file())
-                .collect(),
+            Ok(e) => e.flatten().map(|e| e.path()).collect(),
             Err(_) => return,
         };
         left.sort();
@@ -287,6 +293,17 @@ impl Runner {
             if self.proc.process(&path) == Finish::Retry {
                 self.retry_at = Some(Instant::now() + RETRY_AFTER);
             }
+        }
+    }
+
+    /// Drops ledger entries past the retention (see [`super::ledger`]); failures are logged.
+    fn expire_ledger(&mut self) {
+        self.last_expiry = Instant::now();
+        let now = self.proc.ctx.now();
+        match self.proc.ledger.expire(now) {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(removed = n, "expired old watch ledger entries"),
+            Err(e) => tracing::warn!(error = %e, "cannot expire the watch ledger"),
         }
     }
 

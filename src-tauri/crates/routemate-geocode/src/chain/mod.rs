@@ -3,11 +3,13 @@
 //! returned as ambiguous with their candidates instead of silently taking the first.
 
 pub mod area;
+pub mod budget;
 mod street;
 
 use crate::gazetteer::{Gazetteer, Place};
 use crate::parse::{self, ParsedAddress};
 use area::Area;
+use budget::{Budget, Work, FLAG_WORK_LIMIT, MAX_READINGS};
 use routemate_core::geo::{haversine_m, LatLng};
 use routemate_core::geocode::{GeocodeCandidate, GeocodeLevel, Geocoded};
 use std::sync::RwLock;
@@ -102,17 +104,28 @@ impl OfflineGeocoder {
 
     /// Runs the chain for one address.
     pub fn geocode(&self, address: &str) -> Geocoded {
+        self.geocode_with_work(address).0
+    }
+
+    /// Runs the chain for one address and says what it examined (readings tried, street rows
+    /// scored), which stays within the limits of [`budget`] whatever the input.
+    pub fn geocode_with_work(&self, address: &str) -> (Geocoded, Work) {
         let parsed = parse::parse(address);
-        let mut out = self.run(&parsed);
+        let budget = Budget::default();
+        let mut out = self.run(&parsed, &budget);
         for f in &parsed.flags {
             if !out.flags.contains(f) {
                 out.flags.push(f.clone());
             }
         }
-        out
+        let work = budget.work();
+        if work.limit_reached {
+            flag(&mut out.flags, FLAG_WORK_LIMIT);
+        }
+        (out, work)
     }
 
-    fn run(&self, p: &ParsedAddress) -> Geocoded {
+    fn run(&self, p: &ParsedAddress, budget: &Budget) -> Geocoded {
         if p.is_postal_only() {
             // A PO box has no door to drive to; placing it at the post office would be a guess.
             return Geocoded::none("gazetteer");
@@ -126,7 +139,8 @@ impl OfflineGeocoder {
         // Street matching, for each reading of the text; the best reading wins.
         let mut found: Vec<Found> = Vec::new();
         if let Some(main) = &self.main {
-            for split in p.splits.iter().take(6) {
+            for split in p.splits.iter().take(MAX_READINGS) {
+                budget.reading();
                 let area = Area::resolve(
                     &gazetteers,
                     split.locality.as_deref(),
@@ -134,7 +148,7 @@ impl OfflineGeocoder {
                     p.state,
                     &names,
                 );
-                let mut here = street::find(main, &gazetteers, p, split, &area);
+                let mut here = street::find(main, &gazetteers, p, split, &area, budget);
                 if !here.is_empty() {
                     if area.postcode_contradicts_locality() {
                         flag(&mut flags, "postcode_contradicts_locality");

@@ -3,6 +3,7 @@
 //! interpolation between bracketing numbers, or the street itself when it is short.
 
 use super::area::{acceptance, Area};
+use super::budget::{Budget, MAX_FUZZY_CHARS};
 use super::Found;
 use crate::gazetteer::{AddressPoint, Gazetteer, StreetRow};
 use crate::parse::{HouseNumber, ParsedAddress, StreetName, StreetSplit};
@@ -29,9 +30,10 @@ pub(crate) fn find(
     p: &ParsedAddress,
     split: &StreetSplit,
     area: &Area,
+    budget: &Budget,
 ) -> Vec<Found> {
     let mut out = Vec::new();
-    for (street, name_score) in candidates(main, &split.street, area) {
+    for (street, name_score) in candidates(main, &split.street, area, budget) {
         let bbox = (
             street.min_lat,
             street.max_lat,
@@ -188,34 +190,65 @@ fn title(s: &str) -> String {
     crate::import::title_case(s)
 }
 
-/// Streets that could be the one named, with a name score in 0..=1.
-fn candidates(main: &Gazetteer, name: &StreetName, area: &Area) -> Vec<(StreetRow, f64)> {
-    let mut out: Vec<(StreetRow, f64)> = main
-        .streets_named(&name.base)
-        .unwrap_or_default()
+/// Trigram candidates fetched per typo search.
+const TRIGRAM_POOL: usize = 400;
+/// Streets around the named suburb fetched when trigrams find nothing.
+const NEARBY_POOL: usize = 3_000;
+/// Same-initial, similar-length streets fetched when no suburb is known either.
+const INITIAL_POOL: usize = 1_500;
+
+/// Streets that could be the one named, with a name score in 0..=1. Every fetch is bounded by
+/// the address's [`Budget`]; no path reads the whole gazetteer.
+fn candidates(
+    main: &Gazetteer,
+    name: &StreetName,
+    area: &Area,
+    budget: &Budget,
+) -> Vec<(StreetRow, f64)> {
+    let exact = main.streets_named(&name.base).unwrap_or_default();
+    budget.exact(exact.len());
+    let mut out: Vec<(StreetRow, f64)> = exact
         .into_iter()
         .filter_map(|s| name_score(name, &s).map(|sc| (s, sc)))
         .collect();
-    if !out.is_empty() {
-        // The name exists as written: a typo reading would only add look-alike streets.
+    if !out.is_empty() || name.base.chars().count() > MAX_FUZZY_CHARS {
+        // The name exists as written (a typo reading would only add look-alike streets), or
+        // it is too long to be a misspelt street name.
         return out;
     }
     // Typos: FTS5 trigram candidates, then (when trigrams share nothing, as in "smoth") the
-    // streets around the named suburb, or every street of a small gazetteer.
-    let mut pool = main.streets_like(&name.base, 400).unwrap_or_default();
+    // streets around the named suburb, or else the streets sharing the first letter and about
+    // the length (an edit distance of at most two allows no more).
+    let fetch = |wanted: usize, query: &dyn Fn(usize) -> Vec<StreetRow>| {
+        let limit = budget.allowance(wanted);
+        if limit == 0 {
+            return Vec::new();
+        }
+        let rows = query(limit);
+        budget.fuzzy(rows.len());
+        rows
+    };
+    let mut pool = fetch(TRIGRAM_POOL, &|n| {
+        main.streets_like(&name.base, n).unwrap_or_default()
+    });
     if !pool.iter().any(|s| name_score(name, s).is_some()) {
-        if let Some(p) = area
+        pool = match area
             .locality_places
             .first()
             .or(area.postcode_places.first())
         {
-            let d = 0.05;
-            pool = main
-                .streets_in_box((p.lat - d, p.lat + d, p.lng - d, p.lng + d), 5_000)
-                .unwrap_or_default();
-        } else if main.street_count() <= 50_000 {
-            pool = main.all_streets(50_000).unwrap_or_default();
-        }
+            Some(p) => {
+                let d = 0.05;
+                let bbox = (p.lat - d, p.lat + d, p.lng - d, p.lng + d);
+                fetch(NEARBY_POOL, &|n| {
+                    main.streets_in_box(bbox, n).unwrap_or_default()
+                })
+            }
+            None => fetch(INITIAL_POOL, &|n| {
+                main.streets_with_initial(&name.base, 2, n)
+                    .unwrap_or_default()
+            }),
+        };
     }
     for s in pool {
         if out.iter().any(|(o, _)| o.id == s.id) {
@@ -254,8 +287,13 @@ fn name_score(q: &StreetName, s: &StreetRow) -> Option<f64> {
     let base_score = if q.base == s.base {
         1.0
     } else {
+        let (ql, sl) = (q.base.chars().count(), s.base.chars().count());
+        if ql.abs_diff(sl) > 2 {
+            // No edit distance below 3 is possible: skip the quadratic comparison.
+            return None;
+        }
         let d = strsim::damerau_levenshtein(&q.base, &s.base);
-        let len = q.base.chars().count().min(s.base.chars().count());
+        let len = ql.min(sl);
         match (d, len) {
             (1, 4..) => 0.85,
             (2, 10..) => 0.78,

@@ -201,12 +201,34 @@ impl Gazetteer {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Every street, for the typo fallback on small gazetteers (capped by `limit`).
-    pub fn all_streets(&self, limit: usize) -> Result<Vec<StreetRow>, GeocodeError> {
+    /// Streets whose base name starts with the same letter as `base` and is within `slack`
+    /// characters of its length, at most `limit` of them: the typo fallback's pool when
+    /// trigrams share nothing. Read through an index on (initial, length), so the cost is the
+    /// rows returned, never the size of the gazetteer.
+    pub fn streets_with_initial(
+        &self,
+        base: &str,
+        slack: usize,
+        limit: usize,
+    ) -> Result<Vec<StreetRow>, GeocodeError> {
+        let Some(initial) = base.chars().next() else {
+            return Ok(Vec::new());
+        };
+        let len = base.chars().count();
         let conn = self.lock();
-        let mut stmt =
-            conn.prepare_cached(&format!("SELECT {STREET_COLS} FROM street LIMIT ?1"))?;
-        let rows = stmt.query_map([limit as i64], street_row)?;
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {STREET_COLS} FROM street WHERE substr(base, 1, 1) = ?1 \
+             AND length(base) BETWEEN ?2 AND ?3 LIMIT ?4"
+        ))?;
+        let rows = stmt.query_map(
+            params![
+                initial.to_string(),
+                len.saturating_sub(slack) as i64,
+                (len + slack) as i64,
+                limit as i64
+            ],
+            street_row,
+        )?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

@@ -55,6 +55,11 @@ pub(crate) fn create(conn: &Connection) -> rusqlite::Result<()> {
             open_end INTEGER NOT NULL DEFAULT 0
         );
         CREATE INDEX IF NOT EXISTS street_by_key ON street(street_key);
+        -- Exact-name lookups and the bounded typo pool: without these every lookup would
+        -- read the whole street table.
+        CREATE INDEX IF NOT EXISTS street_by_base ON street(base);
+        CREATE INDEX IF NOT EXISTS street_by_initial
+            ON street(substr(base, 1, 1), length(base));
         CREATE VIRTUAL TABLE IF NOT EXISTS street_fts USING fts5(base, tokenize = 'trigram');
         CREATE VIRTUAL TABLE IF NOT EXISTS street_rtree
             USING rtree(id, min_lat, max_lat, min_lng, max_lng);

@@ -5,7 +5,6 @@ use super::support::start;
 use routemate_core::geo::{haversine_m, LatLng};
 use routemate_core::geocode::GeocodeLevel;
 use routemate_engine::{Api, EngineConfig, DEFAULT_ACCOUNT};
-use routemate_geocode::bundled::{CACHE_TREE, CORRECTIONS_TREE};
 use routemate_geocode::{fixture, GeocodeConfig, GeocodeStack};
 use serde_json::json;
 use std::sync::Arc;
@@ -17,12 +16,7 @@ fn address_only_stops_are_placed_from_the_fixture_gazetteer() {
     // The gazetteer lives in the engine's data dir, as the app keeps it.
     fixture::build_south_brisbane(start, dir.path(), true).unwrap();
     let api = Api::open(EngineConfig::new(dir.path())).unwrap();
-    let mut config = GeocodeConfig::for_data_dir(
-        dir.path(),
-        api.tree(CACHE_TREE).unwrap(),
-        api.tree(CORRECTIONS_TREE).unwrap(),
-    );
-    config.bundled_localities = None;
+    let config = GeocodeConfig::for_data_dir(dir.path(), None);
     api.set_geocoder(Arc::new(GeocodeStack::open(config).unwrap()));
 
     let body = json!({
@@ -64,5 +58,52 @@ fn address_only_stops_are_placed_from_the_fixture_gazetteer() {
     assert!(
         !codes.iter().any(|(_, s)| s.as_deref() == Some("A")),
         "{codes:?}"
+    );
+}
+
+/// Item 14: one account's imports and pins stay its own. Account A imports and pins an address;
+/// account B importing the same address gets neither A's cached answer nor A's pin.
+#[test]
+fn another_account_sees_neither_the_cache_nor_the_pins() {
+    let Some(start) = start() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    fixture::build_south_brisbane(start, dir.path(), true).unwrap();
+    let api = Api::open(EngineConfig::new(dir.path())).unwrap();
+    let config = GeocodeConfig::for_data_dir(dir.path(), None);
+    api.set_geocoder(Arc::new(GeocodeStack::open(config).unwrap()));
+    let job = |id: &str| {
+        json!({"external_job_id": id, "depot": {"lat": -27.48, "lng": 153.02},
+               "stops": [{"external_stop_id": "A", "address": "197 Vulture St, South Brisbane QLD 4101"}]})
+    };
+    let stop = |j: &routemate_engine::jobs::JobView| j.stops[0].clone();
+
+    let a1 = api.import_value("acct-a", &job("J1")).unwrap().job;
+    assert_eq!(stop(&a1).geocode.source, "gazetteer");
+    let a2 = api.import_value("acct-a", &job("J2")).unwrap().job;
+    assert_eq!(
+        stop(&a2).geocode.source,
+        "cache",
+        "A's own second import is cached"
+    );
+    let b1 = api.import_value("acct-b", &job("J1")).unwrap().job;
+    assert_eq!(
+        stop(&b1).geocode.source,
+        "gazetteer",
+        "B must not learn from the cache that A imported this address"
+    );
+
+    api.move_stop_pin("acct-a", &a1.job_id, "A", -27.49, 153.01)
+        .unwrap();
+    let a3 = api.import_value("acct-a", &job("J3")).unwrap().job;
+    assert_eq!(
+        (stop(&a3).lat, stop(&a3).geocode.source.as_str()),
+        (Some(-27.49), "correction")
+    );
+    let b2 = api.import_value("acct-b", &job("J2")).unwrap().job;
+    assert_ne!(stop(&b2).geocode.source, "correction");
+    assert_ne!(
+        stop(&b2).lat,
+        Some(-27.49),
+        "A's pin must not move B's stop"
     );
 }

@@ -1,13 +1,16 @@
 //! The geocoder's integration tests in one binary (one link instead of one per file): the
 //! parser table, importers and the fallback chain, South Brisbane accuracy, the full stack with
-//! the online backend, an import through the engine, and the out-of-the-box figure.
+//! the online backend, an import through the engine, the out-of-the-box figure, and hostile input
+//! against a synthetic gazetteer (`hardening`, `synthetic`).
 
 mod chain_and_import;
 mod engine_import;
+mod hardening;
 mod out_of_box;
 mod parse_table;
 mod south_brisbane;
 mod stack_and_online;
+mod synthetic;
 
 mod support {
     //! The shared geodata fixtures; a test without them skips after one line saying what is

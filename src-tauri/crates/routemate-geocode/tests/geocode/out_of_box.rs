@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 
 fn bundled_file() -> Option<PathBuf> {
     let start = Path::new(env!("CARGO_MANIFEST_DIR"));
-    bundled::default_bundled_path().or_else(|| {
+    let from_env = std::env::var_os("ROUTEMATE_GEODATA").map(PathBuf::from);
+    from_env.filter(|p| p.is_file()).or_else(|| {
         start
             .ancestors()
             .map(|a| a.join(bundled::BUNDLED_RELATIVE))

@@ -12,6 +12,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// The account every query here is made for.
+const A: &str = "default";
+
 /// The stack over the fixture gazetteer; `None` (the test skips) without the shared folder.
 fn stack(
     dir: &Path,
@@ -19,11 +22,9 @@ fn stack(
     bundled: Option<&Path>,
 ) -> Option<GeocodeStack> {
     let (path, _) = fixture::build_south_brisbane(start()?, dir, false).unwrap();
-    let db = sled::open(dir.join("sled")).unwrap();
     let stack = GeocodeStack::open(GeocodeConfig {
+        store_dir: Some(dir.join("geocode")),
         gazetteer_path: Some(path),
-        cache: db.open_tree("geocode_cache").unwrap(),
-        corrections: db.open_tree("geocode_corrections").unwrap(),
         online,
         bundled_localities: bundled.map(Path::to_path_buf),
     });
@@ -36,10 +37,10 @@ fn second_lookup_comes_from_the_cache_with_the_same_answer() {
     let Some(s) = stack(dir.path(), None, None) else {
         return;
     };
-    let a = s.geocode("197 Vulture St, South Brisbane QLD 4101");
+    let a = s.geocode(A, "197 Vulture St, South Brisbane QLD 4101");
     assert_eq!(a.source, "gazetteer");
     assert_eq!(a.level, GeocodeLevel::Address);
-    let b = s.geocode("197 vulture street south brisbane qld 4101");
+    let b = s.geocode(A, "197 vulture street south brisbane qld 4101");
     assert_eq!(b.source, "cache");
     assert_eq!((a.level, a.matched), (b.level, b.matched));
     assert!(haversine_m(a.point.unwrap(), b.point.unwrap()) < 0.01);
@@ -51,21 +52,70 @@ fn a_dispatchers_correction_wins_until_forgotten() {
     let Some(s) = stack(dir.path(), None, None) else {
         return;
     };
-    let before = s.geocode("197 Vulture St, South Brisbane QLD 4101");
+    let before = s.geocode(A, "197 Vulture St, South Brisbane QLD 4101");
     let pin = LatLng::new(-27.4830, 153.0200);
-    s.remember_correction("197 Vulture Street, South Brisbane, Queensland 4101", pin)
-        .unwrap();
-    let after = s.geocode("197 vulture st south brisbane qld 4101");
+    s.remember_correction(
+        A,
+        "197 Vulture Street, South Brisbane, Queensland 4101",
+        pin,
+    )
+    .unwrap();
+    let after = s.geocode(A, "197 vulture st south brisbane qld 4101");
     assert_eq!(after.point, Some(pin));
     assert_eq!(after.level, GeocodeLevel::Exact);
     assert_eq!(after.source, "correction");
     assert!(s
-        .forget_correction("197 Vulture St, South Brisbane QLD 4101")
+        .forget_correction(A, "197 Vulture St, South Brisbane QLD 4101")
         .unwrap());
-    let back = s.geocode("197 Vulture St, South Brisbane QLD 4101");
+    let back = s.geocode(A, "197 Vulture St, South Brisbane QLD 4101");
     assert!(haversine_m(back.point.unwrap(), before.point.unwrap()) < 0.01);
     assert_eq!(back.level, GeocodeLevel::Address);
-    assert!(s.remember_correction("x", LatLng::new(123.0, 0.0)).is_err());
+    assert!(s
+        .remember_correction(A, "x", LatLng::new(123.0, 0.0))
+        .is_err());
+}
+
+#[test]
+fn cache_and_pins_are_kept_per_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(s) = stack(dir.path(), None, None) else {
+        return;
+    };
+    let address = "197 Vulture St, South Brisbane QLD 4101";
+    assert_eq!(s.geocode(A, address).source, "gazetteer");
+    assert_eq!(s.geocode(A, address).source, "cache");
+    // Another account has never asked: no cache hit that would tell it what A imported.
+    assert_eq!(s.geocode("other", address).source, "gazetteer");
+    let pin = LatLng::new(-27.4830, 153.0200);
+    s.remember_correction(A, address, pin).unwrap();
+    assert_eq!(s.geocode(A, address).point, Some(pin));
+    let other = s.geocode("other", address);
+    assert_ne!(
+        other.source, "correction",
+        "A's pin must not move other's stops"
+    );
+    assert_ne!(other.point, Some(pin));
+}
+
+#[test]
+fn pins_survive_a_restart_and_the_online_switch() {
+    let dir = tempfile::tempdir().unwrap();
+    let address = "197 Vulture St, South Brisbane QLD 4101";
+    let pin = LatLng::new(-27.4830, 153.0200);
+    {
+        let Some(s) = stack(dir.path(), None, None) else {
+            return;
+        };
+        s.remember_correction(A, address, pin).unwrap();
+        s.set_online(Some(NominatimConfig::new("http://127.0.0.1:9")))
+            .unwrap();
+        assert!(s.is_online());
+        assert_eq!(s.geocode(A, address).point, Some(pin));
+    }
+    let Some(s) = stack(dir.path(), None, None) else {
+        return;
+    };
+    assert_eq!(s.geocode(A, address).source, "correction");
 }
 
 #[test]
@@ -78,18 +128,14 @@ fn bundled_localities_place_suburbs_without_any_import() {
          AU\t4068\tINDOOROOPILLY\tQueensland\tQLD\t\t\t\t\t-27.5\t152.97\t2\n",
     )
     .unwrap();
-    let db = sled::open(dir.path().join("sled")).unwrap();
     let s = GeocodeStack::open(GeocodeConfig {
-        gazetteer_path: None,
-        cache: db.open_tree("c").unwrap(),
-        corrections: db.open_tree("k").unwrap(),
-        online: None,
         bundled_localities: Some(tsv),
+        ..GeocodeConfig::default()
     })
     .unwrap();
-    let r = s.geocode("Toowong QLD 4066");
+    let r = s.geocode(A, "Toowong QLD 4066");
     assert_eq!(r.level, GeocodeLevel::Locality, "{r:?}");
-    let r = s.geocode("Taringa QLD 4068");
+    let r = s.geocode(A, "Taringa QLD 4068");
     assert_eq!(r.level, GeocodeLevel::Postcode, "{r:?}");
     assert!(haversine_m(r.point.unwrap(), LatLng::new(-27.5, 152.97)) < 1.0);
 }
@@ -142,15 +188,15 @@ fn online_backend_improves_an_offline_miss_and_is_cached() {
     let Some(s) = stack(dir.path(), Some(online_config(&url)), None) else {
         return;
     };
-    let r = s.geocode("5 Example Street, Brisbane City QLD 4000");
+    let r = s.geocode(A, "5 Example Street, Brisbane City QLD 4000");
     assert_eq!(r.source, "nominatim");
     assert_eq!(r.level, GeocodeLevel::Address);
     assert_eq!(r.point, Some(LatLng::new(-27.47, 153.03)));
-    let again = s.geocode("5 Example St, Brisbane City QLD 4000");
+    let again = s.geocode(A, "5 Example St, Brisbane City QLD 4000");
     assert_eq!(again.source, "cache");
     assert_eq!(hits.load(Ordering::SeqCst), 1);
     // An address the gazetteer knows never goes online.
-    let known = s.geocode("197 Vulture St, South Brisbane QLD 4101");
+    let known = s.geocode(A, "197 Vulture St, South Brisbane QLD 4101");
     assert_eq!(known.source, "gazetteer");
     assert_eq!(hits.load(Ordering::SeqCst), 1);
 }
@@ -164,7 +210,7 @@ fn online_requests_are_spaced_by_the_rate_limit() {
     };
     let t0 = std::time::Instant::now();
     for i in 0..3 {
-        s.geocode(&format!("{i} Nothing Street, Nowhere"));
+        s.geocode(A, &format!("{i} Nothing Street, Nowhere"));
     }
     assert_eq!(hits.load(Ordering::SeqCst), 3);
     // Three requests need at least two full intervals between them (a lower bound, not a
@@ -188,14 +234,15 @@ fn online_backend_down_falls_back_offline_without_error() {
     ) else {
         return;
     };
-    let r = s.geocode("197 Vulture St, South Brisbane QLD 4101");
+    let r = s.geocode(A, "197 Vulture St, South Brisbane QLD 4101");
     assert_eq!(r.level, GeocodeLevel::Address);
-    let r = s.geocode("5 Example Street, Brisbane City QLD 4000");
+    let r = s.geocode(A, "5 Example Street, Brisbane City QLD 4000");
     assert_eq!(r.level, GeocodeLevel::None);
     assert_eq!(r.source, "gazetteer");
     // Not cached while the server is down: a later lookup may still go online.
     assert_ne!(
-        s.geocode("5 Example Street, Brisbane City QLD 4000").source,
+        s.geocode(A, "5 Example Street, Brisbane City QLD 4000")
+            .source,
         "cache"
     );
 }
@@ -217,7 +264,7 @@ fn suburb_only_queries_do_not_spend_online_requests() {
     let Some(s) = stack(dir.path(), Some(online_config(&url)), None) else {
         return;
     };
-    let r = s.geocode("Somewhere QLD 4999");
+    let r = s.geocode(A, "Somewhere QLD 4999");
     assert_eq!(r.level, GeocodeLevel::None);
     assert_eq!(hits.load(Ordering::SeqCst), 0);
 }

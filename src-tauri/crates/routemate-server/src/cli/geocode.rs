@@ -3,13 +3,13 @@
 //! line: `{"query","lat","lng","level","confidence","matched",…}`.
 
 use super::{data_dir, engine_config, Cli};
-use anyhow::bail;
+use anyhow::{bail, Context};
 use clap::Args;
 use routemate_core::geocode::Geocoder;
 use routemate_engine::Api;
-use routemate_geocode::{batch, GeocodeStack};
+use routemate_geocode::{batch, bundled, GeocodeConfig, GeocodeStack, NominatimConfig};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 #[derive(Debug, Args)]
@@ -25,11 +25,40 @@ pub struct GeocodeArgs {
     pub online: Option<String>,
 }
 
+/// The bundled locality file: `ROUTEMATE_GEODATA` if set, else `assets/geodata/au_localities.tsv`
+/// under the current directory or any ancestor of the executable (a dev build in `target/` finds
+/// the repository's copy; an installed binary the one beside it). `None` when absent.
+pub fn bundled_localities() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("ROUTEMATE_GEODATA") {
+        return Some(PathBuf::from(p)).filter(|p| p.exists());
+    }
+    let mut roots: Vec<PathBuf> = Vec::new();
+    if let Ok(cwd) = std::env::current_dir() {
+        roots.push(cwd);
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        roots.extend(exe.ancestors().skip(1).map(Path::to_path_buf));
+    }
+    roots
+        .into_iter()
+        .map(|r| r.join(bundled::BUNDLED_RELATIVE))
+        .find(|p| p.is_file())
+}
+
+/// The geocoder for data dir `dir` (its gazetteer and its own store of pins and cache, plus the
+/// bundled localities); `online` enables Nominatim.
+pub fn open_geocoder(dir: &Path, online: Option<&str>) -> anyhow::Result<Arc<GeocodeStack>> {
+    let mut config = GeocodeConfig::for_data_dir(dir, bundled_localities());
+    config.online = online.map(NominatimConfig::new);
+    let stack = GeocodeStack::open(config).context("opening the geocoder")?;
+    Ok(Arc::new(stack))
+}
+
 /// Opens the store and the geocoder the way every command does, optionally with Nominatim.
 pub fn open_stack(cli: &Cli, online: Option<&str>) -> anyhow::Result<(Api, Arc<GeocodeStack>)> {
     let dir = data_dir(cli)?;
     let api = Api::open(engine_config(dir.clone()))?;
-    let stack = super::geocoder(&api, &dir, online)?;
+    let stack = open_geocoder(&dir, online)?;
     Ok((api, stack))
 }
 
@@ -45,7 +74,7 @@ pub fn run(cli: &Cli, args: &GeocodeArgs) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for q in &queries {
-        let g = stack.geocode(q);
+        let g = stack.geocode(&cli.account, q);
         serde_json::to_writer(&mut out, &batch::Line::new(q, &g))?;
         writeln!(out)?;
     }

@@ -8,6 +8,7 @@ pub mod geocode;
 pub mod import;
 pub mod jobs;
 pub mod serve;
+pub mod store;
 pub mod watch;
 
 use anyhow::Context;
@@ -26,6 +27,15 @@ pub struct Cli {
     /// ~/.local/share/routemate).
     #[arg(long, env = "ROUTEMATE_DATA", global = true, value_name = "DIR")]
     pub data: Option<PathBuf>,
+    /// Free disk space (MiB) the store's disk must keep: below it the store is not opened and
+    /// imports are refused (HTTP 507), before anything is written.
+    #[arg(
+        long,
+        env = "ROUTEMATE_DISK_RESERVE_MB",
+        global = true,
+        default_value_t = 16
+    )]
+    pub disk_reserve_mb: u64,
     /// Account the command acts for.
     #[arg(long, global = true, default_value = DEFAULT_ACCOUNT)]
     pub account: String,
@@ -44,6 +54,9 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Print a job's status, or all jobs newest first.
     Jobs(jobs::JobsArgs),
+    /// Back up, restore and verify the store.
+    #[command(subcommand)]
+    Store(store::StoreCmd),
     /// Import the job files dropped into a folder, until SIGINT/SIGTERM.
     Watch(watch::WatchArgs),
     /// Place addresses offline; one JSON object per line.
@@ -55,12 +68,14 @@ pub enum Command {
 
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
+    routemate_engine::store::space::set_reserve(cli.disk_reserve_mb.saturating_mul(1 << 20));
     match &cli.command {
         Command::Serve(args) => serve::run(&cli, args),
         Command::Credentials(cmd) => credentials::run(&cli, cmd),
         Command::Import(args) => import::run(&cli, args),
         Command::Jobs(args) => jobs::run(&cli, args),
         Command::Watch(args) => watch::run(&cli, args),
+        Command::Store(cmd) => store::run(&cli, cmd),
         Command::Geocode(args) => geocode::run(&cli, args),
         Command::Gazetteer(cmd) => gazetteer::run(&cli, cmd),
     }
@@ -81,34 +96,20 @@ pub fn engine_config(data_dir: PathBuf) -> EngineConfig {
     EngineConfig::new(data_dir)
 }
 
-/// Opens the store for a command, with the offline geocoder attached (the data dir's gazetteer,
-/// the bundled localities, the store's cache and learned corrections). A geocoder that cannot open
-/// is logged and left out: stops with coordinates still route, the rest are warned.
+/// Opens the store for a command, with the offline geocoder attached (the data dir's gazetteer
+/// and geocode store, the bundled localities). A geocoder that cannot open is logged and left
+/// out: stops with coordinates still route, the rest are warned.
 pub fn open_api(cli: &Cli) -> anyhow::Result<Api> {
     let dir = data_dir(cli)?;
     let api = Api::open(engine_config(dir.clone()))?;
-    match geocoder(&api, &dir, None) {
+    match geocode::open_geocoder(&dir, None) {
         Ok(stack) => api.set_geocoder(stack),
         Err(e) => tracing::warn!(error = %format!("{e:#}"), "geocoder unavailable"),
     }
+    // SQLite creates the gazetteer 0644; it holds the dispatcher's places (the data dir is
+    // already 0700, this is the second fence).
+    let _ = routemate_engine::store::space::make_private(&dir.join("gazetteer.sqlite"));
     Ok(api)
-}
-
-/// The geocoder stack over `api`'s store and `dir`'s gazetteer; `online` enables Nominatim.
-pub fn geocoder(
-    api: &Api,
-    dir: &std::path::Path,
-    online: Option<&str>,
-) -> anyhow::Result<std::sync::Arc<routemate_geocode::GeocodeStack>> {
-    use routemate_geocode::bundled::{CACHE_TREE, CORRECTIONS_TREE};
-    let mut config = routemate_geocode::GeocodeConfig::for_data_dir(
-        dir,
-        api.tree(CACHE_TREE)?,
-        api.tree(CORRECTIONS_TREE)?,
-    );
-    config.online = online.map(routemate_geocode::NominatimConfig::new);
-    let stack = routemate_geocode::GeocodeStack::open(config).context("opening the geocoder")?;
-    Ok(std::sync::Arc::new(stack))
 }
 
 /// Prints a value as JSON on stdout.

@@ -42,7 +42,7 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(async move {
+    let result = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -54,14 +54,57 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
         tracing::info!(%addr, data = %api.data_dir().display(), "serving the RouteMate API");
         println!("routemate listening on http://{addr}");
         std::io::stdout().flush()?;
-        serve(listener, api.clone(), options, shutdown_signal()).await?;
+        let health = api.store().health().clone();
+        tokio::spawn(daily_backups(api.clone()));
+        // Stop on a signal, or on the first storage error (exit 75 so a supervisor restarts us
+        // once the disk is fixed); after a storage error, in-flight requests get 5 s to finish.
+        let failed = health.clone();
+        let stop = async move {
+            tokio::select! {
+                _ = shutdown_signal() => {},
+                _ = failed.failed() => {},
+            }
+        };
+        let served = serve(listener, api.clone(), options, stop);
+        tokio::select! {
+            r = served => r?,
+            _ = async {
+                health.failed().await;
+                tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+            } => {}
+        }
+        if let Some(failure) = api.store().health().failure() {
+            // Nothing more touches sled (it may hang after an I/O error): no flush, no watcher
+            // stop. All that was acknowledged was flushed before its answer.
+            anyhow::bail!(routemate_engine::EngineError::StorageFailed { detail: failure });
+        }
         if let Some(w) = watcher {
             w.stop();
         }
         api.flush()?;
         tracing::info!("shut down cleanly");
         Ok(())
-    })
+    });
+    // Requests stuck in sled after a storage error must not keep the process from exiting.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(5));
+    result
+}
+
+/// Takes the daily store backup while the server runs (checked hourly; see `store::backup`).
+async fn daily_backups(api: routemate_engine::Api) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    tick.tick().await; // the first tick is immediate; opening the store already checked
+    loop {
+        tick.tick().await;
+        let api = api.clone();
+        let r = tokio::task::spawn_blocking(move || {
+            routemate_engine::store::backup::create_if_due(api.store())
+        })
+        .await;
+        if let Ok(Err(e)) = r {
+            tracing::warn!(error = %e, "the daily store backup could not be taken");
+        }
+    }
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.

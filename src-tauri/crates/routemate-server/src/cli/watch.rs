@@ -104,7 +104,17 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> anyhow::Result<()> {
         let api = open_api(cli)?;
         let watcher = start(&api, cli, &args.dir, &args.opts, print_event)?;
         tracing::info!(folder = %args.dir.display(), data = %api.data_dir().display(), "watching");
-        stop.await;
+        let health = api.store().health().clone();
+        tokio::select! {
+            _ = stop => {}
+            _ = health.failed() => {
+                // The disk failed a write: leave (exit 75) without touching sled again; the
+                // claimed file stays in processing/ and is finished after the restart.
+                std::mem::forget(watcher);
+                let detail = health.failure().unwrap_or_default();
+                anyhow::bail!(routemate_engine::EngineError::StorageFailed { detail });
+            }
+        }
         // Finishes the file in hand (it is in processing/ and would be redone anyway), then stops.
         watcher.stop();
         api.flush()?;

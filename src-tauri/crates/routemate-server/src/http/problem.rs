@@ -87,6 +87,25 @@ impl From<EngineError> for Problem {
                 "Not found",
                 format!("{what} not found"),
             ),
+            // The disk is full or failing: say so (507), and say whether anything was written.
+            EngineError::DiskFull { .. } => Problem::new(
+                StatusCode::INSUFFICIENT_STORAGE,
+                "disk-full",
+                "The server's disk is full",
+                "the server has too little free disk space to store this safely; nothing was \
+                 written, retry once space is freed",
+            ),
+            EngineError::StorageFailed { .. } => {
+                tracing::error!(error = %e, "request failed on a storage error");
+                Problem::new(
+                    StatusCode::INSUFFICIENT_STORAGE,
+                    "storage-failed",
+                    "The server's storage failed",
+                    "the server's disk failed a write; this request was not acknowledged and the \
+                     server is restarting; retry once it is back (earlier acknowledged requests \
+                     are safe)",
+                )
+            }
             other => {
                 // Log the cause; tell the client only that it was ours and what to do.
                 tracing::error!(code = other.code(), error = %other, "request failed");

@@ -1,6 +1,10 @@
 //! Jobs as stored and as answered: the record in the `jobs` tree, the wire view of the import and
-//! status responses, summaries for lists, and the account-scoped lookups.
+//! status responses, summaries for lists, and the account-scoped lookups. Every change to a job
+//! goes through [`write`], the one write path.
 
+pub(crate) mod write;
+
+use crate::context::Context;
 use crate::error::EngineError;
 use crate::store::{decode, key2, Store};
 use chrono::{DateTime, Utc};
@@ -240,4 +244,36 @@ fn parse_cursor(c: &str) -> Option<(DateTime<Utc>, String)> {
 /// True when `c` is a cursor this module produced.
 pub fn is_valid_cursor(c: &str) -> bool {
     parse_cursor(c).is_some()
+}
+
+/// Records a stop's progress (the job status follows from the stop statuses). The note is held
+/// to the same limit whichever front end sends it.
+pub(crate) fn set_stop_status(
+    ctx: &Context,
+    account: &str,
+    job_id: &str,
+    external_stop_id: &str,
+    status: StopStatus,
+    note: Option<String>,
+) -> Result<JobRecord, EngineError> {
+    write::check_note(note.as_deref())?;
+    let kind = write::Change::StopStatus {
+        external_stop_id: external_stop_id.to_string(),
+    };
+    write::edit(ctx, account, job_id, kind, |job, _| {
+        let job_id = job.job_id.clone();
+        let stop = job
+            .stops
+            .iter_mut()
+            .find(|s| s.external_stop_id == external_stop_id)
+            .ok_or_else(|| {
+                EngineError::not_found(format!("stop {external_stop_id} in job {job_id}"))
+            })?;
+        if stop.status == status && stop.status_note == note {
+            return Ok(false);
+        }
+        stop.status = status;
+        stop.status_note = note;
+        Ok(true)
+    })
 }

@@ -1,0 +1,136 @@
+//! The one write path for jobs. Imports, dispatcher edits and stop statuses all store a job here:
+//! under the job's lock, after one validation of what the record may hold, with a new revision,
+//! a flush before anything is acknowledged, and an event that carries the revision.
+
+use super::{find, JobRecord, JobRef};
+use crate::context::Context;
+use crate::error::EngineError;
+use crate::events::EngineEvent;
+use crate::settings::Settings;
+use crate::store::{encode, key2};
+use routemate_core::validate::MAX_TEXT_LEN;
+use sled::Transactional;
+use std::sync::MutexGuard;
+
+/// What a write did, for the event it emits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Change {
+    /// A new job from an import.
+    Created,
+    /// An existing job changed (re-import, edit, re-optimization).
+    Updated,
+    /// One stop's status or note changed.
+    StopStatus { external_stop_id: String },
+}
+
+/// The extra records an import writes with its job, in the same transaction.
+pub(crate) struct ImportRecords {
+    /// `imports` tree: account + external_job_id → job id and payload fingerprint.
+    pub key: Vec<u8>,
+    pub key_value: Vec<u8>,
+    /// `drivers` tree: a driver seen for the first time (written only if still absent).
+    pub new_driver: Option<(Vec<u8>, Vec<u8>)>,
+}
+
+/// Holds the job's lock: imports and edits of the same (account, external_job_id) never
+/// interleave, so neither overwrites the other.
+pub(crate) fn lock<'a>(
+    ctx: &'a Context,
+    account: &str,
+    external_job_id: &str,
+) -> MutexGuard<'a, ()> {
+    ctx.job_lock(&key2(account, external_job_id))
+}
+
+/// The stop-status note limit: the same for HTTP, the desktop and the CLI.
+pub(crate) fn check_note(note: Option<&str>) -> Result<(), EngineError> {
+    match note {
+        Some(n) if n.chars().count() > MAX_TEXT_LEN => Err(EngineError::invalid_field(
+            "note",
+            "too_long",
+            format!("must be at most {MAX_TEXT_LEN} characters"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// What a stored job may hold beyond what the import validator checked: the dispatcher's notes.
+fn validate(job: &JobRecord) -> Result<(), EngineError> {
+    job.stops
+        .iter()
+        .try_for_each(|s| check_note(s.status_note.as_deref()))
+}
+
+/// Validates and stores `job` (the caller holds its [`lock`] and has set its revision), with an
+/// import's extra records in one transaction; flushes, then emits the event for `change`.
+pub(crate) fn store(
+    ctx: &Context,
+    job: &JobRecord,
+    import: Option<&ImportRecords>,
+    change: Change,
+) -> Result<(), EngineError> {
+    validate(job)?;
+    let store = ctx.store();
+    let job_bytes = encode(job);
+    (&store.jobs, &store.imports, &store.drivers).transaction(|(tj, ti, td)| {
+        if let Some(records) = import {
+            if let Some((k, v)) = &records.new_driver {
+                if td.get(k)?.is_none() {
+                    td.insert(k.as_slice(), v.as_slice())?;
+                }
+            }
+            ti.insert(records.key.as_slice(), records.key_value.as_slice())?;
+        }
+        tj.insert(job.job_id.as_bytes(), job_bytes.as_slice())?;
+        Ok::<_, sled::transaction::ConflictableTransactionError<EngineError>>(())
+    })?;
+    store.flush()?;
+    let (account, job_id, revision) = (job.account.clone(), job.job_id.clone(), job.revision);
+    let external_job_id = job.external_job_id.clone();
+    ctx.emit(match change {
+        Change::Created => EngineEvent::JobImported {
+            account,
+            job_id,
+            external_job_id,
+            revision,
+        },
+        Change::Updated => EngineEvent::JobUpdated {
+            account,
+            job_id,
+            external_job_id,
+            revision,
+        },
+        Change::StopStatus { external_stop_id } => EngineEvent::StopStatusChanged {
+            account,
+            job_id,
+            external_stop_id,
+            revision,
+        },
+    });
+    Ok(())
+}
+
+/// Loads `account`'s job under its lock, lets `change` modify it, and stores it with a new
+/// revision. `change` answers `Ok(false)` when nothing changed: then nothing is written.
+pub(crate) fn edit(
+    ctx: &Context,
+    account: &str,
+    job_id: &str,
+    kind: Change,
+    change: impl FnOnce(&mut JobRecord, &Settings) -> Result<bool, EngineError>,
+) -> Result<JobRecord, EngineError> {
+    let id = JobRef::Id(job_id.to_string());
+    let first = find(ctx.store(), account, &id)?;
+    let _guard = lock(ctx, account, &first.external_job_id);
+    // Re-read under the lock so a concurrent re-import is not overwritten.
+    let mut job = find(ctx.store(), account, &id)?;
+    let settings = Settings::load(ctx.store())?;
+    if !change(&mut job, &settings)? {
+        return Ok(job);
+    }
+    job.updated_at = ctx.now();
+    job.revision += 1;
+    store(ctx, &job, None, kind)?;
+    tracing::info!(job_id, revision = job.revision, "job edited");
+    Ok(job)
+}
