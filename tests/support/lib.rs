@@ -27,23 +27,6 @@ pub fn bin() -> PathBuf {
     p
 }
 
-/// The shared data folder (`../shared` next to the repository), or `$ROUTEMATE_SHARED`.
-pub fn shared_dir() -> PathBuf {
-    if let Some(p) = std::env::var_os("ROUTEMATE_SHARED") {
-        return PathBuf::from(p);
-    }
-    let mut dir = Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf();
-    loop {
-        if dir.join("shared/spec").is_dir() {
-            return dir.join("shared");
-        }
-        assert!(
-            dir.pop(),
-            "no shared/ folder above the repository; set ROUTEMATE_SHARED"
-        );
-    }
-}
-
 /// Runs a CLI command on `data` and returns its output.
 pub fn cli(data: &Path, args: &[&str]) -> Output {
     Command::new(bin())

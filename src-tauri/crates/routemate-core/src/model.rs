@@ -247,17 +247,60 @@ impl Warning {
     }
 }
 
-/// Warning codes, stable for integrators.
+/// Warning codes, stable for integrators: the one list of every code a job or stop warning
+/// carries. Emit and match them through these constants, never as bare literals.
 pub mod warning_codes {
+    /// Nothing matched the address; the stop is kept but left out of the route.
     pub const GEOCODE_FAILED: &str = "GEOCODE_FAILED";
+    /// Placed below address level (street, locality, postcode).
     pub const GEOCODE_APPROXIMATE: &str = "GEOCODE_APPROXIMATE";
+    /// Several plausible places; the candidates are listed.
     pub const GEOCODE_AMBIGUOUS: &str = "GEOCODE_AMBIGUOUS";
+    /// A PO box, or a postcode that contradicts the suburb.
     pub const ADDRESS_FLAGGED: &str = "ADDRESS_FLAGGED";
+    /// The driver e-mail was seen for the first time and registered.
     pub const DRIVER_REGISTERED: &str = "DRIVER_REGISTERED";
     pub const NO_DRIVER: &str = "NO_DRIVER";
+    /// A re-import changed an existing job in place.
     pub const JOB_UPDATED: &str = "JOB_UPDATED";
     pub const STOP_ADDED: &str = "STOP_ADDED";
     pub const STOP_REMOVED: &str = "STOP_REMOVED";
     pub const STOP_CHANGED: &str = "STOP_CHANGED";
     pub const DEPOT_MISSING: &str = "DEPOT_MISSING";
+    /// The planned arrival is after the stop's time window closes.
+    pub const TIME_WINDOW_MISSED: &str = "TIME_WINDOW_MISSED";
+
+    /// Every code above, for documentation and for clients that check what they handle.
+    pub const ALL: &[&str] = &[
+        GEOCODE_FAILED,
+        GEOCODE_APPROXIMATE,
+        GEOCODE_AMBIGUOUS,
+        ADDRESS_FLAGGED,
+        DRIVER_REGISTERED,
+        NO_DRIVER,
+        JOB_UPDATED,
+        STOP_ADDED,
+        STOP_REMOVED,
+        STOP_CHANGED,
+        DEPOT_MISSING,
+        TIME_WINDOW_MISSED,
+    ];
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn every_code_is_listed_once_and_spelled_as_its_name() {
+            let mut seen = std::collections::BTreeSet::new();
+            for code in ALL {
+                assert!(seen.insert(code), "{code} listed twice");
+                assert!(
+                    code.chars().all(|c| c.is_ascii_uppercase() || c == '_'),
+                    "{code}"
+                );
+            }
+            assert!(ALL.contains(&TIME_WINDOW_MISSED));
+        }
+    }
 }

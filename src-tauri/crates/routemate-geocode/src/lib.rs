@@ -6,7 +6,6 @@
 //! which calls it through `routemate_core::geocode::Geocoder`, always for an account.
 
 pub mod batch;
-pub mod bench;
 pub mod bundled;
 pub mod cache_limit;
 pub mod chain;

@@ -15,12 +15,11 @@
 mod checker;
 mod cost;
 mod ils;
-pub mod instance;
 mod locks;
 mod matrix;
 mod moves;
 mod reduction;
-mod rng;
+pub mod rng;
 mod search;
 mod tour;
 

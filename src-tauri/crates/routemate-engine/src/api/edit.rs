@@ -347,7 +347,7 @@ fn replan(job: &mut JobRecord, settings: &Settings, mode: PlanMode) {
     let planned = plan(stops, job.depot, job.return_to_depot, settings, mode);
     job.stops = planned.stops;
     job.optimization = planned.optimization;
-    job.warnings.retain(|w| w.code != "TIME_WINDOW_MISSED");
+    job.warnings.retain(|w| w.code != codes::TIME_WINDOW_MISSED);
     job.warnings.extend(planned.warnings);
 }
 

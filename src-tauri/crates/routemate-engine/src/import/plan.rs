@@ -3,7 +3,7 @@
 
 use crate::settings::Settings;
 use routemate_core::geo::LatLng;
-use routemate_core::model::{Optimization, Stop, Warning};
+use routemate_core::model::{warning_codes, Optimization, Stop, Warning};
 use routemate_core::optimize::{self, DistanceMatrix, RouteEnd, RouteProblem, SolveOptions};
 use routemate_core::validate::parse_hhmm;
 use std::time::{Duration, Instant};
@@ -109,7 +109,7 @@ pub fn plan(
             }
             if close.is_some_and(|c| clock_min > c as f64) {
                 warnings.push(Warning::stop(
-                    "TIME_WINDOW_MISSED",
+                    warning_codes::TIME_WINDOW_MISSED,
                     &stop.external_stop_id,
                     format!(
                         "planned arrival {} is after the window end {}",

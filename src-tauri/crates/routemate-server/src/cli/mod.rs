@@ -2,16 +2,11 @@
 //!
 //! Results go to stdout as JSON; logs and errors go to stderr; failures exit non-zero.
 
-pub mod bench_api;
-pub mod bench_geocode;
-pub mod bench_optimize;
-pub mod bench_watch;
 pub mod credentials;
 pub mod gazetteer;
 pub mod geocode;
 pub mod import;
 pub mod jobs;
-pub mod optimize;
 pub mod serve;
 pub mod store;
 pub mod watch;
@@ -59,8 +54,6 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Print a job's status, or all jobs newest first.
     Jobs(jobs::JobsArgs),
-    /// Optimize one TSPLIB or delivery-JSON instance; print the tour as JSON.
-    Optimize(optimize::OptimizeArgs),
     /// Back up, restore and verify the store.
     #[command(subcommand)]
     Store(store::StoreCmd),
@@ -71,21 +64,6 @@ pub enum Command {
     /// Build the offline gazetteer from OSM PBF, GeoNames or CSV files.
     #[command(subcommand)]
     Gazetteer(gazetteer::GazetteerCmd),
-    /// Benchmarks.
-    #[command(subcommand)]
-    Bench(BenchCmd),
-}
-
-#[derive(Debug, Subcommand)]
-pub enum BenchCmd {
-    /// Load-test the HTTP API on loopback (status, re-import, new import, token).
-    Api(bench_api::BenchApiArgs),
-    /// Run the optimizer on the shared benchmark instances; print gap and wall time per instance.
-    Optimize(bench_optimize::BenchOptimizeArgs),
-    /// Watched folder: CSV parse time, drop-to-visible latency, crash test (D1) with kills.
-    Watch(bench_watch::BenchWatchArgs),
-    /// Geocoding throughput and accuracy on the shared geodata fixtures.
-    Geocode(bench_geocode::BenchGeocodeArgs),
 }
 
 /// Runs the parsed command.
@@ -98,13 +76,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Jobs(args) => jobs::run(&cli, args),
         Command::Watch(args) => watch::run(&cli, args),
         Command::Store(cmd) => store::run(&cli, cmd),
-        Command::Bench(BenchCmd::Api(args)) => bench_api::run(&cli, args),
-        Command::Optimize(args) => optimize::run(args),
-        Command::Bench(BenchCmd::Optimize(args)) => bench_optimize::run(args),
-        Command::Bench(BenchCmd::Watch(args)) => bench_watch::run(&cli, args),
         Command::Geocode(args) => geocode::run(&cli, args),
         Command::Gazetteer(cmd) => gazetteer::run(&cli, cmd),
-        Command::Bench(BenchCmd::Geocode(args)) => bench_geocode::run(args),
     }
 }
 

@@ -1,9 +1,10 @@
 //! Benchmark instances as pure `&str` parsers: TSPLIB (`EUC_2D`, `CEIL_2D`, `ATT`, `GEO`
 //! node coordinates) and the delivery JSON of the shared benchmark (`delivery-tsp/1`, integer
-//! haversine metres, verified against its `matrix_checksum`).
+//! haversine metres, verified against its `matrix_checksum`), plus [`load`] from a file.
 
-use super::DistanceMatrix;
-use crate::geo::LatLng;
+use routemate_core::geo::LatLng;
+use routemate_core::optimize::DistanceMatrix;
+use std::path::Path;
 use thiserror::Error;
 
 /// A parsed instance: a closed tour over every node, starting at node 0.
@@ -193,4 +194,41 @@ pub fn parse_delivery(text: &str) -> Result<Instance, InstanceError> {
         name: name.to_string(),
         matrix,
     })
+}
+
+/// Reads and parses an instance file: TSPLIB when it ends in `.tsp`, else delivery JSON.
+pub fn load(path: &Path) -> anyhow::Result<Instance> {
+    load_as(path, path.extension().is_some_and(|e| e == "tsp"))
+}
+
+/// Reads and parses a TSPLIB (`tsplib`) or delivery JSON file, whatever its name.
+pub fn load_as(path: &Path, tsplib: bool) -> anyhow::Result<Instance> {
+    use anyhow::Context;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let parsed = if tsplib {
+        parse_tsplib(&text)
+    } else {
+        parse_delivery(&text)
+    };
+    parsed.with_context(|| format!("parsing {}", path.display()))
+}
+
+/// The node order of a TSPLIB `.tour` file (`TOUR_SECTION`, 1-based, ended by -1), 0-based.
+pub fn parse_tour(text: &str) -> Vec<usize> {
+    text.lines()
+        .skip_while(|l| !l.trim_start().starts_with("TOUR_SECTION"))
+        .skip(1)
+        .filter_map(|l| l.trim().parse::<i64>().ok())
+        .take_while(|&v| v > 0)
+        .map(|v| v as usize - 1)
+        .collect()
+}
+
+/// A shared benchmark instance for a test (`tsplib/NAME.tsp` or `delivery/NAME.json` under
+/// `bench/data`); `None`, after one line saying what is missing, when the shared folder is not
+/// there (see [`crate::shared::for_test`]).
+pub fn for_test(rel: &str) -> Option<Instance> {
+    let path = crate::shared::for_test(&format!("bench/data/{rel}"))?;
+    Some(load(&path).unwrap_or_else(|e| panic!("{e:#}")))
 }

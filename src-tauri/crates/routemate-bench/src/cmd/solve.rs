@@ -1,15 +1,14 @@
-//! `routemate optimize`: solves one TSPLIB or delivery-JSON instance as a closed tour from node 0
-//! and prints `{"name", "n", "length", "tour", "elapsed_ms"}`.
+//! `routemate-bench solve`: solves one TSPLIB or delivery-JSON instance as a closed tour from
+//! node 0 and prints `{"name", "n", "length", "tour", "elapsed_ms"}`.
 
-use anyhow::Context;
+use crate::instance::{load_as, Instance};
 use clap::Args;
-use routemate_core::optimize::instance::{parse_delivery, parse_tsplib, Instance};
 use routemate_core::optimize::{budget_for, check, solve, RouteEnd, RouteProblem, SolveOptions};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Args)]
-pub struct OptimizeArgs {
+pub struct SolveArgs {
     /// A TSPLIB `.tsp` file (EUC_2D, CEIL_2D, ATT or GEO coordinates); node i is index i-1.
     #[arg(
         long,
@@ -27,18 +26,6 @@ pub struct OptimizeArgs {
     /// Random seed: the same seed gives the same tour when the budget is not what stops it.
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
-}
-
-/// Reads and parses a TSPLIB file or a delivery JSON file.
-pub fn load(path: &Path, tsplib: bool) -> anyhow::Result<Instance> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let parsed = if tsplib {
-        parse_tsplib(&text)
-    } else {
-        parse_delivery(&text)
-    };
-    parsed.with_context(|| format!("parsing {}", path.display()))
 }
 
 /// The outcome of one solve on a closed-tour instance.
@@ -75,10 +62,10 @@ pub fn solve_closed(instance: Instance, time_limit: Option<Duration>, seed: u64)
     }
 }
 
-pub fn run(args: &OptimizeArgs) -> anyhow::Result<()> {
+pub fn run(args: &SolveArgs) -> anyhow::Result<()> {
     let instance = match (&args.tsplib, &args.instance) {
-        (Some(path), _) => load(path, true)?,
-        (None, Some(path)) => load(path, false)?,
+        (Some(path), _) => load_as(path, true)?,
+        (None, Some(path)) => load_as(path, false)?,
         (None, None) => anyhow::bail!("give --tsplib FILE or --instance FILE.json"),
     };
     let name = instance.name.clone();

@@ -1,8 +1,9 @@
-//! `routemate bench optimize`: runs the optimizer on every shared benchmark instance (TSPLIB and
+//! `routemate-bench optimize`: runs the optimizer on every shared benchmark instance (TSPLIB and
 //! delivery) and prints a table like `peers.md`: gap to the best known length and wall time,
 //! then the mean gap per size class and how many runs exceeded the budget by more than 5 %.
 
-use super::optimize::{load, solve_closed};
+use super::solve::solve_closed;
+use crate::instance::load;
 use anyhow::Context;
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -13,8 +14,8 @@ pub struct BenchOptimizeArgs {
     /// Wall-clock budget per instance.
     #[arg(long, value_name = "N", default_value_t = 1000)]
     pub budget_ms: u64,
-    /// The benchmark data (`tsplib/`, `delivery/`); default: `shared/bench/data` found from
-    /// `ROUTEMATE_SHARED`, the working directory or the source tree.
+    /// The benchmark data (`tsplib/`, `delivery/`); default: `bench/data` of the shared folder
+    /// (`ROUTEMATE_SHARED`, or `shared/` above the working directory or the source tree).
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     #[arg(long, value_name = "S", default_value_t = 1)]
@@ -22,28 +23,6 @@ pub struct BenchOptimizeArgs {
     /// Only instances whose name contains this (e.g. `-2000`).
     #[arg(long, value_name = "SUBSTR", allow_hyphen_values = true)]
     pub filter: Option<String>,
-}
-
-fn find_data_dir() -> Option<PathBuf> {
-    if let Ok(p) = std::env::var("ROUTEMATE_SHARED") {
-        return Some(PathBuf::from(p).join("bench/data"));
-    }
-    let starts = [
-        std::env::current_dir().ok(),
-        Some(PathBuf::from(env!("CARGO_MANIFEST_DIR"))),
-    ];
-    for start in starts.into_iter().flatten() {
-        let mut d = start;
-        loop {
-            if d.join("shared/spec").is_dir() {
-                return Some(d.join("shared/bench/data"));
-            }
-            if !d.pop() {
-                break;
-            }
-        }
-    }
-    None
 }
 
 /// Best known lengths: TSPLIB `optima.json`, else the `best known` column of `../peers.md`.
@@ -75,7 +54,7 @@ struct Row {
 pub fn run(args: &BenchOptimizeArgs) -> anyhow::Result<()> {
     let data = match &args.data_dir {
         Some(d) => d.clone(),
-        None => find_data_dir().context("benchmark data not found; pass --data-dir")?,
+        None => crate::shared::path("bench/data")?,
     };
     let mut files = Vec::new();
     for sub in ["tsplib", "delivery"] {
@@ -105,8 +84,7 @@ pub fn run(args: &BenchOptimizeArgs) -> anyhow::Result<()> {
         {
             continue;
         }
-        let is_tsp = path.extension().is_some_and(|e| e == "tsp");
-        loaded.push((stem, load(&path, is_tsp)?));
+        loaded.push((stem, load(&path)?));
     }
     loaded.sort_by_key(|(stem, inst)| (inst.matrix.len(), stem.clone()));
     println!(

@@ -2,7 +2,7 @@
 //! amount of work (counted, not timed) and still gets a sensible answer; the online geocoder
 //! refuses plain http to remote hosts and cuts off oversized responses.
 
-mod synthetic;
+use super::synthetic;
 
 use routemate_core::geocode::GeocodeLevel;
 use routemate_geocode::chain::budget::{MAX_READINGS, MAX_STREETS_EXAMINED};

@@ -1,14 +1,13 @@
-//! `routemate bench api`: load-tests the HTTP API on loopback against a fresh store.
+//! `routemate-bench api`: load-tests the HTTP API on loopback against a fresh store.
 //!
 //! Starts the real router on `127.0.0.1:0` in this process, then measures: status GETs at a
 //! fixed rate (open loop: latency counts from the scheduled send time, so a stall is not hidden),
 //! idempotent re-imports, new 25-stop imports and token requests. Prints p50/p99 and errors.
 
-use super::Cli;
-use crate::{serve, RouterOptions};
 use anyhow::{bail, Context};
 use clap::Args;
 use routemate_engine::{Api, EngineConfig};
+use routemate_server::{serve, RouterOptions};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -52,7 +51,7 @@ impl Stats {
     }
 }
 
-pub fn run(_cli: &Cli, args: &BenchApiArgs) -> anyhow::Result<()> {
+pub fn run(args: &BenchApiArgs) -> anyhow::Result<()> {
     let dir = tempfile::tempdir().context("cannot create a temp store")?;
     let api = Api::open(EngineConfig::new(dir.path()))?;
     let cred = api.create_credential("bench", "bench")?;

@@ -1,9 +1,6 @@
 //! The instance parsers: TSPLIB distances, the delivery JSON checksum, and clear errors.
 
-mod support;
-
-use routemate_core::optimize::instance::{parse_delivery, parse_tsplib, InstanceError};
-use support::{delivery, shared_dir, tsplib};
+use routemate_bench::instance::{self, parse_delivery, parse_tour, parse_tsplib, InstanceError};
 
 #[test]
 fn tsplib_euc_2d_rounds_to_nearest_and_indexes_from_zero() {
@@ -36,17 +33,11 @@ fn tsplib_errors_name_the_problem() {
 
 #[test]
 fn tsplib_optimal_tour_of_berlin52_has_the_published_length() {
-    let inst = tsplib("berlin52");
-    let path = shared_dir().join("bench/data/tsplib/berlin52.opt.tour");
-    let text = std::fs::read_to_string(path).unwrap();
-    let tour: Vec<usize> = text
-        .lines()
-        .skip_while(|l| !l.starts_with("TOUR_SECTION"))
-        .skip(1)
-        .filter_map(|l| l.trim().parse::<i64>().ok())
-        .take_while(|&v| v > 0)
-        .map(|v| v as usize - 1)
-        .collect();
+    let Some(inst) = instance::for_test("tsplib/berlin52.tsp") else {
+        return;
+    };
+    let path = routemate_bench::shared::for_test("bench/data/tsplib/berlin52.opt.tour").unwrap();
+    let tour = parse_tour(&std::fs::read_to_string(path).unwrap());
     assert_eq!(tour.len(), 52);
     let len: u64 = (0..52)
         .map(|i| inst.matrix.get(tour[i], tour[(i + 1) % 52]) as u64)
@@ -57,7 +48,9 @@ fn tsplib_optimal_tour_of_berlin52_has_the_published_length() {
 #[test]
 fn delivery_instances_match_their_matrix_checksum() {
     for name in ["bne-clustered-25", "bne-uniform-200"] {
-        let inst = delivery(name);
+        let Some(inst) = instance::for_test(&format!("delivery/{name}.json")) else {
+            return;
+        };
         assert_eq!(inst.name, name);
         let n_stops: usize = name.rsplit('-').next().unwrap().parse().unwrap();
         assert_eq!(inst.matrix.len(), n_stops + 1);

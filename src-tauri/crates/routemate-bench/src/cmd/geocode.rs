@@ -1,10 +1,9 @@
-//! `routemate bench geocode`: geocoding benchmark on the shared geodata fixtures (import times,
+//! `routemate-bench geocode`: geocoding benchmark on the shared geodata fixtures (import times,
 //! geocodes per second from the gazetteer and from the cache, the South Brisbane accuracy and the
 //! out-of-the-box Queensland figure when the bundled localities are installed).
 
-use anyhow::Context;
+use crate::geocode as bench;
 use clap::Args;
-use routemate_geocode::{bench, fixture};
 
 #[derive(Debug, Args)]
 pub struct BenchGeocodeArgs {
@@ -14,15 +13,11 @@ pub struct BenchGeocodeArgs {
 }
 
 pub fn run(args: &BenchGeocodeArgs) -> anyhow::Result<()> {
-    let cwd = std::env::current_dir()?;
-    let start = [Some(cwd), std::env::current_exe().ok()]
-        .into_iter()
-        .flatten()
-        .find(|p| fixture::shared_dir(p).is_some())
-        .context("shared fixtures not found: set ROUTEMATE_SHARED to the shared/ directory")?;
+    // `fixture` finds the shared folder above this start.
+    let start = crate::shared::path("fixtures/geo")?;
     let report = bench::run(
         &start,
-        super::geocode::bundled_localities().as_deref(),
+        routemate_server::cli::geocode::bundled_localities().as_deref(),
         args.rounds,
     )?;
     println!("{}", serde_json::to_string_pretty(&report)?);

@@ -1,11 +1,12 @@
-//! `routemate bench geocode`: import speed, geocodes per second (gazetteer and cached), the
-//! South Brisbane accuracy figure, and the out-of-the-box figure for Queensland suburbs.
+//! The geocoding benchmark's measurements: import speed, geocodes per second (gazetteer and
+//! cached), the South Brisbane accuracy figure, and the out-of-the-box figure for Queensland
+//! suburbs (also asserted by the geocoder's `out_of_box` test).
 
-use crate::chain::OfflineGeocoder;
-use crate::fixture;
-use crate::{import_file, Gazetteer, GeocodeConfig, GeocodeError, GeocodeStack};
 use routemate_core::geo::{haversine_m, LatLng};
 use routemate_core::geocode::{GeocodeLevel, Geocoder};
+use routemate_geocode::chain::OfflineGeocoder;
+use routemate_geocode::fixture;
+use routemate_geocode::{import_file, Gazetteer, GeocodeConfig, GeocodeError, GeocodeStack};
 use serde::Serialize;
 use std::path::Path;
 use std::time::Instant;

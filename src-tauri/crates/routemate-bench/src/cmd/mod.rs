@@ -1,0 +1,45 @@
+//! The `routemate-bench` commands, one file each; every one prints its figures on stdout.
+
+pub mod api;
+pub mod geocode;
+pub mod optimize;
+pub mod solve;
+pub mod watch;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "routemate-bench",
+    version,
+    about = "RouteMate's benchmarks (build with --release)"
+)]
+pub struct BenchCli {
+    #[command(subcommand)]
+    pub command: BenchCmd,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCmd {
+    /// Load-test the HTTP API on loopback (status, re-import, new import, token).
+    Api(api::BenchApiArgs),
+    /// Run the optimizer on the shared benchmark instances; print gap and wall time per instance.
+    Optimize(optimize::BenchOptimizeArgs),
+    /// Optimize one TSPLIB or delivery-JSON instance; print the tour as JSON.
+    Solve(solve::SolveArgs),
+    /// Watched folder: CSV parse time, drop-to-visible latency, crash test (D1) with kills.
+    Watch(watch::BenchWatchArgs),
+    /// Geocoding throughput and accuracy on the shared geodata fixtures.
+    Geocode(geocode::BenchGeocodeArgs),
+}
+
+/// Runs the parsed command.
+pub fn run(cli: &BenchCli) -> anyhow::Result<()> {
+    match &cli.command {
+        BenchCmd::Api(args) => api::run(args),
+        BenchCmd::Optimize(args) => optimize::run(args),
+        BenchCmd::Solve(args) => solve::run(args),
+        BenchCmd::Watch(args) => watch::run(args),
+        BenchCmd::Geocode(args) => geocode::run(args),
+    }
+}

@@ -1,0 +1,14 @@
+//! RouteMate's benchmarks and the test data they share with the tests: the instance parsers
+//! (TSPLIB, delivery JSON), the shared-data locator, the watched-folder crash harness (D1) and
+//! one command per benchmark. Product crates carry none of this.
+//!
+//! The `routemate-bench` binary (`src/main.rs`) runs the commands; `tests/watch_d1.rs` and the
+//! optimizer's tests use the library.
+
+pub mod cmd;
+pub mod d1;
+pub mod geocode;
+pub mod instance;
+pub mod shared;
+
+pub use routemate_core::optimize::rng::Rng;
