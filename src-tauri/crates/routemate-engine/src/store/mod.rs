@@ -29,14 +29,14 @@ pub struct Store {
     pub(crate) path: PathBuf,
     health: Health,
     recovered: Option<std::sync::Arc<backup::Restored>>,
-    pub accounts: sled::Tree,
-    pub credentials: sled::Tree,
-    pub tokens: sled::Tree,
-    pub drivers: sled::Tree,
-    pub jobs: sled::Tree,
-    pub imports: sled::Tree,
-    pub settings: sled::Tree,
-    pub meta: sled::Tree,
+    pub(crate) accounts: sled::Tree,
+    pub(crate) credentials: sled::Tree,
+    pub(crate) tokens: sled::Tree,
+    pub(crate) drivers: sled::Tree,
+    pub(crate) jobs: sled::Tree,
+    pub(crate) imports: sled::Tree,
+    pub(crate) settings: sled::Tree,
+    pub(crate) meta: sled::Tree,
 }
 
 impl Store {
