@@ -58,3 +58,44 @@ fn a_second_process_gets_a_clear_store_locked_error() {
     assert!(err.contains("in use by another RouteMate process"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn optimize_is_reachable_from_routemate_and_prints_the_closed_tour() {
+    let dir = tempfile::tempdir().unwrap();
+    // A square with a point in the middle: the best closed tour runs three sides and detours
+    // through the middle instead of the fourth side.
+    let tsp = dir.path().join("square.tsp");
+    std::fs::write(
+        &tsp,
+        "NAME: square\nTYPE: TSP\nDIMENSION: 5\nEDGE_WEIGHT_TYPE: EUC_2D\nNODE_COORD_SECTION\n\
+         1 0 0\n2 100 0\n3 100 100\n4 0 100\n5 50 50\nEOF\n",
+    )
+    .unwrap();
+    let out = cli(
+        &dir.path().join("data"),
+        &[
+            "optimize",
+            "--tsplib",
+            tsp.to_str().unwrap(),
+            "--time-limit-ms",
+            "50",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if stderr.contains("routemate-bench binary, which is not built") {
+        panic!("build routemate-bench first (the test command does): {stderr}");
+    }
+    assert!(out.status.success(), "{stderr}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut tour: Vec<u64> = v["tour"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .collect();
+    assert_eq!(v["n"], 5);
+    // 100 + 100 + 100 + 71 + 71 = 442 with EUC_2D rounding.
+    assert_eq!(v["length"], 442);
+    tour.sort();
+    assert_eq!(tour, [0, 1, 2, 3, 4], "every node once");
+}

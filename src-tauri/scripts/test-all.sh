@@ -56,7 +56,7 @@ cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings
 npm --prefix ui test
 npm --prefix ui run lint
-cargo build --bin routemate
+cargo build --bin routemate --bin routemate-bench
 cargo test --workspace --no-fail-fast
 audit
 tests/e2e/run.sh

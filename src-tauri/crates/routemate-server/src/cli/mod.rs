@@ -2,6 +2,7 @@
 //!
 //! Results go to stdout as JSON; logs and errors go to stderr; failures exit non-zero.
 
+pub mod bench;
 pub mod credentials;
 pub mod gazetteer;
 pub mod geocode;
@@ -64,6 +65,10 @@ pub enum Command {
     /// Build the offline gazetteer from OSM PBF, GeoNames or CSV files.
     #[command(subcommand)]
     Gazetteer(gazetteer::GazetteerCmd),
+    /// Optimize one TSPLIB or delivery-JSON instance (runs `routemate-bench solve`).
+    Optimize(bench::PassThrough),
+    /// Benchmarks: api, optimize, geocode, watch (runs `routemate-bench`).
+    Bench(bench::PassThrough),
 }
 
 /// Runs the parsed command.
@@ -78,6 +83,16 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Store(cmd) => store::run(&cli, cmd),
         Command::Geocode(args) => geocode::run(&cli, args),
         Command::Gazetteer(cmd) => gazetteer::run(&cli, cmd),
+        Command::Optimize(pass) => bench::run("solve", pass),
+        Command::Bench(pass) => match pass.args.split_first() {
+            Some((command, rest)) => bench::run(
+                &command.to_string_lossy(),
+                &bench::PassThrough {
+                    args: rest.to_vec(),
+                },
+            ),
+            None => bench::run("--help", pass),
+        },
     }
 }
 
