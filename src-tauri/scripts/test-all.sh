@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test on Debian 12 (or Ubuntu) with only Rust installed. First installs whatever is
 # missing (apt packages with sudo when not root, rustfmt/clippy, the UI's npm packages,
-# tauri-driver, cargo-audit, the out-of-the-box geodata), then: formatting and lints, the UI's
-# unit tests, every crate's tests (the desktop crate included), the black-box tests of the built
+# tauri-driver, the out-of-the-box geodata; cargo-audit once an advisory database is at hand),
+# then: formatting and lints, the UI's unit tests, every crate's tests (the desktop crate included), the black-box tests of the built
 # `routemate` binary, `cargo audit`, and the end-to-end test of the real app under Xvfb
 # (screenshots in target/e2e/).
 #
@@ -28,7 +28,6 @@ install_missing() {
   fi
   [ -d ui/node_modules ] || npm --prefix ui ci --no-audit --no-fund
   command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
-  command -v cargo-audit >/dev/null || cargo install cargo-audit --locked
   # The out-of-the-box localities (PyPI) that the geocoder's out-of-the-box test reads.
   "$root/src-tauri/scripts/geodata.sh"
 }
@@ -45,6 +44,7 @@ audit() {
     echo "cargo audit: skipped: the RustSec advisory database cannot be fetched from this machine and there is no local copy (set ROUTEMATE_ADVISORY_DB to one)"
     return 0
   fi
+  command -v cargo-audit >/dev/null || cargo install cargo-audit --locked
   cargo audit --db "$db" "${offline[@]}"
 }
 
