@@ -16,6 +16,7 @@ pub const SAMPLE_JOB: &str = include_str!("../../assets/sample-job.json");
 
 /// What importing one file did, job by job.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ImportReport {
     pub source: String,
     pub jobs: Vec<ImportItem>,
@@ -23,6 +24,7 @@ pub struct ImportReport {
 
 /// One job of a file: its outcome, or why it was refused.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ImportItem {
     /// Position in the file (0 for a single job).
     pub index: usize,

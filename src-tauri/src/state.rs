@@ -14,6 +14,7 @@ pub static STARTED: OnceLock<Instant> = OnceLock::new();
 
 /// Where the app keeps its data, logs and tile cache.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct AppPaths {
     pub data_dir: PathBuf,
     pub log_dir: PathBuf,
@@ -46,6 +47,7 @@ impl AppPaths {
 
 /// The local API's state as Settings shows it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum LocalApi {
     Starting,
@@ -66,6 +68,7 @@ pub struct Desktop {
 
 /// `app_info`'s answer.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct AppInfo {
     pub version: String,
     pub paths: AppPaths,

@@ -1,12 +1,22 @@
-//! Generates `ui/src/api/generated.ts`: the TypeScript declarations of the domain types (from
-//! routemate-core's `ts` feature) and of the desktop's own answers, with ts-rs, and fails when
-//! the committed file is stale. `ui/src/api/types.ts` re-exports them beside the engine's shapes.
+//! Generates `ui/src/api/generated.ts`: the TypeScript declarations of every shape the UI
+//! receives or sends — the domain types (routemate-core's `ts` feature), the engine's answers and
+//! events (routemate-engine's `ts` feature) and the desktop's own — with ts-rs, and fails when the
+//! committed file is stale. `ui/src/api/types.ts` re-exports them.
 //! Regenerate: `UPDATE_BINDINGS=1 cargo test -p routemate-desktop ts_types`.
 
-use routemate_core::geocode::GeocodeLevel;
+use routemate_core::geo::LatLng;
+use routemate_core::geocode::{GeocodeCandidate, GeocodeLevel};
 use routemate_core::model::{
     GeocodeInfo, JobStatus, Optimization, Stop, StopStatus, TimeWindow, Warning,
 };
+use routemate_core::validate::FieldError;
+use routemate_engine::api::edit::{ReoptimizeOutcome, StopPlacement, TriageItem};
+use routemate_engine::auth::{CredentialInfo, NewCredential};
+use routemate_engine::events::EngineEvent;
+use routemate_engine::import::ImportOutcome;
+use routemate_engine::jobs::{JobPage, JobSummary, JobView};
+use routemate_engine::settings::{DepotSetting, Settings};
+use routemate_engine::watch::{ImportedJob, WatchEvent};
 use std::path::PathBuf;
 use ts_rs::{Config, TS};
 
@@ -27,6 +37,34 @@ fn render() -> String {
         decl::<Stop>(&cfg),
         decl::<Optimization>(&cfg),
         decl::<Warning>(&cfg),
+        decl::<LatLng>(&cfg),
+        decl::<FieldError>(&cfg),
+        decl::<GeocodeCandidate>(&cfg),
+        // The engine's answers and events.
+        decl::<JobView>(&cfg),
+        decl::<JobSummary>(&cfg),
+        decl::<JobPage>(&cfg),
+        decl::<ImportOutcome>(&cfg),
+        decl::<ReoptimizeOutcome>(&cfg),
+        decl::<StopPlacement>(&cfg),
+        decl::<TriageItem>(&cfg),
+        decl::<NewCredential>(&cfg),
+        decl::<CredentialInfo>(&cfg),
+        decl::<DepotSetting>(&cfg),
+        decl::<Settings>(&cfg),
+        decl::<serde_json::Value>(&cfg),
+        decl::<EngineEvent>(&cfg),
+        decl::<ImportedJob>(&cfg),
+        decl::<WatchEvent>(&cfg),
+        // The desktop's own.
+        decl::<crate::commands::UiError>(&cfg),
+        decl::<crate::commands::jobs::JobListArgs>(&cfg),
+        decl::<crate::importing::ImportReport>(&cfg),
+        decl::<crate::importing::ImportItem>(&cfg),
+        decl::<crate::state::AppPaths>(&cfg),
+        decl::<crate::state::LocalApi>(&cfg),
+        decl::<crate::watching::WatchStatus>(&cfg),
+        decl::<crate::state::AppInfo>(&cfg),
         decl::<crate::settings::DesktopSettings>(&cfg),
         decl::<crate::logging::LogTail>(&cfg),
         decl::<crate::updates::UpdateStatus>(&cfg),

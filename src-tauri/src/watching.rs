@@ -11,6 +11,7 @@ use tauri::{AppHandle, Emitter, Runtime};
 
 /// What Settings shows about the watched folder.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum WatchStatus {
     Off,

@@ -2,25 +2,9 @@
 // failed, retrying, folder gone/back), newest first, with a notification per import or failure.
 
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { WatchEvent } from "./api/types";
 import { h } from "./dom";
 import { toast } from "./notify";
-
-/** What the shell forwards as `watch://event` (routemate_engine::watch::WatchEvent). */
-export type WatchEvent =
-  | { kind: "started"; folder: string; mode: string }
-  | {
-      kind: "imported";
-      file: string;
-      jobs: { external_job_id: string; job_id: string }[];
-      warnings: number;
-      result: string;
-    }
-  | { kind: "duplicate"; file: string; duplicate_of: string; result: string }
-  | { kind: "failed"; file: string; code: string; message: string; problems: number; report: string }
-  | { kind: "retrying"; file: string; error: string }
-  | { kind: "folder_missing"; folder: string }
-  | { kind: "folder_restored"; folder: string }
-  | { kind: string; [key: string]: unknown };
 
 export interface ActivityRow {
   at: string;
@@ -40,40 +24,35 @@ export function describeWatchEvent(e: WatchEvent, at: Date = new Date()): Activi
   });
   switch (e.kind) {
     case "imported": {
-      const ev = e as Extract<WatchEvent, { kind: "imported" }>;
-      const ids = ev.jobs.map((j) => j.external_job_id).join(", ");
-      const warn = ev.warnings > 0 ? `, ${ev.warnings} warning${ev.warnings === 1 ? "" : "s"}` : "";
+      const ids = e.jobs.map((j) => j.external_job_id).join(", ");
+      const warn = e.warnings > 0 ? `, ${e.warnings} warning${e.warnings === 1 ? "" : "s"}` : "";
       return row(
-        ev.warnings > 0 ? "warn" : "ok",
-        `${ev.file}: imported ${ev.jobs.length} job${ev.jobs.length === 1 ? "" : "s"} (${ids})${warn}`,
+        e.warnings > 0 ? "warn" : "ok",
+        `${e.file}: imported ${e.jobs.length} job${e.jobs.length === 1 ? "" : "s"} (${ids})${warn}`,
         true,
       );
     }
-    case "duplicate": {
-      const ev = e as Extract<WatchEvent, { kind: "duplicate" }>;
-      return row("info", `${ev.file}: same content as ${ev.duplicate_of}, not imported again`);
-    }
+    case "duplicate":
+      return row("info", `${e.file}: same content as ${e.duplicate_of}, not imported again`);
     case "failed": {
-      const ev = e as Extract<WatchEvent, { kind: "failed" }>;
-      const n = ev.problems > 0 ? ` (${ev.problems} problem${ev.problems === 1 ? "" : "s"}, see ${ev.report})` : "";
-      return row("error", `${ev.file}: failed: ${ev.message}${n}`, true);
+      const n = e.problems > 0 ? ` (${e.problems} problem${e.problems === 1 ? "" : "s"}, see ${e.report})` : "";
+      return row("error", `${e.file}: failed: ${e.message}${n}`, true);
     }
-    case "retrying": {
-      const ev = e as Extract<WatchEvent, { kind: "retrying" }>;
-      return row("warn", `${ev.file}: will retry (${ev.error})`);
-    }
+    case "retrying":
+      return row("warn", `${e.file}: will retry (${e.error})`);
     case "folder_missing":
-      return row(
-        "error",
-        `Watched folder is gone: ${(e as { folder: string }).folder}; watching resumes when it is back`,
-        true,
-      );
+      return row("error", `Watched folder is gone: ${e.folder}; watching resumes when it is back`, true);
     case "folder_restored":
-      return row("ok", `Watched folder is back: ${(e as { folder: string }).folder}`);
+      return row("ok", `Watched folder is back: ${e.folder}`);
     case "started":
-      return row("info", `Watching ${(e as { folder: string }).folder} (${(e as { mode: string }).mode})`);
+      return row("info", `Watching ${e.folder} (${e.mode})`);
+    case "watcher_error":
+      return row("warn", `Watching hit a problem (${e.message}); the folder is scanned again`);
+    case "stopped":
+      return row("info", `Stopped watching ${e.folder}`);
     default:
-      return row("info", `${e.kind}`);
+      // A kind newer than this UI: still show that something happened.
+      return row("info", String((e as { kind: unknown }).kind));
   }
 }
 

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { JobEvent } from "../src/api/client";
 
 const invoke = vi.fn();
 vi.mock("@tauri-apps/api/core", () => ({ invoke: (...a: unknown[]) => invoke(...a) }));
@@ -54,18 +55,31 @@ describe("errors", () => {
 
 describe("job events", () => {
   const shown = { job_id: "j1", revision: 4 };
-
-  it("do not reload a job at the revision already on screen", () => {
-    expect(changesShownJob({ kind: "job_updated", job_id: "j1", revision: 4 }, shown)).toBe(false);
-    expect(changesShownJob({ kind: "job_updated", job_id: "j1", revision: 3 }, shown)).toBe(false);
-    expect(changesShownJob({ kind: "job_updated", job_id: "j1", revision: 5 }, shown)).toBe(true);
+  const updated = (job_id: string, revision: number): JobEvent => ({
+    kind: "job_updated",
+    account: "default",
+    job_id,
+    external_job_id: `ext-${job_id}`,
+    revision,
   });
 
-  it("reload on a resync or an event without a revision, never for another job", () => {
+  it("do not reload a job at the revision already on screen", () => {
+    expect(changesShownJob(updated("j1", 4), shown)).toBe(false);
+    expect(changesShownJob(updated("j1", 3), shown)).toBe(false);
+    expect(changesShownJob(updated("j1", 5), shown)).toBe(true);
+  });
+
+  it("reload on a resync or an event naming no job, never for another job", () => {
     expect(changesShownJob({ kind: "resync" }, shown)).toBe(true);
-    expect(changesShownJob({ kind: "job_updated", job_id: "j1" }, shown)).toBe(true);
-    expect(changesShownJob({ kind: "job_updated", job_id: "j2", revision: 9 }, shown)).toBe(false);
+    expect(changesShownJob({ kind: "settings_changed" }, shown)).toBe(true);
+    expect(changesShownJob(updated("j2", 9), shown)).toBe(false);
+    expect(
+      changesShownJob(
+        { kind: "stop_status_changed", account: "default", job_id: "j1", external_stop_id: "S1", revision: 5 },
+        shown,
+      ),
+    ).toBe(true);
     expect(changesShownJob({ kind: "resync" }, null)).toBe(true);
-    expect(changesShownJob({ kind: "job_updated", job_id: "j1", revision: 1 }, null)).toBe(false);
+    expect(changesShownJob(updated("j1", 1), null)).toBe(false);
   });
 });

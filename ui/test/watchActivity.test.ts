@@ -13,8 +13,8 @@ describe("watched folder activity", () => {
         warnings: 2,
         result: "imported/wms.csv.result.json",
         jobs: [
-          { external_job_id: "A1", job_id: "x" },
-          { external_job_id: "B2", job_id: "y" },
+          { external_job_id: "A1", job_id: "x", created: true, changed: true, stop_count: 3, warnings: [] },
+          { external_job_id: "B2", job_id: "y", created: false, changed: true, stop_count: 5, warnings: [] },
         ],
       },
       at,
@@ -46,6 +46,12 @@ describe("watched folder activity", () => {
     const r = describeWatchEvent({ kind: "duplicate", file: "again.csv", duplicate_of: "first.csv", result: "" }, at);
     expect(r.notify).toBe(false);
     expect(r.text).toBe("again.csv: same content as first.csv, not imported again");
+  });
+  it("says when the watcher hit a problem and when watching stopped", () => {
+    const err = describeWatchEvent({ kind: "watcher_error", message: "inotify limit reached" }, at);
+    expect(err.kind).toBe("warn");
+    expect(err.text).toBe("Watching hit a problem (inotify limit reached); the folder is scanned again");
+    expect(describeWatchEvent({ kind: "stopped", folder: "/drop" }, at).text).toBe("Stopped watching /drop");
   });
   it("keeps the newest 50 rows first", () => {
     const list = [] as ReturnType<typeof describeWatchEvent>[];

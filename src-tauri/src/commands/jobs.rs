@@ -11,6 +11,9 @@ use tauri::State;
 
 /// Filters for the jobs list (a subset of the engine's `JobQuery` the UI needs).
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+// Absent options deserialize as None, so the UI may leave them out.
+#[cfg_attr(test, ts(optional_fields = nullable))]
 pub struct JobListArgs {
     pub status: Option<String>,
     pub limit: Option<usize>,

@@ -16,12 +16,14 @@ use serde::Serialize;
 
 /// An error as the UI sees it: a stable `code` to branch on and a message for people.
 #[derive(Debug, Clone, PartialEq, Serialize, thiserror::Error)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[error("{message}")]
 pub struct UiError {
     pub code: String,
     pub message: String,
     /// Per-field problems for `validation_failed` (field path, code, detail).
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(test, ts(optional = nullable))]
     pub fields: Vec<routemate_core::validate::FieldError>,
 }
 

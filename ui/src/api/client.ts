@@ -3,7 +3,7 @@
 
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { commands } from "./bindings";
-import type { UiError } from "./types";
+import type { EngineEvent, UiError } from "./types";
 
 export { commands };
 
@@ -16,19 +16,16 @@ export const EVENTS = {
   settings: "settings://changed",
 } as const;
 
-export interface JobEvent {
-  kind: string;
-  job_id?: string;
-  external_job_id?: string;
-  revision?: number;
-}
+/** What a job listener receives: the engine's event, or `resync` when the shell's event queue
+ * fell behind (its payload is only the number of missed events) and everything must reload. */
+export type JobEvent = EngineEvent | { kind: "resync" };
 
 /** Whether `e` may change `shown` (the job on screen): not when it names another job, nor when
  * it carries a revision the screen already has (this window made the change and rendered it). */
 export function changesShownJob(e: JobEvent, shown: { job_id: string; revision: number } | null): boolean {
-  if (!shown) return !e.job_id;
-  if (e.job_id && e.job_id !== shown.job_id) return false;
-  return e.revision === undefined || e.revision > shown.revision;
+  if (!("job_id" in e)) return true;
+  if (!shown || e.job_id !== shown.job_id) return false;
+  return e.revision > shown.revision;
 }
 
 /** Whatever a command rejected with, as a `UiError`. */

@@ -66,6 +66,197 @@ distance_source: string, estimate: boolean, road_factor: number, average_speed_k
 export type Warning = { code: string, external_stop_id?: string | null, message: string, };
 
 /**
+ * A WGS84 point in decimal degrees.
+ */
+export type LatLng = { lat: number, lng: number, };
+
+/**
+ * One invalid field.
+ */
+export type FieldError = { 
+/**
+ * Dotted path as integrators write it: `stops[3].parcel_count`.
+ */
+field: string, 
+/**
+ * JSON Pointer (RFC 6901) to the same place: `/stops/3/parcel_count`.
+ */
+pointer: string, 
+/**
+ * Stable machine code: `required`, `invalid_type`, `invalid_value`, `duplicate`, `too_long`.
+ */
+code: string, detail: string, };
+
+/**
+ * One place an address might be.
+ */
+export type GeocodeCandidate = { lat: number, lng: number, level: GeocodeLevel, confidence: number, 
+/**
+ * Human-readable description of what was matched ("15 Smith Street, Bowen Hills QLD 4006").
+ */
+matched: string, };
+
+/**
+ * The import and status response body (the spec's shape plus a few extensions).
+ */
+export type JobView = { job_id: string, external_job_id: string, title: string, driver_email: string | null, status: JobStatus, stop_count: number, status_counts: { [key in string]: number }, date: string | null, depot: LatLng | null, return_to_depot: boolean, optimization: Optimization, stops: Array<Stop>, warnings: Array<Warning>, created_at: string, updated_at: string, revision: number, };
+
+/**
+ * One row of a job list.
+ */
+export type JobSummary = { job_id: string, external_job_id: string, title: string, driver_email: string | null, status: JobStatus, stop_count: number, status_counts: { [key in string]: number }, unplaced_count: number, warnings_count: number, total_distance_km: number, total_duration_minutes: number, created_at: string, updated_at: string, };
+
+export type JobPage = { jobs: Array<JobSummary>, next_cursor: string | null, };
+
+/**
+ * What an import did.
+ */
+export type ImportOutcome = { 
+/**
+ * A new job was created (HTTP 201).
+ */
+created: boolean, 
+/**
+ * Something was written (new job or changed payload).
+ */
+changed: boolean, job: JobView, };
+
+/**
+ * What a re-optimization changed, for the dispatcher to judge.
+ */
+export type ReoptimizeOutcome = { job: JobView, before_km: number, after_km: number, 
+/**
+ * Positive when the new route is shorter.
+ */
+saved_km: number, before_minutes: number, after_minutes: number, saved_minutes: number, 
+/**
+ * Stops whose sequence changed.
+ */
+stops_moved: Array<string>, };
+
+/**
+ * One stop's placement as the dispatcher left it: what undo restores.
+ */
+export type StopPlacement = { external_stop_id: string, sequence: number | null, locked: boolean, lat: number | null, lng: number | null, geocode: GeocodeInfo, };
+
+/**
+ * A stop that needs the dispatcher's eye: unplaced, ambiguous or approximate.
+ */
+export type TriageItem = { job_id: string, external_job_id: string, job_title: string, external_stop_id: string, label: string | null, address: string | null, 
+/**
+ * "unplaced", "ambiguous" or "approximate".
+ */
+problem: string, level: GeocodeLevel, lat: number | null, lng: number | null, 
+/**
+ * Places the geocoder considers plausible, best first (empty when it knows none).
+ */
+candidates: Array<GeocodeCandidate>, };
+
+/**
+ * A freshly created credential: the only time the secret exists outside the caller's hands.
+ */
+export type NewCredential = { client_id: string, client_secret: string, account: string, name: string, };
+
+/**
+ * What listing credentials shows (no secret, no hash).
+ */
+export type CredentialInfo = { client_id: string, account: string, name: string, created_at: string, revoked_at: string | null, last_used_at: string | null, };
+
+export type DepotSetting = { address: string | null, lat: number, lng: number, };
+
+export type Settings = { 
+/**
+ * Where routes start unless a job names its own depot.
+ */
+depot: DepotSetting | null, 
+/**
+ * Average travel speed for durations, km/h.
+ */
+average_speed_kmh: number, 
+/**
+ * Service time per stop unless the stop says otherwise, minutes.
+ */
+service_minutes: number, 
+/**
+ * Straight-line distance × this factor estimates road distance.
+ */
+road_factor: number, 
+/**
+ * "HH:MM" the route starts, for ETAs.
+ */
+day_start: string, 
+/**
+ * Free-form settings owned by front ends (tile URL, local API port, watched folder, …).
+ */
+ui: JsonValue, };
+
+export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
+
+export type EngineEvent = { "kind": "job_imported", account: string, job_id: string, external_job_id: string, revision: number, } | { "kind": "job_updated", account: string, job_id: string, external_job_id: string, revision: number, } | { "kind": "stop_status_changed", account: string, job_id: string, external_stop_id: string, revision: number, } | { "kind": "settings_changed" };
+
+/**
+ * One job a file produced.
+ */
+export type ImportedJob = { external_job_id: string, job_id: string, 
+/**
+ * A new job (false: an existing job was updated or unchanged).
+ */
+created: boolean, changed: boolean, stop_count: number, warnings: Array<Warning>, };
+
+/**
+ * One thing that happened in the watched folder. Serialises as `{"kind": "imported", …}`.
+ */
+export type WatchEvent = { "kind": "started", folder: string, mode: string, } | { "kind": "imported", file: string, jobs: Array<ImportedJob>, warnings: number, result: string, } | { "kind": "duplicate", file: string, duplicate_of: string, result: string, } | { "kind": "failed", file: string, code: string, message: string, problems: number, report: string, } | { "kind": "retrying", file: string, error: string, } | { "kind": "folder_missing", folder: string, } | { "kind": "folder_restored", folder: string, } | { "kind": "watcher_error", message: string, } | { "kind": "stopped", folder: string, };
+
+/**
+ * An error as the UI sees it: a stable `code` to branch on and a message for people.
+ */
+export type UiError = { code: string, message: string, 
+/**
+ * Per-field problems for `validation_failed` (field path, code, detail).
+ */
+fields?: Array<FieldError>, };
+
+/**
+ * Filters for the jobs list (a subset of the engine's `JobQuery` the UI needs).
+ */
+export type JobListArgs = { status?: string | null, limit?: number | null, cursor?: string | null, };
+
+/**
+ * What importing one file did, job by job.
+ */
+export type ImportReport = { source: string, jobs: Array<ImportItem>, };
+
+/**
+ * One job of a file: its outcome, or why it was refused.
+ */
+export type ImportItem = { 
+/**
+ * Position in the file (0 for a single job).
+ */
+index: number, external_job_id: string | null, outcome: ImportOutcome | null, error: UiError | null, };
+
+/**
+ * Where the app keeps its data, logs and tile cache.
+ */
+export type AppPaths = { data_dir: string, log_dir: string, tile_dir: string, };
+
+/**
+ * The local API's state as Settings shows it.
+ */
+export type LocalApi = { "state": "starting" } | { "state": "listening", address: string, } | { "state": "off" } | { "state": "failed", address: string, message: string, };
+
+/**
+ * What Settings shows about the watched folder.
+ */
+export type WatchStatus = { "state": "off" } | { "state": "watching", folder: string, } | { "state": "failed", folder: string, message: string, };
+
+/**
+ * `app_info`'s answer.
+ */
+export type AppInfo = { version: string, paths: AppPaths, local_api: LocalApi, watch: WatchStatus, };
+
+/**
  * Settings only the desktop app reads.
  */
 export type DesktopSettings = { 

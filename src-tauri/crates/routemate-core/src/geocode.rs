@@ -55,6 +55,7 @@ impl GeocodeLevel {
 
 /// One place an address might be.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GeocodeCandidate {
     pub lat: f64,
     pub lng: f64,

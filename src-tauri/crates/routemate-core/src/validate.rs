@@ -19,6 +19,7 @@ pub const MAX_LISTED_ERRORS: usize = 50;
 
 /// One invalid field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FieldError {
     /// Dotted path as integrators write it: `stops[3].parcel_count`.
     pub field: String,

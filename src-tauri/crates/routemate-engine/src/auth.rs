@@ -53,6 +53,7 @@ pub(crate) struct CredentialRecord {
 
 /// What listing credentials shows (no secret, no hash).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CredentialInfo {
     pub client_id: String,
     pub account: String,
@@ -64,6 +65,7 @@ pub struct CredentialInfo {
 
 /// A freshly created credential: the only time the secret exists outside the caller's hands.
 #[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NewCredential {
     pub client_id: String,
     pub client_secret: String,

@@ -6,6 +6,7 @@ use serde::Serialize;
 use tokio::sync::broadcast;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EngineEvent {
     /// A job was created by an import.

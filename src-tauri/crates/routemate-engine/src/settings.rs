@@ -7,6 +7,7 @@ use routemate_core::validate::parse_hhmm;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Settings {
     /// Where routes start unless a job names its own depot.
@@ -24,6 +25,7 @@ pub struct Settings {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DepotSetting {
     #[serde(default)]
     pub address: Option<String>,

@@ -23,6 +23,7 @@ use std::collections::HashMap;
 
 /// What a re-optimization changed, for the dispatcher to judge.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReoptimizeOutcome {
     pub job: JobView,
     pub before_km: f64,
@@ -38,6 +39,7 @@ pub struct ReoptimizeOutcome {
 
 /// One stop's placement as the dispatcher left it: what undo restores.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StopPlacement {
     pub external_stop_id: String,
     pub sequence: Option<u32>,
@@ -49,6 +51,7 @@ pub struct StopPlacement {
 
 /// A stop that needs the dispatcher's eye: unplaced, ambiguous or approximate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TriageItem {
     pub job_id: String,
     pub external_job_id: String,

@@ -24,6 +24,7 @@ use std::collections::HashMap;
 
 /// What an import did.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportOutcome {
     /// A new job was created (HTTP 201).
     pub created: bool,

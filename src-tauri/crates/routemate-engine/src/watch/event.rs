@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 /// One thing that happened in the watched folder. Serialises as `{"kind": "imported", …}`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum WatchEvent {
     /// Watching began and the files already there are queued (`mode`: "native", "poll" or

@@ -21,6 +21,7 @@ pub const MAX_ENTRIES: usize = 100_000;
 
 /// One job a file produced.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportedJob {
     pub external_job_id: String,
     pub job_id: String,
