@@ -26,7 +26,11 @@ install_missing() {
   if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
     rustup component add rustfmt clippy
   fi
-  [ -d ui/node_modules ] || npm --prefix ui ci --no-audit --no-fund
+  # Also when package-lock.json changed since the last install (a pull that added a package).
+  if [ ! -f ui/node_modules/.package-lock.json ] ||
+    [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+    npm --prefix ui ci --no-audit --no-fund
+  fi
   command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
   # The out-of-the-box localities (PyPI) that the geocoder's out-of-the-box test reads.
   "$root/src-tauri/scripts/geodata.sh"
