@@ -97,6 +97,7 @@ impl JobRecord {
 
 /// The import and status response body (the spec's shape plus a few extensions).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JobView {
     pub job_id: String,
     pub external_job_id: String,
@@ -118,6 +119,7 @@ pub struct JobView {
 
 /// One row of a job list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JobSummary {
     pub job_id: String,
     pub external_job_id: String,
@@ -153,6 +155,7 @@ pub struct JobQuery {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JobPage {
     pub jobs: Vec<JobSummary>,
     pub next_cursor: Option<String>,
