@@ -45,6 +45,7 @@ pub struct StopInput {
     pub lng: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+    /// A string (a JSON number is taken too, as its digits).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1440))]
