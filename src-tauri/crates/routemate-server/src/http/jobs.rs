@@ -4,6 +4,7 @@ use super::openapi::{JobOrPage, JobsQuery, StopStatusRequest};
 use super::problem::Problem;
 use super::{bearer, blocking, read_body, AppState};
 use axum::body::Body;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -41,7 +42,7 @@ use std::collections::HashMap;
                 ("SetStopStatus" = (operation_id = "stop_status",
                     parameters(("job_id" = "$response.body#/job_id"),
                         ("external_stop_id" = "$response.body#/stops/0/external_stop_id")))))),
-        (status = 400, description = "Malformed JSON or query, or the token sent in the URL.",
+        (status = 400, description = "Malformed JSON, query or path, or the token sent in the URL.",
             body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No bearer token (`WWW-Authenticate: Bearer \
             realm=\"routemate\"`), or an expired, revoked or forged one \
@@ -86,7 +87,7 @@ pub(crate) async fn import(
     responses(
         (status = 200, description = "The named job, or a page of the account's jobs.",
             body = JobOrPage),
-        (status = 400, description = "Malformed JSON or query, or the token sent in the URL.",
+        (status = 400, description = "Malformed JSON, query or path, or the token sent in the URL.",
             body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No bearer token (`WWW-Authenticate: Bearer \
             realm=\"routemate\"`), or an expired, revoked or forged one \
@@ -132,7 +133,7 @@ pub(crate) async fn status_or_list(
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The job.", body = JobView),
-        (status = 400, description = "Malformed JSON or query, or the token sent in the URL.",
+        (status = 400, description = "Malformed JSON, query or path, or the token sent in the URL.",
             body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No bearer token (`WWW-Authenticate: Bearer \
             realm=\"routemate\"`), or an expired, revoked or forged one \
@@ -146,11 +147,12 @@ pub(crate) async fn status_or_list(
     ))]
 pub(crate) async fn status_by_path(
     State(s): State<AppState>,
-    Path(job_id): Path<String>,
+    path: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response, Problem> {
     let account = bearer::account(&s.api, &headers, &uri).await?;
+    let Path(job_id) = path.map_err(bad_path)?;
     let api = s.api.clone();
     let view = blocking(move || api.job(&account, &JobRef::Id(job_id))).await?;
     Ok(Json(view).into_response())
@@ -163,7 +165,7 @@ pub(crate) async fn status_by_path(
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The job with the stop's new status.", body = JobView),
-        (status = 400, description = "Malformed JSON or query, or the token sent in the URL.",
+        (status = 400, description = "Malformed JSON, query or path, or the token sent in the URL.",
             body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No bearer token (`WWW-Authenticate: Bearer \
             realm=\"routemate\"`), or an expired, revoked or forged one \
@@ -188,12 +190,13 @@ pub(crate) async fn status_by_path(
     ))]
 pub(crate) async fn stop_status(
     State(s): State<AppState>,
-    Path((job_id, stop_id)): Path<(String, String)>,
+    path: Result<Path<(String, String)>, PathRejection>,
     headers: HeaderMap,
     uri: Uri,
     body: Body,
 ) -> Result<Response, Problem> {
     let account = bearer::account(&s.api, &headers, &uri).await?;
+    let Path((job_id, stop_id)) = path.map_err(bad_path)?;
     let body = json_body(&headers, body, &s.options).await?;
     let mut errors = Vec::new();
     let status = match body
@@ -228,6 +231,15 @@ pub(crate) async fn stop_status(
     let view =
         blocking(move || api.set_stop_status(&account, &job_id, &stop_id, status, note)).await?;
     Ok(Json(view).into_response())
+}
+
+/// A path segment axum cannot decode (percent-encoded bytes that are not UTF-8): a problem like
+/// every other error, not axum's plain-text answer, and only after the token was checked.
+fn bad_path(rejection: PathRejection) -> Problem {
+    Problem::bad_request(format!(
+        "the URL path is invalid: {}",
+        rejection.body_text()
+    ))
 }
 
 fn field_error(field: &str, detail: &str) -> routemate_core::validate::FieldError {
