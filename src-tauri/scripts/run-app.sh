@@ -7,7 +7,8 @@
 #   src-tauri/scripts/run-app.sh                   build and start the app
 #   src-tauri/scripts/run-app.sh --deps-only       only install what is missing
 #   src-tauri/scripts/run-app.sh --with-test-deps  also install what the tests need (Xvfb,
-#                                                  ImageMagick, WebKitWebDriver; test-all.sh)
+#                                                  ImageMagick, WebKitWebDriver, python3-venv;
+#                                                  test-all.sh)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 
@@ -18,7 +19,7 @@ deps_only=false
 for arg in "$@"; do
   case "$arg" in
     --deps-only) deps_only=true ;;
-    --with-test-deps) pkgs+=(xvfb xauth imagemagick webkit2gtk-driver dbus-x11) ;;
+    --with-test-deps) pkgs+=(xvfb xauth imagemagick webkit2gtk-driver dbus-x11 python3-venv) ;;
     *) echo "run-app.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done

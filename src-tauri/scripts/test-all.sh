@@ -2,8 +2,10 @@
 # Runs every test on Debian 12 (or Ubuntu) with only Rust installed. First installs whatever is
 # missing (apt packages with sudo when not root, rustfmt/clippy, the UI's npm packages,
 # tauri-driver, the out-of-the-box geodata; cargo-audit once an advisory database is at hand),
-# then: formatting and lints, the UI's unit tests, every crate's tests (the desktop crate included), the black-box tests of the built
-# `routemate` binary, `cargo audit`, and the end-to-end test of the real app under Xvfb
+# then: formatting and lints, the UI's unit tests, every crate's tests (the desktop crate
+# included), the black-box tests of the built `routemate` binary, the schemathesis fuzzing of
+# `routemate serve` against docs/openapi.json (tests/openapi/fuzz.sh), `cargo audit`, and the
+# end-to-end test of the real app under Xvfb
 # (screenshots in target/e2e/).
 #
 #   src-tauri/scripts/test-all.sh              install what is missing, then run every test
@@ -62,5 +64,6 @@ npm --prefix ui test
 npm --prefix ui run lint
 cargo build --bin routemate --bin routemate-bench
 cargo test --workspace --no-fail-fast
+tests/openapi/fuzz.sh
 audit
 tests/e2e/run.sh

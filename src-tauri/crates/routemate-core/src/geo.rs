@@ -7,6 +7,7 @@ pub const EARTH_RADIUS_M: f64 = 6_371_000.0;
 
 /// A WGS84 point in decimal degrees.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LatLng {
     pub lat: f64,

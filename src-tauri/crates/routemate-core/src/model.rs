@@ -6,12 +6,15 @@ use serde::{Deserialize, Serialize};
 
 /// A validated `POST /v1/integration-import` body (also what a CSV or JSON job file becomes).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportRequest {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub external_job_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver_email: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 5000))]
     pub stops: Vec<StopInput>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub depot: Option<DepotInput>,
@@ -23,22 +26,29 @@ pub struct ImportRequest {
 
 /// One stop as the integrator sends it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StopInput {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub external_stop_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(maximum = 100000))]
     #[serde(default = "default_parcels")]
     pub parcel_count: u32,
+    #[cfg_attr(feature = "openapi", schema(minimum = -90, maximum = 90))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lat: Option<f64>,
+    #[cfg_attr(feature = "openapi", schema(minimum = -180, maximum = 180))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lng: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+    /// A string (a JSON number is taken too, as its digits).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1440))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_minutes: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -51,25 +61,38 @@ fn default_parcels() -> u32 {
 
 /// `{"start": "09:00", "end": "11:00"}`, local time of the job's day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TimeWindow {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$")
+    )]
     pub start: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$")
+    )]
     pub end: String,
 }
 
 /// Where the route starts (and ends when `return_to_depot`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DepotInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(minimum = -90, maximum = 90))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lat: Option<f64>,
+    #[cfg_attr(feature = "openapi", schema(minimum = -180, maximum = 180))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lng: Option<f64>,
 }
 
 /// Job status, derived from the driver assignment and the stop statuses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum JobStatus {
@@ -105,6 +128,7 @@ impl JobStatus {
 
 /// Stop status as a driver app or the dispatcher reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum StopStatus {
@@ -159,6 +183,7 @@ pub fn job_status(has_driver: bool, cancelled: bool, stops: &[StopStatus]) -> Jo
 
 /// How a stop was placed, as shown to integrators.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GeocodeInfo {
     /// "input", "gazetteer", "cache", "correction", "nominatim", "none".
@@ -171,6 +196,7 @@ pub struct GeocodeInfo {
 
 /// A stop as stored and answered: in route order, with its placement, legs and status.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Stop {
     pub external_stop_id: String,
@@ -204,6 +230,7 @@ pub struct Stop {
 
 /// Route totals and how they were obtained.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Optimization {
     pub total_distance_km: f64,
@@ -221,6 +248,7 @@ pub struct Optimization {
 
 /// Something the integrator should know about a result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Warning {
     pub code: String,

@@ -19,6 +19,7 @@ pub const MAX_LISTED_ERRORS: usize = 50;
 
 /// One invalid field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FieldError {
     /// Dotted path as integrators write it: `stops[3].parcel_count`.
@@ -457,7 +458,9 @@ fn has_forbidden_char(key: &str, s: &str) -> bool {
 /// `HH:MM` → minutes after midnight.
 pub fn parse_hhmm(s: &str) -> Option<u32> {
     let (h, m) = s.split_once(':')?;
-    if h.is_empty() || h.len() > 2 || m.len() != 2 {
+    // Digits only: `str::parse` would also take a sign ("+9:00").
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    if h.is_empty() || h.len() > 2 || m.len() != 2 || !digits(h) || !digits(m) {
         return None;
     }
     let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
@@ -583,5 +586,9 @@ mod tests {
         assert_eq!(parse_hhmm("09:30"), Some(570));
         assert_eq!(parse_hhmm("24:00"), None);
         assert_eq!(parse_hhmm("9:5"), None);
+        assert_eq!(parse_hhmm("9:05"), Some(545));
+        // A sign is not a time: "+9:00" was accepted and echoed back in the job.
+        assert_eq!(parse_hhmm("+9:00"), None);
+        assert_eq!(parse_hhmm("09:+5"), None);
     }
 }

@@ -84,6 +84,7 @@ impl std::fmt::Debug for NewCredential {
 
 /// The token endpoint's success body.
 #[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IssuedToken {
     pub access_token: String,
     pub token_type: String,

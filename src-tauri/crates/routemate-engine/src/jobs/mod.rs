@@ -97,6 +97,7 @@ impl JobRecord {
 
 /// The import and status response body (the spec's shape plus a few extensions).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct JobView {
     pub job_id: String,
@@ -119,6 +120,7 @@ pub struct JobView {
 
 /// One row of a job list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct JobSummary {
     pub job_id: String,
@@ -155,6 +157,7 @@ pub struct JobQuery {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct JobPage {
     pub jobs: Vec<JobSummary>,

@@ -1,18 +1,68 @@
 //! Job endpoints: import, status (by query or path), the account's job list, stop status.
 
+use super::openapi::{JobOrPage, JobsQuery, StopStatusRequest};
 use super::problem::Problem;
 use super::{bearer, blocking, read_body, AppState};
 use axum::body::Body;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use routemate_core::model::{JobStatus, StopStatus};
-use routemate_engine::jobs::{is_valid_cursor, JobQuery, JobRef};
+use routemate_core::model::{ImportRequest, JobStatus, StopStatus};
+use routemate_engine::jobs::{is_valid_cursor, JobQuery, JobRef, JobView};
 use serde_json::Value;
 use std::collections::HashMap;
 
 /// `POST /v1/integration-import`: 201 for a new job, 200 for an existing one (same or updated).
+#[utoipa::path(post, path = "/v1/integration-import", tag = "jobs",
+    request_body(content = ImportRequest, content_type = "application/json",
+        example = json!({"external_job_id": "BATCH-001", "title": "Morning Deliveries",
+            "driver_email": "driver@example.com", "depot": {"lat": -27.5598, "lng": 153.0437},
+            "stops": [
+                {"external_stop_id": "STOP-1", "address": "1 George St, Brisbane QLD 4000",
+                    "lat": -27.4748, "lng": 153.0272, "label": "Customer A", "parcel_count": 2},
+                {"external_stop_id": "STOP-2", "address": "100 Eagle St, Brisbane QLD 4000",
+                    "lat": -27.4679, "lng": 153.03, "label": "Customer B", "parcel_count": 1,
+                    "time_window": {"start": "09:00", "end": "11:00"}}]})),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "An existing job: the same payload (nothing written) or a \
+            changed one (updated in place, same `job_id`).", body = JobView,
+            links(
+                ("GetJob" = (operation_id = "status_by_path",
+                    parameters(("job_id" = "$response.body#/job_id")))),
+                ("SetStopStatus" = (operation_id = "stop_status",
+                    parameters(("job_id" = "$response.body#/job_id"),
+                        ("external_stop_id" = "$response.body#/stops/0/external_stop_id")))))),
+        (status = 201, description = "A new job, placed and optimized.", body = JobView,
+            links(
+                ("GetJob" = (operation_id = "status_by_path",
+                    parameters(("job_id" = "$response.body#/job_id")))),
+                ("SetStopStatus" = (operation_id = "stop_status",
+                    parameters(("job_id" = "$response.body#/job_id"),
+                        ("external_stop_id" = "$response.body#/stops/0/external_stop_id")))))),
+        (status = 400, description = "Malformed JSON, query or path, or the token sent in the URL.",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No bearer token (`WWW-Authenticate: Bearer \
+            realm=\"routemate\"`), or an expired, revoked or forged one \
+            (`error=\"invalid_token\"`, RFC 6750 §3).", body = Problem,
+            content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "The bearer challenge."))),
+        (status = 408, description = "The body did not arrive in time.", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 413, description = "The body is over the size limit (10 MiB by default).",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not JSON.", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each listed in `errors` with its path and \
+            JSON pointer.", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "A storage problem; nothing was acknowledged, retrying \
+            is safe.", body = Problem, content_type = "application/problem+json"),
+        (status = 507, description = "The disk is full (`disk-full`, nothing written) or failed \
+            (`storage-failed`, the server restarts).", body = Problem,
+            content_type = "application/problem+json"),
+    ))]
 pub(crate) async fn import(
     State(s): State<AppState>,
     headers: HeaderMap,
@@ -32,6 +82,25 @@ pub(crate) async fn import(
 }
 
 /// `GET /v1/integration-jobs?job_id=…|external_job_id=…`, or the job list without either.
+#[utoipa::path(get, path = "/v1/integration-jobs", tag = "jobs", params(JobsQuery),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The named job, or a page of the account's jobs.",
+            body = JobOrPage),
+        (status = 400, description = "Malformed JSON, query or path, or the token sent in the URL.",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No bearer token (`WWW-Authenticate: Bearer \
+            realm=\"routemate\"`), or an expired, revoked or forged one \
+            (`error=\"invalid_token\"`, RFC 6750 §3).", body = Problem,
+            content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "The bearer challenge."))),
+        (status = 404, description = "No such job in this account.", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 422, description = "A bad filter or paging parameter, listed in `errors`.",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "A storage problem; nothing was acknowledged, retrying \
+            is safe.", body = Problem, content_type = "application/problem+json"),
+    ))]
 pub(crate) async fn status_or_list(
     State(s): State<AppState>,
     headers: HeaderMap,
@@ -60,27 +129,74 @@ pub(crate) async fn status_or_list(
 }
 
 /// `GET /v1/integration-jobs/{job_id}`.
+#[utoipa::path(get, path = "/v1/integration-jobs/{job_id}", tag = "jobs", params(("job_id" = String, Path, description = "The job's `job_id`.")),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The job.", body = JobView),
+        (status = 400, description = "Malformed JSON, query or path, or the token sent in the URL.",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No bearer token (`WWW-Authenticate: Bearer \
+            realm=\"routemate\"`), or an expired, revoked or forged one \
+            (`error=\"invalid_token\"`, RFC 6750 §3).", body = Problem,
+            content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "The bearer challenge."))),
+        (status = 404, description = "No such job in this account.", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 503, description = "A storage problem; nothing was acknowledged, retrying \
+            is safe.", body = Problem, content_type = "application/problem+json"),
+    ))]
 pub(crate) async fn status_by_path(
     State(s): State<AppState>,
-    Path(job_id): Path<String>,
+    path: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response, Problem> {
     let account = bearer::account(&s.api, &headers, &uri).await?;
+    let Path(job_id) = path.map_err(bad_path)?;
     let api = s.api.clone();
     let view = blocking(move || api.job(&account, &JobRef::Id(job_id))).await?;
     Ok(Json(view).into_response())
 }
 
 /// `POST /v1/integration-jobs/{job_id}/stops/{external_stop_id}/status` `{"status", "note"}`.
+#[utoipa::path(post, path = "/v1/integration-jobs/{job_id}/stops/{external_stop_id}/status",
+    tag = "jobs", request_body(content = StopStatusRequest, content_type = "application/json"),
+    params(("job_id" = String, Path, description = "The job's `job_id`."), ("external_stop_id" = String, Path, description = "The stop's id.")),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The job with the stop's new status.", body = JobView),
+        (status = 400, description = "Malformed JSON, query or path, or the token sent in the URL.",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No bearer token (`WWW-Authenticate: Bearer \
+            realm=\"routemate\"`), or an expired, revoked or forged one \
+            (`error=\"invalid_token\"`, RFC 6750 §3).", body = Problem,
+            content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "The bearer challenge."))),
+        (status = 404, description = "No such job in this account.", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 408, description = "The body did not arrive in time.", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 413, description = "The body is over the size limit (10 MiB by default).",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not JSON.", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each listed in `errors` with its path and \
+            JSON pointer.", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "A storage problem; nothing was acknowledged, retrying \
+            is safe.", body = Problem, content_type = "application/problem+json"),
+        (status = 507, description = "The disk is full (`disk-full`, nothing written) or failed \
+            (`storage-failed`, the server restarts).", body = Problem,
+            content_type = "application/problem+json"),
+    ))]
 pub(crate) async fn stop_status(
     State(s): State<AppState>,
-    Path((job_id, stop_id)): Path<(String, String)>,
+    path: Result<Path<(String, String)>, PathRejection>,
     headers: HeaderMap,
     uri: Uri,
     body: Body,
 ) -> Result<Response, Problem> {
     let account = bearer::account(&s.api, &headers, &uri).await?;
+    let Path((job_id, stop_id)) = path.map_err(bad_path)?;
     let body = json_body(&headers, body, &s.options).await?;
     let mut errors = Vec::new();
     let status = match body
@@ -115,6 +231,15 @@ pub(crate) async fn stop_status(
     let view =
         blocking(move || api.set_stop_status(&account, &job_id, &stop_id, status, note)).await?;
     Ok(Json(view).into_response())
+}
+
+/// A path segment axum cannot decode (percent-encoded bytes that are not UTF-8): a problem like
+/// every other error, not axum's plain-text answer, and only after the token was checked.
+fn bad_path(rejection: PathRejection) -> Problem {
+    Problem::bad_request(format!(
+        "the URL path is invalid: {}",
+        rejection.body_text()
+    ))
 }
 
 fn field_error(field: &str, detail: &str) -> routemate_core::validate::FieldError {

@@ -9,6 +9,7 @@
 mod bearer;
 pub mod conn;
 mod jobs;
+pub mod openapi;
 pub mod problem;
 mod token;
 
@@ -17,13 +18,15 @@ use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::Router;
 use problem::Problem;
 use routemate_engine::log_budget::{bounded_to, LogBudget};
 use routemate_engine::{Api, EngineError};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Router and listener settings.
 #[derive(Debug, Clone)]
@@ -78,22 +81,29 @@ pub(crate) struct AppState {
     pub options: RouterOptions,
 }
 
+/// Every documented route, with the document they make ([`openapi::document`] adds the rest).
+/// The paths and methods come from the handlers' `#[utoipa::path]`, so the router and the
+/// document cannot disagree.
+pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(token::token))
+        .routes(routes!(jobs::import))
+        .routes(routes!(jobs::status_or_list))
+        .routes(routes!(jobs::status_by_path))
+        .routes(routes!(jobs::stop_status))
+        .routes(routes!(openapi_json))
+        .routes(routes!(healthz))
+}
+
 /// Builds the API router over `api`.
 pub fn router(api: Api, options: RouterOptions) -> Router {
     let loopback_only = options.loopback_only;
     let request_timeout = options.request_timeout;
     let hosts = Arc::new(options.extra_hosts.clone());
     let state = AppState { api, options };
-    let mut app = Router::new()
-        .route("/v1/integration-token", post(token::token))
-        .route("/v1/integration-import", post(jobs::import))
-        .route("/v1/integration-jobs", get(jobs::status_or_list))
-        .route("/v1/integration-jobs/{job_id}", get(jobs::status_by_path))
-        .route(
-            "/v1/integration-jobs/{job_id}/stops/{external_stop_id}/status",
-            post(jobs::stop_status),
-        )
-        .route("/healthz", get(|| async { "ok" }))
+    let mut app = api_routes()
+        .split_for_parts()
+        .0
         .fallback(not_found)
         .with_state(state);
     if loopback_only {
@@ -104,6 +114,34 @@ pub fn router(api: Api, options: RouterOptions) -> Router {
         request_deadline,
     ))
     .layer(middleware::from_fn(log_request))
+}
+
+/// The API document, serialised once per process.
+fn document_json() -> &'static str {
+    static JSON: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    JSON.get_or_init(|| {
+        serde_json::to_string_pretty(&openapi::document()).expect("the OpenAPI document serialises")
+    })
+}
+
+/// `GET /v1/openapi.json`: this document, without authentication.
+#[utoipa::path(get, path = "/v1/openapi.json", tag = "meta",
+    responses((status = 200, description = "The OpenAPI 3.1 document of this API.",
+        content_type = "application/json", body = Object)))]
+async fn openapi_json() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        document_json(),
+    )
+        .into_response()
+}
+
+/// `GET /healthz`: liveness, without authentication.
+#[utoipa::path(get, path = "/healthz", tag = "meta",
+    responses((status = 200, description = "The server is up.", content_type = "text/plain",
+        body = String, example = "ok")))]
+async fn healthz() -> &'static str {
+    "ok"
 }
 
 async fn not_found() -> Problem {

@@ -7,14 +7,17 @@ use routemate_core::validate::FieldError;
 use routemate_engine::EngineError;
 use serde::Serialize;
 
-#[derive(Debug, Serialize)]
+/// An RFC 9457 problem; `errors` lists each bad field of a `422`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Problem {
+    /// `https://routemate.app/problems/<code>`, a stable code per kind of problem.
     #[serde(rename = "type")]
     pub kind: String,
     pub title: String,
     pub status: u16,
     pub detail: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(required = false)]
     pub errors: Vec<FieldError>,
     #[serde(skip)]
     pub headers: Vec<(header::HeaderName, HeaderValue)>,

@@ -5,20 +5,23 @@
 //! Base64). Using two methods at once, or credentials in the URL, is `invalid_request`. Errors use
 //! the RFC 6749 §5.2 body with ASCII-only descriptions; every response is `no-store`.
 
+use super::openapi::{OAuthErrorBody, OAuthErrorCode, TokenForm, TokenRequest};
+use super::problem::Problem;
 use super::{read_body, AppState};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
+use routemate_engine::auth::IssuedToken;
 use routemate_engine::{AuthError, EngineError};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
 struct OAuthError {
     status: StatusCode,
-    error: &'static str,
+    error: OAuthErrorCode,
     description: String,
     headers: Vec<(header::HeaderName, String)>,
 }
@@ -26,7 +29,7 @@ struct OAuthError {
 fn invalid_request(description: &str) -> OAuthError {
     OAuthError {
         status: StatusCode::BAD_REQUEST,
-        error: "invalid_request",
+        error: OAuthErrorCode::InvalidRequest,
         description: description.into(),
         headers: vec![],
     }
@@ -34,7 +37,10 @@ fn invalid_request(description: &str) -> OAuthError {
 
 impl IntoResponse for OAuthError {
     fn into_response(self) -> Response {
-        let body = json!({"error": self.error, "error_description": self.description});
+        let body = OAuthErrorBody {
+            error: self.error,
+            error_description: self.description,
+        };
         let mut res = (self.status, axum::Json(body)).into_response();
         for (k, v) in self.headers {
             if let Ok(v) = HeaderValue::from_str(&v) {
@@ -61,6 +67,32 @@ struct Params {
     grant_required: bool,
 }
 
+/// `POST /v1/integration-token`: client credentials (JSON, form or HTTP Basic) → bearer token.
+#[utoipa::path(post, path = "/v1/integration-token", tag = "auth",
+    request_body(description = "The client credentials, as JSON or as the OAuth2 form.", content(
+        (TokenRequest = "application/json"),
+        (TokenForm = "application/x-www-form-urlencoded"))),
+    security((), ("basicAuth" = [])),
+    responses(
+        (status = 200, description = "A bearer token valid for `expires_in` seconds (`no-store`).",
+            body = IssuedToken, headers(("Cache-Control" = String, description = "no-store"))),
+        (status = 400, description = "`invalid_request` (malformed body, missing or repeated \
+            field, credentials in the URL, two authentication methods), \
+            `unsupported_grant_type` or `invalid_scope`.", body = OAuthErrorBody),
+        (status = 401, description = "`invalid_client`: the same answer for an unknown ID, a \
+            wrong secret and a revoked credential.", body = OAuthErrorBody,
+            headers(("WWW-Authenticate" = String, description = "Basic realm=\"routemate\""))),
+        (status = 408, description = "The body did not arrive in time.", body = OAuthErrorBody),
+        (status = 413, description = "The body is over 64 KiB.", body = OAuthErrorBody),
+        (status = 429, description = "Too many failed attempts from this client or address.",
+            body = OAuthErrorBody, headers(("Retry-After" = u32, description = "Seconds."))),
+        (status = 503, description = "`temporarily_unavailable`: too many verifications at once \
+            (with `Retry-After`) or a storage problem; or the request deadline passed \
+            (problem+json).", content(
+                (OAuthErrorBody = "application/json"),
+                (Problem = "application/problem+json")),
+            headers(("Retry-After" = u32, description = "Seconds."))),
+    ))]
 pub(crate) async fn token(State(s): State<AppState>, req: Request) -> Response {
     match handle(s, req).await {
         Ok(res) => res,
@@ -88,7 +120,7 @@ async fn handle(s: AppState, req: Request) -> Result<Response, OAuthError> {
         .await
         .map_err(|p| OAuthError {
             status: StatusCode::from_u16(p.status).unwrap_or(StatusCode::BAD_REQUEST),
-            error: "invalid_request",
+            error: OAuthErrorCode::InvalidRequest,
             description: if p.status == 413 {
                 "Request body too large".into()
             } else {
@@ -116,7 +148,7 @@ async fn handle(s: AppState, req: Request) -> Result<Response, OAuthError> {
         Some(_) => {
             return Err(OAuthError {
                 status: StatusCode::BAD_REQUEST,
-                error: "unsupported_grant_type",
+                error: OAuthErrorCode::UnsupportedGrantType,
                 description: "Only grant_type=client_credentials is supported".into(),
                 headers: vec![],
             })
@@ -129,7 +161,7 @@ async fn handle(s: AppState, req: Request) -> Result<Response, OAuthError> {
     if p.scope.is_some() {
         return Err(OAuthError {
             status: StatusCode::BAD_REQUEST,
-            error: "invalid_scope",
+            error: OAuthErrorCode::InvalidScope,
             description: "Scopes are not supported; omit scope".into(),
             headers: vec![],
         });
@@ -150,13 +182,13 @@ async fn handle(s: AppState, req: Request) -> Result<Response, OAuthError> {
         }
         Err(EngineError::Auth(AuthError::InvalidClient)) => Err(OAuthError {
             status: StatusCode::UNAUTHORIZED,
-            error: "invalid_client",
+            error: OAuthErrorCode::InvalidClient,
             description: "Client authentication failed".into(),
             headers: vec![(header::WWW_AUTHENTICATE, "Basic realm=\"routemate\"".into())],
         }),
         Err(EngineError::Auth(AuthError::RateLimited { retry_after_secs })) => Err(OAuthError {
             status: StatusCode::TOO_MANY_REQUESTS,
-            error: "invalid_request",
+            error: OAuthErrorCode::InvalidRequest,
             description: format!(
                 "Too many failed attempts; retry after {retry_after_secs} seconds"
             ),
@@ -164,7 +196,7 @@ async fn handle(s: AppState, req: Request) -> Result<Response, OAuthError> {
         }),
         Err(EngineError::Auth(AuthError::Busy { retry_after_secs })) => Err(OAuthError {
             status: StatusCode::SERVICE_UNAVAILABLE,
-            error: "temporarily_unavailable",
+            error: OAuthErrorCode::TemporarilyUnavailable,
             description: format!(
                 "Too many token requests at once; retry after {retry_after_secs} seconds"
             ),
@@ -174,7 +206,7 @@ async fn handle(s: AppState, req: Request) -> Result<Response, OAuthError> {
             tracing::error!(code = e.code(), error = %e, "token request failed");
             Err(OAuthError {
                 status: StatusCode::SERVICE_UNAVAILABLE,
-                error: "temporarily_unavailable",
+                error: OAuthErrorCode::TemporarilyUnavailable,
                 description: "The server could not issue a token; retry later".into(),
                 headers: vec![],
             })

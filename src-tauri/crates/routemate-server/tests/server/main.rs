@@ -1,5 +1,6 @@
 //! The HTTP server's integration tests in one binary: the API over a real listener (`http`) and
-//! hostile clients (`hardening`).
+//! hostile clients (`hardening`), and the OpenAPI document (`openapi`).
 
 mod hardening;
 mod http;
+mod openapi;
