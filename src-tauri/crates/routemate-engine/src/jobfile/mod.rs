@@ -24,7 +24,8 @@
 //! Limits (documented in the README): a file may be at most [`MAX_FILE_BYTES`] bytes, hold at most
 //! [`MAX_ROWS`] data rows and [`MAX_JOBS`] jobs; a job at most `routemate_core::validate::MAX_STOPS`
 //! stops; a CSV or sheet cell at most [`MAX_CELL_CHARS`] characters; a sheet at most
-//! [`sheet::MAX_SHEET_COLUMNS`] columns.
+//! [`sheet::MAX_SHEET_COLUMNS`] columns; an `.ods` sheet at most [`sheet::MAX_SHEET_CELLS`] cells
+//! from its first value to its last.
 
 mod cells;
 mod csv;
@@ -32,6 +33,7 @@ mod decode;
 mod header;
 mod import;
 mod json;
+mod ods_bound;
 mod problem;
 pub mod quote;
 mod read;

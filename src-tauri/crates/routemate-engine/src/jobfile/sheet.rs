@@ -20,6 +20,9 @@ use std::io::Cursor;
 
 /// Most columns a job sheet may use (a value further right refuses the file).
 pub const MAX_SHEET_COLUMNS: usize = 256;
+/// Most cells an `.ods` sheet may span from its first value to its last (see [`super::ods_bound`]);
+/// a full-size job sheet (100,000 rows of 15 columns) is 1.5 million.
+pub const MAX_SHEET_CELLS: usize = 4_000_000;
 
 /// A sheet's used cells: row (0-based) → (column, value), in column order.
 type Cells = BTreeMap<u32, Vec<(u32, Data)>>;
@@ -215,6 +218,7 @@ fn first_sheet(format: Format, bytes: &[u8]) -> Result<Option<(String, Cells)>, 
             return first_range(book, unreadable);
         }
         Format::Ods => {
+            super::ods_bound::check(bytes)?;
             let book: Ods<_> = Ods::new(cursor).map_err(|e| unreadable(&e))?;
             return first_range(book, unreadable);
         }

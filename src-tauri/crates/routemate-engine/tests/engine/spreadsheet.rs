@@ -5,6 +5,7 @@
 
 use routemate_engine::jobfile::{self, Format, JobFile, JobFileError, Problem};
 use rust_xlsxwriter::{ExcelDateTime, Format as CellFormat, Formula, Workbook};
+use std::io::Cursor;
 use std::path::PathBuf;
 
 pub(crate) fn fixture(name: &str) -> Vec<u8> {
@@ -326,4 +327,56 @@ fn a_value_far_to_the_right_is_refused_without_reading_a_huge_sheet() {
     assert_eq!(ps[0].code, "too_many_columns");
     assert_eq!(ps[0].row, Some(1_048_576));
     assert_eq!(ps[0].sheet.as_deref(), Some("Sheet1"));
+}
+
+#[test]
+fn a_tiny_ods_claiming_billions_of_cells_is_refused_before_it_is_spread_out() {
+    use std::io::Write;
+    // One row with a value, repeated a million times across 16,384 columns: ~600 bytes of XML
+    // that calamine would expand into a dense grid of 17 billion cells.
+    let content = r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">
+<office:body><office:spreadsheet><table:table table:name="Orders">
+<table:table-row><table:table-cell office:value-type="string"><text:p>stop_id</text:p></table:table-cell></table:table-row>
+<table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="16384" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>
+</table:table></office:spreadsheet></office:body></office:document-content>"#;
+    let mut buf = Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut buf);
+    let stored = zip::write::SimpleFileOptions::default();
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    zip.start_file("content.xml", stored).unwrap();
+    zip.write_all(content.as_bytes()).unwrap();
+    zip.finish().unwrap();
+    let ps = problems(parse("huge.ods", buf.get_ref()));
+    assert_eq!(ps[0].code, "sheet_too_large", "{ps:#?}");
+    assert!(
+        ps[0].detail.contains("1000001 rows by 16384 columns"),
+        "{ps:#?}"
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// A damaged workbook (bytes of a valid one overwritten) is a clear problem, never a panic.
+    #[test]
+    fn damaged_workbooks_never_panic(
+        which in 0usize..3,
+        hits in proptest::collection::vec((0usize..1 << 20, proptest::num::u8::ANY), 1..8),
+    ) {
+        let (name, mut bytes) = match which {
+            0 => ("d.xlsx", orders_xlsx(false, false)),
+            1 => ("d.ods", fixture("orders.ods")),
+            _ => ("d.xls", fixture("orders.xls")),
+        };
+        for (at, b) in hits {
+            let n = bytes.len();
+            bytes[at % n] = b;
+        }
+        let _ = parse(name, &bytes);
+    }
 }
