@@ -29,21 +29,33 @@ type Cells = BTreeMap<u32, Vec<(u32, Data)>>;
 
 /// Parses a workbook of `format` (a workbook format) into jobs, or every problem found.
 pub fn parse(stem: &str, format: Format, bytes: &[u8]) -> Result<JobFile, JobFileError> {
-    let found = first_sheet(format, bytes).map_err(|p| invalid(vec![p]))?;
-    let Some((sheet, sheet_cells)) = found else {
+    // calamine can panic on a damaged file (a slice index in its .xls reader, found by the
+    // property test): a damaged workbook is a problem of the file, never a crash of the import.
+    let read = std::panic::catch_unwind(|| first_sheet(format, bytes));
+    let found = match read {
+        Ok(found) => found.map_err(|p| invalid(vec![p]))?,
+        Err(_) => {
+            tracing::warn!(?format, "the workbook reader panicked on a damaged file");
+            let detail = "cannot read the workbook: it is damaged; save it again from the \
+                          spreadsheet program";
+            return Err(invalid(vec![Problem::file("unreadable_workbook", detail)]));
+        }
+    };
+    let mut rows = found.as_ref().map(|(_, cells)| cells.iter());
+    let (Some((sheet, _)), Some((&header_at, header_cells))) =
+        (&found, rows.as_mut().and_then(|r| r.next()))
+    else {
         return Err(invalid(vec![Problem::file(
             "empty_file",
             "the workbook has no sheet with a value in it",
         )]));
     };
-    let named = |problems: Vec<Problem>| {
-        invalid(problems.into_iter().map(|p| p.on_sheet(&sheet)).collect())
-    };
-    let mut rows = sheet_cells.into_iter();
-    let (header_at, header_cells) = rows.next().expect("a non-empty sheet has a first row");
-    let rows: Vec<(u32, Vec<(u32, Data)>)> = rows.collect();
+    let rows: Vec<(u32, &Vec<(u32, Data)>)> =
+        rows.into_iter().flatten().map(|(r, c)| (*r, c)).collect();
+    let named =
+        |problems: Vec<Problem>| invalid(problems.into_iter().map(|p| p.on_sheet(sheet)).collect());
     let header_row = header_at as usize + 1;
-    let header_text = dense(&header_cells, |_| None);
+    let header_text = dense(header_cells, |_| None);
     let mut problems = Vec::new();
     let header = read_header(&header_text, header_row, &mut problems);
     if problems.iter().any(|p| p.code == "missing_column") {
@@ -53,7 +65,7 @@ pub fn parse(stem: &str, format: Format, bytes: &[u8]) -> Result<JobFile, JobFil
     // finds in the same cell (`required`) is dropped as a repeat.
     let mut error_cells: HashSet<(usize, String)> = HashSet::new();
     for (r, cells) in &rows {
-        for (c, v) in cells {
+        for (c, v) in cells.iter() {
             if let Data::Error(e) = v {
                 let label = match header.written.get(*c as usize) {
                     Some(w) if !w.is_empty() => w.clone(),
@@ -71,7 +83,7 @@ pub fn parse(stem: &str, format: Format, bytes: &[u8]) -> Result<JobFile, JobFil
     let data_rows = rows.into_iter().map(|(r, cells)| -> Result<Row, Problem> {
         Ok((
             r as usize + 1,
-            dense(&cells, |c| header.cols.get(c).copied().flatten()),
+            dense(cells, |c| header.cols.get(c).copied().flatten()),
         ))
     });
     match build_jobs(stem, &header, data_rows, problems) {
@@ -81,7 +93,7 @@ pub fn parse(stem: &str, format: Format, bytes: &[u8]) -> Result<JobFile, JobFil
             rows: table.rows,
             encoding: Encoding::Utf8,
             delimiter: None,
-            sheet: Some(quote(&sheet)),
+            sheet: Some(quote(sheet)),
         }),
         Err(JobFileError::Invalid { problems }) => {
             let problems = problems

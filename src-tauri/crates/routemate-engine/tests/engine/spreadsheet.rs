@@ -380,3 +380,30 @@ proptest::proptest! {
         let _ = parse(name, &bytes);
     }
 }
+
+#[test]
+fn a_workbook_without_values_or_without_stops_says_so() {
+    let mut book = Workbook::new();
+    book.add_worksheet().set_name("Empty").unwrap();
+    let ps = problems(parse("none.xlsx", &book.save_to_buffer().unwrap()));
+    assert_eq!(ps[0].code, "empty_file");
+    assert!(ps[0].detail.contains("no sheet with a value"), "{ps:#?}");
+
+    let mut book = Workbook::new();
+    let s = book.add_worksheet();
+    s.write_string(0, 0, "stop_id").unwrap();
+    s.write_string(0, 1, "address").unwrap();
+    let ps = problems(parse("header-only.xlsx", &book.save_to_buffer().unwrap()));
+    assert_eq!(ps[0].code, "empty_file");
+}
+
+#[test]
+fn an_xls_that_makes_the_reader_panic_is_an_unreadable_workbook() {
+    // Found by `damaged_workbooks_never_panic`: one byte of a cell record's column range
+    // changed makes calamine's .xls reader overflow (a panic in a debug build).
+    let mut bytes = fixture("orders.xls");
+    bytes[2361] = 8;
+    let ps = problems(parse("damaged.xls", &bytes));
+    assert_eq!(ps[0].code, "unreadable_workbook", "{ps:#?}");
+    assert!(ps[0].detail.contains("damaged"), "{ps:#?}");
+}
