@@ -20,8 +20,9 @@ use std::io::Cursor;
 
 /// Most columns a job sheet may use (a value further right refuses the file).
 pub const MAX_SHEET_COLUMNS: usize = 256;
-/// Most cells an `.ods` sheet may span from its first value to its last (see [`super::ods_bound`]);
-/// a full-size job sheet (100,000 rows of 15 columns) is 1.5 million.
+/// Most values a sheet may hold, and most cells an `.ods` sheet may span from its first value to
+/// its last (see [`super::ods_bound`]); a full-size job sheet (100,000 rows of 15 columns) holds
+/// 1.5 million.
 pub const MAX_SHEET_CELLS: usize = 4_000_000;
 
 /// A sheet's used cells: row (0-based) → (column, value), in column order.
@@ -269,13 +270,29 @@ where
     Ok(None)
 }
 
-/// Collects a sheet's non-empty cells, refusing values beyond [`MAX_SHEET_COLUMNS`].
-#[derive(Default)]
+/// Collects a sheet's non-empty cells, refusing values beyond [`MAX_SHEET_COLUMNS`] and more than
+/// [`MAX_SHEET_CELLS`] values (a well-compressed `.xlsx` could otherwise hold tens of millions).
 struct Collector {
     cells: Cells,
+    count: usize,
+    max_cells: usize,
+}
+
+impl Default for Collector {
+    fn default() -> Collector {
+        Collector::with_limit(MAX_SHEET_CELLS)
+    }
 }
 
 impl Collector {
+    fn with_limit(max_cells: usize) -> Collector {
+        Collector {
+            cells: Cells::new(),
+            count: 0,
+            max_cells,
+        }
+    }
+
     fn add(&mut self, r: u32, c: u32, v: Data) -> Result<(), Problem> {
         let empty =
             matches!(&v, Data::Empty) || matches!(&v, Data::String(s) if s.trim().is_empty());
@@ -295,6 +312,17 @@ impl Collector {
                 )
             });
         }
+        self.count += 1;
+        if self.count > self.max_cells {
+            let detail = format!(
+                "the sheet holds more than {} values; a job sheet may hold at most that many",
+                self.max_cells
+            );
+            return Err(Problem {
+                row: Some(r as usize + 1),
+                ..Problem::file("sheet_too_large", detail)
+            });
+        }
         self.cells.entry(r).or_default().push((c, v));
         Ok(())
     }
@@ -312,5 +340,48 @@ impl Collector {
             row.sort_by_key(|(c, _)| *c);
         }
         Some(self.cells)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_collector_refuses_values_past_its_limit_and_far_columns() {
+        let mut c = Collector::with_limit(3);
+        for col in 0..3 {
+            c.add(0, col, Data::Int(1)).unwrap();
+        }
+        // Empty and blank cells do not count.
+        c.add(1, 0, Data::Empty).unwrap();
+        c.add(1, 1, Data::String("  ".into())).unwrap();
+        let p = c.add(1, 2, Data::Int(1)).unwrap_err();
+        assert_eq!((p.code.as_str(), p.row), ("sheet_too_large", Some(2)));
+        let p = Collector::default()
+            .add(0, MAX_SHEET_COLUMNS as u32, Data::Int(1))
+            .unwrap_err();
+        assert_eq!(p.code, "too_many_columns");
+    }
+
+    #[test]
+    fn cells_read_as_a_csv_export_would_hold_them() {
+        let time = Some(Column::TimeWindowStart);
+        assert_eq!(text(&Data::Float(1001.0), None), "1001");
+        assert_eq!(text(&Data::Float(-27.47), None), "-27.47");
+        assert_eq!(text(&Data::Float(0.375), time), "09:00");
+        assert_eq!(
+            text(&Data::DateTimeIso("2026-06-01".into()), None),
+            "2026-06-01"
+        );
+        assert_eq!(
+            text(&Data::DateTimeIso("2026-06-01T09:30:00".into()), time),
+            "09:30"
+        );
+        assert_eq!(
+            text(&Data::DurationIso("PT13H30M00S".into()), time),
+            "13:30"
+        );
+        assert_eq!(text(&Data::Bool(true), None), "TRUE");
     }
 }
