@@ -48,6 +48,58 @@ fn a_bad_file_imports_nothing_and_names_every_problem() {
 }
 
 #[test]
+fn import_reads_a_spreadsheet_and_names_a_bad_cell_by_sheet_row_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let s = book.add_worksheet();
+    s.set_name("Orders").unwrap();
+    for (c, h) in [
+        "Job ID",
+        "Order ID",
+        "Address",
+        "Parcels",
+        "Latitude",
+        "Longitude",
+    ]
+    .iter()
+    .enumerate()
+    {
+        s.write_string(0, c as u16, *h).unwrap();
+    }
+    for r in 1..=3u32 {
+        s.write_string(r, 0, "X1").unwrap();
+        s.write_number(r, 1, 1000 + r).unwrap();
+        s.write_string(r, 2, format!("{r} George St Brisbane"))
+            .unwrap();
+        s.write_number(r, 3, 2.0).unwrap();
+        s.write_number(r, 4, -27.47 - f64::from(r) * 0.001).unwrap();
+        s.write_number(r, 5, 153.02).unwrap();
+    }
+    let file = dir.path().join("orders.xlsx");
+    book.save(&file).unwrap();
+    let out = cli_json(&data, &["import", file.to_str().unwrap()]);
+    assert_eq!(out[0]["external_job_id"], "X1", "{out}");
+    assert_eq!(out[0]["stop_count"], 3, "{out}");
+    assert_eq!(
+        out[0]["stops"][0]["external_stop_id"], "1001",
+        "numeric ids read as text"
+    );
+
+    // A bad cell in an .ods: the one line names sheet, row and column; nothing is imported.
+    let bad = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../src-tauri/crates/routemate-engine/tests/fixtures/sheets/orders-bad.ods");
+    let out = cli(&data, &["import", bad.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Sheet \"Orders\", row 3, column \"Parcels\""),
+        "{err}"
+    );
+    assert_eq!(cli_json(&data, &["jobs"]).as_array().unwrap().len(), 1);
+}
+
+#[test]
 fn a_second_process_gets_a_clear_store_locked_error() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");

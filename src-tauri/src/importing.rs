@@ -47,7 +47,10 @@ where
 pub async fn pick_job_file() -> Option<PathBuf> {
     rfd::AsyncFileDialog::new()
         .set_title("Import a job file")
-        .add_filter("Job files (JSON, CSV)", &["json", "csv", "tsv"])
+        .add_filter(
+            "Job files (JSON, CSV, spreadsheets)",
+            &["json", "csv", "tsv", "xlsx", "xls", "ods"],
+        )
         .pick_file()
         .await
         .map(|f| f.path().to_path_buf())

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod geocode;
 pub mod optimize;
+pub mod sheets;
 pub mod solve;
 pub mod watch;
 
@@ -31,6 +32,8 @@ pub enum BenchCmd {
     Watch(watch::BenchWatchArgs),
     /// Geocoding throughput and accuracy on the shared geodata fixtures.
     Geocode(geocode::BenchGeocodeArgs),
+    /// Workbook job files: a 10,000-row .xlsx parsed and validated, beside the same CSV.
+    Sheets(sheets::BenchSheetsArgs),
 }
 
 /// Runs the parsed command.
@@ -41,5 +44,6 @@ pub fn run(cli: &BenchCli) -> anyhow::Result<()> {
         BenchCmd::Solve(args) => solve::run(args),
         BenchCmd::Watch(args) => watch::run(args),
         BenchCmd::Geocode(args) => geocode::run(args),
+        BenchCmd::Sheets(args) => sheets::run(args),
     }
 }

@@ -1,19 +1,14 @@
-//! CSV cells to import-request values: stop cells converted (numbers, decimal commas, time
+//! Table cells (text) to import-request values: stop cells converted (numbers, decimal commas, time
 //! windows), job-level cells checked for one value per job, stray cells reported. A bad cell is
 //! reported here and replaced by a neutral placeholder, so the validator does not report it twice.
 
-use super::csv::{Group, Header};
 use super::header::Column;
+use super::table::{Group, Header};
 use super::{Problem, MAX_CELL_CHARS};
 use serde_json::{Map, Value};
 
 /// Cells with text under an empty or ignored header, or beyond the last header.
-pub(super) fn check_unheaded_cells(
-    rec: &csv::StringRecord,
-    h: &Header,
-    row: usize,
-    out: &mut Vec<Problem>,
-) {
+pub(super) fn check_unheaded_cells(rec: &[String], h: &Header, row: usize, out: &mut Vec<Problem>) {
     for (i, cell) in rec.iter().enumerate() {
         let unheaded = i >= h.written.len() || h.written[i].is_empty();
         if unheaded && !cell.trim().is_empty() {
@@ -28,7 +23,7 @@ pub(super) fn check_unheaded_cells(
 
 /// Adds one data row to its job: job-level cells checked for consistency, stop cells converted.
 pub(super) fn read_row(
-    rec: &csv::StringRecord,
+    rec: &[String],
     h: &Header,
     row: usize,
     g: &mut Group,
@@ -38,7 +33,7 @@ pub(super) fn read_row(
     let mut window: [Option<String>; 2] = [None, None];
     for (i, col) in h.cols.iter().enumerate() {
         let Some(col) = *col else { continue };
-        let cell = rec.get(i).unwrap_or("").trim();
+        let cell = rec.get(i).map_or("", |s| s.trim());
         if cell.is_empty() {
             continue;
         }

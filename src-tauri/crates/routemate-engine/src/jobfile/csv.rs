@@ -1,63 +1,9 @@
-//! CSV job files: one stop a row, jobs grouped by `external_job_id` (or the file name when that
-//! column is absent). Each job is built as an import-request JSON object and checked by the same
-//! validator as the HTTP API; its field paths (`stops[3].parcel_count`) are mapped back to the
-//! row and column the sender wrote, so a report points at the cell to fix.
+//! CSV job files: the separator and the spreadsheet row numbers of each record, unclosed quotes;
+//! the rows then go through the one row-to-job step of every table ([`super::table`]).
 
-use super::cells::{check_unheaded_cells, read_row, settle_job_fields};
 use super::decode::Encoding;
-use super::header::{canonical_column, Column};
-use super::quote::quote;
-use super::{Format, JobFile, JobFileError, Problem, MAX_JOBS, MAX_ROWS};
-use routemate_core::validate::{parse_import, FieldError};
-use serde_json::{Map, Value};
-use std::collections::HashMap;
-
-/// The header row, resolved.
-pub(super) struct Header {
-    /// Per file column: the RouteMate column it feeds, if any.
-    pub cols: Vec<Option<Column>>,
-    /// Per file column: the header exactly as written.
-    pub written: Vec<String>,
-    /// Per RouteMate column: its file column.
-    pub index: HashMap<Column, usize>,
-}
-
-impl Header {
-    /// The header as written for `col`, or its canonical name when the file lacks it.
-    pub fn label(&self, col: Column) -> String {
-        match self.index.get(&col) {
-            Some(&i) => self.written[i].clone(),
-            None => col.name().to_string(),
-        }
-    }
-}
-
-/// The rows of one job while they are collected.
-pub(super) struct Group {
-    pub id: String,
-    pub first_row: usize,
-    pub job: Map<String, Value>,
-    /// Row each job-level value came from.
-    pub job_rows: HashMap<Column, usize>,
-    /// Job-level cells as given: (column, row, value).
-    pub job_values: Vec<(Column, usize, String)>,
-    pub stops: Vec<Value>,
-    pub stop_rows: Vec<usize>,
-}
-
-impl Group {
-    fn new(id: String, first_row: usize) -> Group {
-        Group {
-            id,
-            first_row,
-            job: Map::new(),
-            job_rows: HashMap::new(),
-            job_values: Vec::new(),
-            stops: Vec::new(),
-            stop_rows: Vec::new(),
-        }
-    }
-}
+use super::table::{build_jobs, invalid, read_header, sorted};
+use super::{Format, JobFile, JobFileError, Problem};
 
 /// Picks the separator that occurs most often (outside quotes) in the header line; comma on a tie.
 pub fn detect_delimiter(text: &str) -> u8 {
@@ -172,7 +118,7 @@ pub fn parse(stem: &str, text: &str, encoding: Encoding) -> Result<JobFile, JobF
         }
     };
     let header_row = next_row(&header_rec);
-    let header = read_header(&header_rec, header_row, &mut problems);
+    let header = read_header(&cells(&header_rec), header_row, &mut problems);
     let unclosed = unclosed_quote(text, delimiter);
     if let Some((row, col)) = unclosed {
         let label = match header.written.get(col) {
@@ -189,242 +135,25 @@ pub fn parse(stem: &str, text: &str, encoding: Encoding) -> Result<JobFile, JobF
     if problems.iter().any(|p| p.code == "missing_column") {
         return Err(invalid(sorted(problems, &header)));
     }
-
-    let job_col = header.index.get(&Column::ExternalJobId).copied();
-    let mut groups: Vec<Group> = Vec::new();
-    let mut by_id: HashMap<String, usize> = HashMap::new();
-    let mut orphans: Vec<Group> = Vec::new();
-    let mut rows = 0usize;
-    for rec in records {
-        let rec = match rec {
-            Ok(rec) => rec,
-            Err(e) => {
-                problems.push(Problem::file("malformed_csv", e.to_string()));
-                break;
-            }
-        };
-        let row = next_row(&rec);
-        if unclosed.is_some_and(|(r, _)| row >= r) {
-            break; // that record runs to the end of the file; already reported
-        }
-        if rec.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        rows += 1;
-        if rows > MAX_ROWS {
-            problems.push(Problem {
-                row: Some(row),
-                ..Problem::file(
-                    "too_many_rows",
-                    format!("a job file may hold at most {MAX_ROWS} rows; split the file"),
-                )
-            });
-            // The rest is unread: checking partial jobs would only mislead.
-            return Err(invalid(sorted(problems, &header)));
-        }
-        check_unheaded_cells(&rec, &header, row, &mut problems);
-        let group = match job_col {
-            None => group_for(stem, row, &mut groups, &mut by_id),
-            Some(i) => {
-                let id = rec.get(i).unwrap_or("").trim();
-                if id.is_empty() {
-                    problems.push(Problem::cell(
-                        row,
-                        &header.written[i],
-                        "required",
-                        "is required",
-                    ));
-                    // Still check the row's own cells, as a job of its own.
-                    orphans.push(Group::new(String::new(), row));
-                    orphans.last_mut().expect("just pushed")
-                } else {
-                    group_for(id, row, &mut groups, &mut by_id)
-                }
-            }
-        };
-        read_row(&rec, &header, row, group, &mut problems);
-    }
-    if groups.len() > MAX_JOBS {
-        problems.push(Problem::file(
-            "too_many_jobs",
-            format!(
-                "a job file may hold at most {MAX_JOBS} jobs (found {})",
-                groups.len()
-            ),
-        ));
-    }
-
-    let mut jobs = Vec::with_capacity(groups.len());
-    for group in groups.iter_mut().chain(orphans.iter_mut()) {
-        settle_job_fields(group, &header, &mut problems);
-        let group = &*group;
-        let orphan = group.id.is_empty();
-        let mut job = group.job.clone();
-        let id = if orphan { "-" } else { group.id.as_str() };
-        job.insert("external_job_id".into(), Value::String(id.into()));
-        job.insert("stops".into(), Value::Array(group.stops.clone()));
-        let value = Value::Object(job);
-        match parse_import(&value) {
-            Ok(req) if !orphan => jobs.push(req),
-            Ok(_) => {}
-            Err(errs) => {
-                for e in errs {
-                    if orphan && !e.field.starts_with("stops[") {
-                        continue;
-                    }
-                    problems.push(
-                        map_error(&e, group, &header, &value).with_job((!orphan).then_some(id)),
-                    );
-                }
-            }
-        }
-    }
-    if !problems.is_empty() {
-        return Err(invalid(sorted(problems, &header)));
-    }
-    if jobs.is_empty() {
-        return Err(invalid(vec![Problem::file(
-            "empty_file",
-            "the file has a header but no stops",
-        )]));
-    }
+    let rows = records
+        .map(|rec| match rec {
+            Ok(rec) => Ok((next_row(&rec), cells(&rec))),
+            Err(e) => Err(Problem::file("malformed_csv", e.to_string())),
+        })
+        // The record with the unclosed quote runs to the end of the file; already reported.
+        .take_while(|r| !matches!((r, unclosed), (Ok((row, _)), Some((u, _))) if *row >= u));
+    let table = build_jobs(stem, &header, rows, problems)?;
     Ok(JobFile {
         format: Format::Csv,
-        jobs,
-        rows,
+        jobs: table.jobs,
+        rows: table.rows,
         encoding,
         delimiter: Some(delimiter as char),
+        sheet: None,
     })
 }
 
-fn invalid(problems: Vec<Problem>) -> JobFileError {
-    JobFileError::Invalid { problems }
-}
-
-/// Orders problems as the file reads: by row, then by column position.
-fn sorted(mut problems: Vec<Problem>, header: &Header) -> Vec<Problem> {
-    let pos = |p: &Problem| {
-        p.column
-            .as_ref()
-            .and_then(|c| header.written.iter().position(|w| w == c))
-            .unwrap_or(usize::MAX)
-    };
-    problems.sort_by_key(|p| (p.row.unwrap_or(0), pos(p)));
-    problems
-}
-
-fn group_for<'a>(
-    id: &str,
-    row: usize,
-    groups: &'a mut Vec<Group>,
-    by_id: &mut HashMap<String, usize>,
-) -> &'a mut Group {
-    let i = *by_id.entry(id.to_string()).or_insert_with(|| {
-        groups.push(Group::new(id.to_string(), row));
-        groups.len() - 1
-    });
-    &mut groups[i]
-}
-
-fn read_header(rec: &csv::StringRecord, row: usize, problems: &mut Vec<Problem>) -> Header {
-    let mut header = Header {
-        cols: Vec::new(),
-        written: Vec::new(),
-        index: HashMap::new(),
-    };
-    for (i, cell) in rec.iter().enumerate() {
-        let raw = cell.trim();
-        // Reports name columns as written, so a header is kept only as a report may quote it.
-        let written = quote(raw);
-        let col = if written.is_empty() {
-            None
-        } else if let Some(col) = canonical_column(raw) {
-            if let Some(&first) = header.index.get(&col) {
-                let detail = format!(
-                    "repeats column \"{}\" (both mean {})",
-                    header.written[first],
-                    col.name()
-                );
-                problems.push(Problem::cell(row, &written, "duplicate_column", detail));
-                None
-            } else {
-                header.index.insert(col, i);
-                Some(col)
-            }
-        } else {
-            let names: Vec<&str> = Column::ALL.iter().map(|c| c.name()).collect();
-            let detail = format!("unknown column; the columns are {}", names.join(", "));
-            problems.push(Problem::cell(row, &written, "unknown_column", detail));
-            None
-        };
-        header.cols.push(col);
-        header.written.push(written);
-    }
-    let has = |c| header.index.contains_key(&c);
-    let missing = |name: &str, detail: &str| Problem {
-        row: Some(row),
-        field: Some(name.to_string()),
-        ..Problem::file("missing_column", detail.to_string())
-    };
-    if !has(Column::ExternalStopId) {
-        problems.push(missing(
-            "external_stop_id",
-            "the file has no external_stop_id column (or stop_id, order_id, …)",
-        ));
-    }
-    if has(Column::Lat) != has(Column::Lng) {
-        problems.push(missing("lat", "lat and lng columns must be given together"));
-    }
-    if !has(Column::Address) && !has(Column::Lat) {
-        problems.push(missing(
-            "address",
-            "the file needs an address column, or lat and lng columns",
-        ));
-    }
-    header
-}
-
-/// Maps a validator error on the job's JSON back to the CSV cell it came from.
-fn map_error(e: &FieldError, g: &Group, h: &Header, value: &Value) -> Problem {
-    let shown = value.pointer(&e.pointer).and_then(|v| match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    });
-    let base = |row: usize, col: Option<Column>| {
-        let p = Problem {
-            row: Some(row),
-            column: col.map(|c| h.label(c)),
-            field: col.is_none().then(|| e.field.clone()),
-            ..Problem::file(&e.code, e.detail.clone())
-        };
-        match (&shown, col) {
-            (Some(v), Some(_)) => p.with_value(v),
-            _ => p,
-        }
-    };
-    if let Some(rest) = e.field.strip_prefix("stops[") {
-        let (idx, tail) = rest.split_once(']').unwrap_or((rest, ""));
-        let row = idx
-            .parse::<usize>()
-            .ok()
-            .and_then(|i| g.stop_rows.get(i).copied())
-            .unwrap_or(g.first_row);
-        let tail = tail.trim_start_matches('.');
-        let col = match tail {
-            "time_window.end" => Some(Column::TimeWindowEnd),
-            t if t.starts_with("time_window") => Some(Column::TimeWindowStart),
-            t => Column::ALL.into_iter().find(|c| c.name() == t),
-        };
-        return base(row, col);
-    }
-    let col = Column::ALL
-        .into_iter()
-        .find(|c| c.is_job_level() && c.name() == e.field);
-    let row = col
-        .and_then(|c| g.job_rows.get(&c).copied())
-        .unwrap_or(g.first_row);
-    // The job id column may be absent (the file name is the id): then there is no cell to name.
-    let col = col.filter(|c| h.index.contains_key(c));
-    base(row, col)
+/// A record's cells as owned text, the form every table's rows take.
+fn cells(rec: &csv::StringRecord) -> Vec<String> {
+    rec.iter().map(str::to_string).collect()
 }

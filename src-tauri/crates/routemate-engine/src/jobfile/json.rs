@@ -91,5 +91,6 @@ pub fn parse(text: &str, encoding: Encoding) -> Result<JobFile, JobFileError> {
         jobs,
         encoding,
         delimiter: None,
+        sheet: None,
     })
 }

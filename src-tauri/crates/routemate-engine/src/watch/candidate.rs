@@ -1,5 +1,6 @@
 //! Which files in the watched folder are job files to import, and which are left alone: hidden
-//! files, editor and office temporaries, partial downloads, our own subfolders and symlinks.
+//! files, editor and office temporaries (Excel's `~$orders.xlsx` owner file, LibreOffice's
+//! `.~lock.orders.ods#`), partial downloads, our own subfolders and symlinks.
 
 use crate::jobfile::Format;
 use std::path::Path;
@@ -33,7 +34,15 @@ mod tests {
 
     #[test]
     fn temporaries_are_skipped() {
-        for n in ["orders.csv", "ORDERS.CSV", "jobs.json", "run 1.tsv"] {
+        for n in [
+            "orders.csv",
+            "ORDERS.CSV",
+            "jobs.json",
+            "run 1.tsv",
+            "orders.xlsx",
+            "Orders.XLS",
+            "orders.ods",
+        ] {
             assert!(is_candidate_name(n), "{n}");
         }
         for n in [
@@ -46,7 +55,9 @@ mod tests {
             "orders.csv.part",
             "orders.csv.crdownload",
             ".orders.csv.swp",
-            "orders.xlsx",
+            "~$orders.xlsx",
+            ".~lock.orders.ods#",
+            "orders.xlsm",
             "notes.md",
             "orders.csv.bak",
             "#orders.csv#",

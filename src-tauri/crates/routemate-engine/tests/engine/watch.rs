@@ -391,6 +391,50 @@ fn invalid_file_fails_whole_with_both_reports() {
 }
 
 #[test]
+fn dropped_xlsx_and_ods_import_and_a_bad_cell_names_its_sheet() {
+    use crate::spreadsheet::{fixture, orders_xlsx};
+    let mut r = rig();
+    r.start(fast(&r.dir));
+    for (name, bytes) in [
+        ("monday.xlsx", orders_xlsx(false, false)),
+        ("tuesday.ods", fixture("orders.ods")),
+        ("bad.xlsx", orders_xlsx(true, false)),
+    ] {
+        let tmp = r.dir.join(format!(".{name}.tmp"));
+        std::fs::write(&tmp, bytes).unwrap();
+        std::fs::rename(&tmp, r.dir.join(name)).unwrap();
+    }
+    // Excel's owner file beside an open workbook is left alone.
+    std::fs::write(r.dir.join("~$monday.xlsx"), b"owner").unwrap();
+    r.wait("two imports and a failure", |r| {
+        r.imported() == 2 && r.count(|e| matches!(e, WatchEvent::Failed { .. })) == 1
+    });
+    // Both workbooks hold jobs B1 and B2: the second is the same jobs again.
+    assert_eq!(r.jobs(), 2);
+    let imported = r.names("imported");
+    assert!(
+        imported.contains(&"monday.xlsx".to_string()),
+        "{imported:?}"
+    );
+    assert!(
+        imported.contains(&"tuesday.ods".to_string()),
+        "{imported:?}"
+    );
+    let text = std::fs::read_to_string(r.dir.join("failed/bad.xlsx.report.txt")).unwrap();
+    assert!(
+        text.contains("Sheet \"Orders\", row 3, column \"Parcels\""),
+        "{text}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(r.dir.join("failed/bad.xlsx.report.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["problems"][0]["sheet"], "Orders");
+    assert_eq!(json["problems"][0]["row"], 3);
+    assert_eq!(json["problems"][0]["column"], "Parcels");
+    assert!(r.names("").contains(&"~$monday.xlsx".to_string()));
+}
+
+#[test]
 fn a_file_left_in_processing_by_a_crash_is_finished_once() {
     let mut r = rig();
     let processing = r.dir.join(".routemate/processing");

@@ -1,7 +1,8 @@
 //! `routemate import FILE`: imports a job file into the local store and prints the response(s),
 //! through the engine's one job-file call (`jobfile::import_file`).
 //!
-//! A CSV file holds one stop a row (jobs grouped by external_job_id); a JSON file holds one
+//! A CSV file (or the first sheet with values of an .xlsx, .xls or .ods workbook) holds one stop a
+//! row (jobs grouped by external_job_id); a JSON file holds one
 //! import body or an array of them. Every job is validated before any is imported, so a bad file
 //! imports nothing and names each problem.
 
@@ -12,7 +13,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The job file (.csv, or .json: one import body or an array of them).
+    /// The job file (.csv, .xlsx/.xls/.ods, or .json: one import body or an array of them).
     pub file: PathBuf,
 }
 
