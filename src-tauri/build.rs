@@ -9,7 +9,7 @@ const COMMANDS: &[&str] = &[
     "set_stop_status",
     "import_sample",
     "import_file",
-    "import_text",
+    "import_dropped",
     "move_stop_to",
     "set_stop_locked",
     "move_stop_pin",

@@ -66,10 +66,33 @@ pub fn import_path(api: &Api, path: &Path) -> Result<ImportReport, UiError> {
     report.map(ui_report).map_err(|e| file_error(&name, &e))
 }
 
-/// Imports a job file's content (a dropped file, the sample job); `name` gives the format.
-pub fn import_text(api: &Api, name: &str, text: &str) -> Result<ImportReport, UiError> {
-    let report = api.import_file_bytes(DEFAULT_ACCOUNT, name, text.as_bytes());
+/// Imports a job file's content (the sample job, a dropped file); `name` gives the format.
+pub fn import_bytes(api: &Api, name: &str, bytes: &[u8]) -> Result<ImportReport, UiError> {
+    let report = api.import_file_bytes(DEFAULT_ACCOUNT, name, bytes);
     report.map(ui_report).map_err(|e| file_error(name, &e))
+}
+
+/// Text job content (the bundled sample, tests).
+pub fn import_text(api: &Api, name: &str, text: &str) -> Result<ImportReport, UiError> {
+    import_bytes(api, name, text.as_bytes())
+}
+
+/// A file dropped on the window, as the UI sends it: base64 of its bytes.
+pub fn import_dropped(
+    api: &Api,
+    name: &str,
+    content_base64: &str,
+) -> Result<ImportReport, UiError> {
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(content_base64)
+        .map_err(|e| {
+            UiError::new(
+                "invalid_request",
+                format!("the dropped file {name} did not arrive intact: {e}"),
+            )
+        })?;
+    import_bytes(api, name, &bytes)
 }
 
 fn ui_report(report: FileReport) -> ImportReport {
@@ -215,5 +238,20 @@ mod tests {
             "the same sample twice changes nothing"
         );
         assert_eq!(a.job.job_id, b.job.job_id);
+    }
+
+    #[test]
+    fn a_dropped_file_keeps_its_own_encoding() {
+        use base64::Engine as _;
+        let (_d, api) = api();
+        // Windows-1252 "Café" (0xE9): read as UTF-8 text by the webview it would turn into U+FFFD.
+        let mut csv = b"external_job_id,external_stop_id,label,lat,lng\nD1,1,Caf".to_vec();
+        csv.extend_from_slice(b"\xe9,-27.4,153.0\n");
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&csv);
+        let report = import_dropped(&api, "day.csv", &b64).unwrap();
+        let job = &report.jobs[0].outcome.as_ref().unwrap().job;
+        assert_eq!(job.stops[0].label.as_deref(), Some("Caf\u{e9}"));
+        let err = import_dropped(&api, "day.csv", "not base64!").unwrap_err();
+        assert_eq!(err.code, "invalid_request");
     }
 }

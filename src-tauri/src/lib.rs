@@ -44,7 +44,7 @@ macro_rules! command_handler {
             $crate::commands::jobs::set_stop_status,
             $crate::commands::jobs::import_sample,
             $crate::commands::jobs::import_file,
-            $crate::commands::jobs::import_text,
+            $crate::commands::jobs::import_dropped,
             $crate::commands::edit::move_stop_to,
             $crate::commands::edit::set_stop_locked,
             $crate::commands::edit::move_stop_pin,

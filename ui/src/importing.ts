@@ -59,6 +59,19 @@ export function enableDrop(target: HTMLElement, done: (jobId: string | null) => 
     if (!files.length) return;
     e.preventDefault();
     target.classList.remove("drop-target");
-    for (const f of files) done(await runImport(async () => commands.importText(f.name, await f.text())));
+    // The bytes, not `f.text()`: the engine reads the file's own encoding and workbooks.
+    for (const f of files)
+      done(
+        await runImport(async () => commands.importDropped(f.name, toBase64(new Uint8Array(await f.arrayBuffer())))),
+      );
   });
+}
+
+/** Bytes as base64, converted in chunks (a large file would overflow the argument list). */
+export function toBase64(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
 }

@@ -79,13 +79,14 @@ pub async fn import_file(state: State<'_, Desktop>) -> Result<Option<ImportRepor
         .map(Some)
 }
 
-/// Imports file contents the user dropped on the window.
+/// Imports a file the user dropped on the window: its bytes as base64, so the engine sees them
+/// exactly (a CSV's own encoding, a workbook) and `name` gives the format.
 #[tauri::command]
-pub async fn import_text(
+pub async fn import_dropped(
     state: State<'_, Desktop>,
     name: String,
-    text: String,
+    content_base64: String,
 ) -> Result<ImportReport, UiError> {
     let api = state.api.clone();
-    importing::run(move || importing::import_text(&api, &name, &text)).await
+    importing::run(move || importing::import_dropped(&api, &name, &content_base64)).await
 }

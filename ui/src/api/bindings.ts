@@ -19,7 +19,7 @@ export const COMMAND_NAMES = [
   "set_stop_status",
   "import_sample",
   "import_file",
-  "import_text",
+  "import_dropped",
   "get_settings",
   "update_settings",
   "pick_folder",
@@ -52,8 +52,8 @@ export const commands = {
   importSample: (): Promise<T.ImportReport> => invoke("import_sample"),
   /** Asks for a job file with the native dialog and imports it; `None` when the user cancels. */
   importFile: (): Promise<T.ImportReport | null> => invoke("import_file"),
-  /** Imports file contents the user dropped on the window. */
-  importText: (name: string, text: string): Promise<T.ImportReport> => invoke("import_text", { name, text }),
+  /** Imports a file the user dropped on the window: its bytes as base64, so the engine sees them exactly (a CSV's own encoding, a workbook) and `name` gives the format. */
+  importDropped: (name: string, contentBase64: string): Promise<T.ImportReport> => invoke("import_dropped", { name, contentBase64 }),
   getSettings: (): Promise<T.Settings> => invoke("get_settings"),
   /** Saves the planning settings and the desktop's own; a bad field saves nothing. */
   updateSettings: (settings: T.Settings): Promise<T.Settings> => invoke("update_settings", { settings }),
