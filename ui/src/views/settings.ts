@@ -359,7 +359,7 @@ export class SettingsView {
       h(
         "p",
         { class: "muted small" },
-        "Job files (JSON or CSV) saved into this folder are imported once each, then moved to imported/ (or failed/ with a report naming every bad row).",
+        "Job files (JSON, CSV or spreadsheets: .xlsx, .xls, .ods) saved into this folder are imported once each, then moved to imported/ (or failed/ with a report naming every bad cell).",
       ),
       h("h3", {}, "Activity"),
       activityList(),
