@@ -8,6 +8,7 @@ parent folder holding shared/bench).
 """
 
 import argparse
+import base64
 import json
 import os
 import re
@@ -84,9 +85,10 @@ def cold_start(app, runs):
 
 def open_job(s, job, timeout=60):
     report = s.call("POST", "/execute/async", {"script": (
-        "const [name, text, done] = arguments;"
-        "window.__TAURI_INTERNALS__.invoke('import_text', {name, text}).then(done, e => done({error: e}));"),
-        "args": ["bench.json", json.dumps(job)]})
+        "const [name, contentBase64, done] = arguments;"
+        "window.__TAURI_INTERNALS__.invoke('import_dropped', {name, contentBase64})"
+        ".then(done, e => done({error: e}));"),
+        "args": ["bench.json", base64.b64encode(json.dumps(job).encode()).decode()]})
     outcome = report["jobs"][0]["outcome"]
     if not outcome:
         raise e2e.Fail(f"import failed: {report}")

@@ -6,6 +6,7 @@ check on screen; screenshots go to --out.
 """
 
 import argparse
+import base64
 import http.client as http_client
 import json
 import os
@@ -321,8 +322,10 @@ def hostile_labels(s, a):
            "stops": [{"external_stop_id": f"H{i}", "label": HOSTILE_IMG if i == 1 else HOSTILE_META,
                       "address": f"{i} Markup St", "lat": -27.46 - i * 0.004, "lng": 153.01 + i * 0.003}
                      for i in range(1, 4)]}
-    s.js("return window.__TAURI_INTERNALS__.invoke('import_text', {name: 'hostile.json', text: arguments[0]})"
-         ".then(function (r) { location.hash = '#/job/' + r.jobs[0].outcome.job.job_id; });", json.dumps(job))
+    # As a dropped file arrives: its bytes, base64.
+    content = base64.b64encode(json.dumps(job).encode()).decode()
+    s.js("return window.__TAURI_INTERNALS__.invoke('import_dropped', {name: 'hostile.json', contentBase64: arguments[0]})"
+         ".then(function (r) { location.hash = '#/job/' + r.jobs[0].outcome.job.job_id; });", content)
     s.wait("the hostile job open", lambda: s.js("return window.__routemate.route() === 'job' && "
                                                 "document.querySelector('.job-view h1').textContent") == HOSTILE_META)
     s.wait("its markers", lambda: s.js("return window.__routemate.probe().markers") == 3)
