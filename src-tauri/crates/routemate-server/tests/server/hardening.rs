@@ -2,56 +2,12 @@
 //! connection cap, bursts of bad token requests, lock-out of neighbours, cross-site posts, and
 //! error answers that grow with the attack.
 
-use chrono::{TimeZone, Utc};
-use reqwest::Client;
-use routemate_engine::{Api, EngineConfig, ManualClock};
-use routemate_server::{serve, RouterOptions};
+use crate::support::start;
+use routemate_server::RouterOptions;
 use serde_json::{json, Value};
-use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-
-struct Server {
-    addr: std::net::SocketAddr,
-    api: Api,
-    http: Client,
-    _dir: tempfile::TempDir,
-}
-
-async fn start(options: RouterOptions) -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(ManualClock::new(
-        Utc.with_ymd_and_hms(2026, 11, 1, 8, 0, 0).unwrap(),
-    ));
-    let api = Api::open(EngineConfig {
-        data_dir: dir.path().into(),
-        clock,
-        geocoder: None,
-    })
-    .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(serve(
-        listener,
-        api.clone(),
-        options,
-        std::future::pending(),
-    ));
-    routemate_geocode::install_crypto_provider();
-    Server {
-        addr,
-        api,
-        http: Client::new(),
-        _dir: dir,
-    }
-}
-
-impl Server {
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{}", self.addr, path)
-    }
-}
 
 /// Reads until the peer closes (or `limit` passes: then `None`, the connection is still held).
 async fn read_until_closed(stream: &mut TcpStream, limit: Duration) -> Option<String> {
@@ -256,18 +212,8 @@ async fn the_loopback_api_refuses_cross_site_posts_and_foreign_hosts() {
 #[tokio::test]
 async fn a_megabyte_of_empty_stops_gets_a_small_422() {
     let s = start(RouterOptions::default()).await;
-    let c = s.api.create_credential("a", "t").unwrap();
-    let token: Value = s
-        .http
-        .post(s.url("/v1/integration-token"))
-        .json(&json!({"client_id": c.client_id, "client_secret": c.client_secret}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = token["access_token"].as_str().unwrap();
+    let token = s.token("a").await;
+    let token = token.as_str();
     for stops in [4_999, 350_000] {
         let body = format!(
             r#"{{"external_job_id":"J","stops":[{}{{}}]}}"#,

@@ -1,89 +1,11 @@
 //! The HTTP contract, in process: the token-endpoint table and bearer-rejection matrix of
 //! reliability.md §1.2–1.3, validation problems, body limits, job list, stop status.
 
-use chrono::{Duration, TimeZone, Utc};
-use reqwest::{Client, StatusCode};
-use routemate_engine::{Api, EngineConfig, ManualClock};
-use routemate_server::{serve, RouterOptions};
+use crate::support::{job, start};
+use chrono::Duration;
+use reqwest::StatusCode;
+use routemate_server::RouterOptions;
 use serde_json::{json, Value};
-use std::sync::Arc;
-
-struct Server {
-    base: String,
-    api: Api,
-    clock: Arc<ManualClock>,
-    http: Client,
-    _dir: tempfile::TempDir,
-}
-
-async fn start(options: RouterOptions) -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(ManualClock::new(
-        Utc.with_ymd_and_hms(2026, 11, 1, 8, 0, 0).unwrap(),
-    ));
-    let api = Api::open(EngineConfig {
-        data_dir: dir.path().into(),
-        clock: clock.clone(),
-        geocoder: None,
-    })
-    .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(serve(
-        listener,
-        api.clone(),
-        options,
-        std::future::pending(),
-    ));
-    Server {
-        base,
-        api,
-        clock,
-        http: {
-            routemate_geocode::install_crypto_provider();
-            Client::new()
-        },
-        _dir: dir,
-    }
-}
-
-impl Server {
-    fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base, path)
-    }
-
-    async fn token(&self, account: &str) -> String {
-        let c = self.api.create_credential(account, "t").unwrap();
-        let r = self
-            .http
-            .post(self.url("/v1/integration-token"))
-            .json(&json!({"client_id": c.client_id, "client_secret": c.client_secret}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 200);
-        r.json::<Value>().await.unwrap()["access_token"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    }
-
-    async fn import(&self, token: &str, body: &Value) -> reqwest::Response {
-        self.http
-            .post(self.url("/v1/integration-import"))
-            .bearer_auth(token)
-            .json(body)
-            .send()
-            .await
-            .unwrap()
-    }
-}
-
-fn job(ext: &str) -> Value {
-    json!({"external_job_id": ext, "title": "T", "driver_email": "d@example.com",
-           "stops": [{"external_stop_id": "S1", "address": "1 A St", "lat": -27.47, "lng": 153.02},
-                     {"external_stop_id": "S2", "address": "2 B St", "lat": -27.48, "lng": 153.03}]})
-}
 
 fn basic(id: &str, secret: &str) -> String {
     use base64::Engine;

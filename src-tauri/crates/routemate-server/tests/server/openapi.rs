@@ -2,12 +2,11 @@
 //! `UPDATE_OPENAPI=1` to rewrite it), and the running server serves the same at
 //! `/v1/openapi.json` without a token.
 
-use routemate_engine::{Api, EngineConfig, ManualClock};
+use crate::support::start;
 use routemate_server::http::openapi::document;
-use routemate_server::{serve, RouterOptions};
+use routemate_server::RouterOptions;
 use serde_json::Value;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 fn committed_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../docs/openapi.json")
@@ -71,37 +70,14 @@ fn document_is_openapi_3_1_with_every_call() {
     assert_eq!(schemes["basicAuth"]["scheme"], "basic");
 }
 
-/// A server on a free loopback port over a fresh store: its base URL, its engine, the store dir.
-async fn start(options: RouterOptions) -> (String, Api, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let api = Api::open(EngineConfig {
-        data_dir: dir.path().into(),
-        clock: Arc::new(ManualClock::new(chrono::Utc::now())),
-        geocoder: None,
-    })
-    .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(serve(
-        listener,
-        api.clone(),
-        options,
-        std::future::pending(),
-    ));
-    routemate_geocode::install_crypto_provider();
-    (base, api, dir)
-}
-
 #[tokio::test]
 async fn served_without_a_token_and_equal_to_the_generated_one() {
     let options = RouterOptions {
         loopback_only: true,
         ..RouterOptions::default()
     };
-    let (base, _api, _dir) = start(options).await;
-    let res = reqwest::get(format!("{base}/v1/openapi.json"))
-        .await
-        .unwrap();
+    let s = start(options).await;
+    let res = reqwest::get(s.url("/v1/openapi.json")).await.unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-type"], "application/json");
     let served: Value = res.json().await.unwrap();
@@ -113,7 +89,8 @@ async fn served_without_a_token_and_equal_to_the_generated_one() {
 /// before the token was checked, which the document (problem+json) does not describe.
 #[tokio::test]
 async fn an_undecodable_path_is_a_problem_after_authentication() {
-    let (base, api, _dir) = start(RouterOptions::default()).await;
+    let s = start(RouterOptions::default()).await;
+    let (base, api) = (&s.base, &s.api);
     let cred = api.create_credential("default", "t").unwrap();
     let token = api
         .issue_token(&cred.client_id, &cred.client_secret, None)
