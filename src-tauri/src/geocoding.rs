@@ -5,30 +5,12 @@
 
 use routemate_engine::Api;
 use routemate_geocode::{bundled, GeocodeConfig, GeocodeStack, NominatimConfig};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, RwLock};
 
 /// The stack currently attached to the engine (`None` until it opened).
 #[derive(Default)]
 pub struct Geocoding(RwLock<Option<Arc<GeocodeStack>>>);
-
-/// The bundled locality file: `ROUTEMATE_GEODATA` if set, else `assets/geodata/au_localities.tsv`
-/// under the current directory or any ancestor of the executable (a dev build in `target/` finds
-/// the repository's copy; an installed app the one beside it).
-pub fn bundled_localities() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("ROUTEMATE_GEODATA") {
-        return Some(PathBuf::from(p)).filter(|p| p.exists());
-    }
-    let cwd = std::env::current_dir().ok();
-    let exe = std::env::current_exe().ok();
-    let exe_dirs = exe
-        .iter()
-        .flat_map(|e| e.ancestors().skip(1).map(Path::to_path_buf));
-    cwd.into_iter()
-        .chain(exe_dirs)
-        .map(|r| r.join(bundled::BUNDLED_RELATIVE))
-        .find(|p| p.is_file())
-}
 
 impl Geocoding {
     /// Opens the stack for `data_dir` (online per Settings) and hands it to the engine; once
@@ -50,7 +32,7 @@ impl Geocoding {
         }
         let config = GeocodeConfig {
             online,
-            ..GeocodeConfig::for_data_dir(data_dir, bundled_localities())
+            ..GeocodeConfig::for_data_dir(data_dir, bundled::locate())
         };
         match GeocodeStack::open(config) {
             Ok(stack) => {

@@ -17,7 +17,7 @@ pub fn run(args: &BenchGeocodeArgs) -> anyhow::Result<()> {
     let start = crate::shared::path("fixtures/geo")?;
     let report = bench::run(
         &start,
-        routemate_server::cli::geocode::bundled_localities().as_deref(),
+        routemate_geocode::bundled::locate().as_deref(),
         args.rounds,
     )?;
     println!("{}", serde_json::to_string_pretty(&report)?);

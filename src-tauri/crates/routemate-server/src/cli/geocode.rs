@@ -25,30 +25,10 @@ pub struct GeocodeArgs {
     pub online: Option<String>,
 }
 
-/// The bundled locality file: `ROUTEMATE_GEODATA` if set, else `assets/geodata/au_localities.tsv`
-/// under the current directory or any ancestor of the executable (a dev build in `target/` finds
-/// the repository's copy; an installed binary the one beside it). `None` when absent.
-pub fn bundled_localities() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("ROUTEMATE_GEODATA") {
-        return Some(PathBuf::from(p)).filter(|p| p.exists());
-    }
-    let mut roots: Vec<PathBuf> = Vec::new();
-    if let Ok(cwd) = std::env::current_dir() {
-        roots.push(cwd);
-    }
-    if let Ok(exe) = std::env::current_exe() {
-        roots.extend(exe.ancestors().skip(1).map(Path::to_path_buf));
-    }
-    roots
-        .into_iter()
-        .map(|r| r.join(bundled::BUNDLED_RELATIVE))
-        .find(|p| p.is_file())
-}
-
 /// The geocoder for data dir `dir` (its gazetteer and its own store of pins and cache, plus the
 /// bundled localities); `online` enables Nominatim.
 pub fn open_geocoder(dir: &Path, online: Option<&str>) -> anyhow::Result<Arc<GeocodeStack>> {
-    let mut config = GeocodeConfig::for_data_dir(dir, bundled_localities());
+    let mut config = GeocodeConfig::for_data_dir(dir, bundled::locate());
     config.online = online.map(NominatimConfig::new);
     let stack = GeocodeStack::open(config).context("opening the geocoder")?;
     Ok(Arc::new(stack))
