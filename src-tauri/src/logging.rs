@@ -11,6 +11,7 @@ use crate::commands::UiError;
 use file_rotate::compression::Compression;
 use file_rotate::suffix::AppendCount;
 use file_rotate::{ContentLimit, FileRotate};
+use routemate_engine::store::space::make_private;
 use serde::Serialize;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -63,10 +64,8 @@ pub fn writer(
     );
     // A file an older version created keeps its old mode: tighten it (rotation renames files,
     // so the mode carries over to the rotated ones).
-    #[cfg(unix)]
     if path.exists() {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+        make_private(&path)?;
     }
     Ok(writer)
 }
@@ -75,15 +74,15 @@ pub fn writer(
 fn private_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
-        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        use std::os::unix::fs::DirBuilderExt;
         std::fs::DirBuilder::new()
             .recursive(true)
             .mode(0o700)
             .create(dir)?;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
     }
     #[cfg(not(unix))]
-    std::fs::create_dir_all(dir)
+    std::fs::create_dir_all(dir)?;
+    make_private(dir)
 }
 
 /// The end of the current log file.

@@ -10,6 +10,7 @@ use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use routemate_core::model::{ImportRequest, JobStatus, StopStatus};
+use routemate_core::validate::MAX_TEXT_LEN;
 use routemate_engine::jobs::{is_valid_cursor, JobQuery, JobRef, JobView};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -215,11 +216,12 @@ pub(crate) async fn stop_status(
     };
     let note = match body.get("note") {
         None | Some(Value::Null) => None,
-        Some(Value::String(n)) if n.chars().count() <= 2000 => Some(n.clone()),
+        // Checked here too (the engine checks again) so one 422 names every bad field.
+        Some(Value::String(n)) if n.chars().count() <= MAX_TEXT_LEN => Some(n.clone()),
         Some(_) => {
             errors.push(field_error(
                 "note",
-                "must be a string of at most 2000 characters",
+                &format!("must be a string of at most {MAX_TEXT_LEN} characters"),
             ));
             None
         }
