@@ -107,7 +107,7 @@ pub(crate) fn migrate(store: &Store) -> Result<(), EngineError> {
 }
 
 /// Parses a list cursor (`{nanos}_{job_id}`, the last row of the previous page).
-fn parse_cursor(c: &str) -> Option<(i64, &str)> {
+pub(crate) fn parse_cursor(c: &str) -> Option<(i64, &str)> {
     let (n, id) = c.split_once('_')?;
     Some((n.parse().ok()?, id))
 }

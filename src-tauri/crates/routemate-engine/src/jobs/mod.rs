@@ -202,17 +202,9 @@ pub(crate) fn list(store: &Store, account: &str, q: &JobQuery) -> Result<JobPage
     crate::job_index::page(store, account, q)
 }
 
-fn parse_cursor(c: &str) -> Option<(DateTime<Utc>, String)> {
-    let (nanos, id) = c.split_once('_')?;
-    Some((
-        DateTime::from_timestamp_nanos(nanos.parse().ok()?),
-        id.to_string(),
-    ))
-}
-
-/// True when `c` is a cursor this module produced.
+/// True when `c` has the form of a list cursor (`job_index` makes and reads them).
 pub fn is_valid_cursor(c: &str) -> bool {
-    parse_cursor(c).is_some()
+    crate::job_index::parse_cursor(c).is_some()
 }
 
 /// Records a stop's progress (the job status follows from the stop statuses). The note is held
