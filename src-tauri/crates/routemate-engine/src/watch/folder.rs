@@ -15,7 +15,7 @@
 //! names, and sidecars are read only when they are small regular files.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// Paths of one watched folder.
@@ -139,23 +139,10 @@ pub fn create_new(path: &Path) -> io::Result<File> {
 }
 
 /// Reads `path` only if it is a regular file (not a link, FIFO or device) of at most `max` bytes;
-/// `None` otherwise. The open never blocks (a FIFO would wait forever for a writer).
+/// `None` otherwise. The job-file reader does the opening (never following a link, never blocking
+/// on a FIFO) and the size check.
 pub fn read_small_regular(path: &Path, max: u64) -> Option<Vec<u8>> {
-    let mut o = OpenOptions::new();
-    o.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
-    }
-    let file = o.open(path).ok()?;
-    let meta = file.metadata().ok()?;
-    if !meta.is_file() || meta.len() > max {
-        return None;
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(max + 1).read_to_end(&mut bytes).ok()?;
-    (bytes.len() as u64 <= max).then_some(bytes)
+    crate::jobfile::read_file_limited(path, usize::try_from(max).unwrap_or(usize::MAX)).ok()
 }
 
 /// True when `path` is a regular file itself (a symlink to one is not).
