@@ -1,5 +1,5 @@
 //! Benchmark instances as pure `&str` parsers: TSPLIB (`EUC_2D`, `CEIL_2D`, `ATT`, `GEO`
-//! node coordinates) and the delivery JSON of the shared benchmark (`delivery-tsp/1`, integer
+//! node coordinates; `ATSP` full matrices in [`crate::atsp`]) and the delivery JSON of the shared benchmark (`delivery-tsp/1`, integer
 //! haversine metres, verified against its `matrix_checksum`), plus [`load`] from a file.
 
 use routemate_core::geo::LatLng;
@@ -52,8 +52,12 @@ enum Weight {
     Geo,
 }
 
-/// Parses a TSPLIB `TSP` file with node coordinates. Node `i` becomes index `i - 1`.
+/// Parses a TSPLIB `TSP` file with node coordinates, or an `ATSP` file with a full matrix
+/// ([`crate::atsp::parse_atsp`]). Node `i` becomes index `i - 1`.
 pub fn parse_tsplib(text: &str) -> Result<Instance, InstanceError> {
+    if crate::atsp::is_atsp(text) {
+        return crate::atsp::parse_atsp(text);
+    }
     let mut name = String::new();
     let mut dim: Option<usize> = None;
     let mut weight = None;
@@ -101,7 +105,7 @@ pub fn parse_tsplib(text: &str) -> Result<Instance, InstanceError> {
                     other => return Err(InstanceError::UnsupportedWeight(other.to_string())),
                 })
             }
-            "TYPE" if value != "TSP" => return Err(err("only TYPE: TSP is supported")),
+            "TYPE" if value != "TSP" => return Err(err("only TYPE: TSP and ATSP are supported")),
             _ => {}
         }
     }
@@ -196,9 +200,13 @@ pub fn parse_delivery(text: &str) -> Result<Instance, InstanceError> {
     })
 }
 
-/// Reads and parses an instance file: TSPLIB when it ends in `.tsp`, else delivery JSON.
+/// Reads and parses an instance file: TSPLIB when it ends in `.tsp` or `.atsp`, else delivery
+/// JSON.
 pub fn load(path: &Path) -> anyhow::Result<Instance> {
-    load_as(path, path.extension().is_some_and(|e| e == "tsp"))
+    load_as(
+        path,
+        path.extension().is_some_and(|e| e == "tsp" || e == "atsp"),
+    )
 }
 
 /// Reads and parses a TSPLIB (`tsplib`) or delivery JSON file, whatever its name.
@@ -225,7 +233,8 @@ pub fn parse_tour(text: &str) -> Vec<usize> {
         .collect()
 }
 
-/// A shared benchmark instance for a test (`tsplib/NAME.tsp` or `delivery/NAME.json` under
+/// A shared benchmark instance for a test (`tsplib/NAME.tsp`, `atsp/NAME.atsp` or
+/// `delivery/NAME.json` under
 /// `bench/data`); `None`, after one line saying what is missing, when the shared folder is not
 /// there (see [`crate::shared::for_test`]).
 pub fn for_test(rel: &str) -> Option<Instance> {

@@ -1,6 +1,7 @@
 //! The `routemate-bench` commands, one file each; every one prints its figures on stdout.
 
 pub mod api;
+pub mod atsp;
 pub mod geocode;
 pub mod optimize;
 pub mod sheets;
@@ -26,6 +27,8 @@ pub enum BenchCmd {
     Api(api::BenchApiArgs),
     /// Run the optimizer on the shared benchmark instances; print gap and wall time per instance.
     Optimize(optimize::BenchOptimizeArgs),
+    /// Run the optimizer on the shared TSPLIB asymmetric instances; print the gap to each optimum.
+    Atsp(atsp::BenchAtspArgs),
     /// Optimize one TSPLIB or delivery-JSON instance; print the tour as JSON.
     Solve(solve::SolveArgs),
     /// Watched folder: CSV parse time, drop-to-visible latency, crash test (D1) with kills.
@@ -41,6 +44,7 @@ pub fn run(cli: &BenchCli) -> anyhow::Result<()> {
     match &cli.command {
         BenchCmd::Api(args) => api::run(args),
         BenchCmd::Optimize(args) => optimize::run(args),
+        BenchCmd::Atsp(args) => atsp::run(args),
         BenchCmd::Solve(args) => solve::run(args),
         BenchCmd::Watch(args) => watch::run(args),
         BenchCmd::Geocode(args) => geocode::run(args),

@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Args)]
 pub struct SolveArgs {
-    /// A TSPLIB `.tsp` file (EUC_2D, CEIL_2D, ATT or GEO coordinates); node i is index i-1.
+    /// A TSPLIB `.tsp` file (EUC_2D, CEIL_2D, ATT or GEO coordinates) or an ATSP file
+    /// (EXPLICIT, FULL_MATRIX); node i is index i-1.
     #[arg(
         long,
         value_name = "FILE",

@@ -1,6 +1,6 @@
 //! The search's view of a problem: a symmetric `i32` cost matrix over a closed tour (open and
-//! fixed-end routes become closed tours whose pinned edges cost [`PINNED`]), and candidate
-//! neighbour lists.
+//! fixed-end routes become closed tours whose pinned edges cost [`PINNED`]; asymmetric ones
+//! become symmetric over in/out node pairs, see `asymmetric`), and candidate neighbour lists.
 
 use std::time::Instant;
 
@@ -14,18 +14,16 @@ const CLAMP: u32 = 1 << 28;
 pub(crate) struct Costs {
     n: usize,
     data: Vec<i32>,
-    /// The input was symmetric (no symmetrisation happened).
-    pub symmetric: bool,
     /// The open route's dummy node (cost 0 to every stop), left out of the spanning tree: it
     /// would make a star of zero edges and blind the alpha-nearness of every other pair.
     pub dummy: Option<usize>,
+    /// The nodes are the in/out pairs of an asymmetric problem (`asymmetric`): kicks cut only
+    /// between pairs, and Or-opt moves whole pairs.
+    pub split: bool,
 }
 
 impl Costs {
-    /// `n × n` from `d(i, j)`; asymmetric input is symmetrised as `d(i,j) + d(j,i)`, which
-    /// ranks undirected tours by their mean over both directions. Rows are read in order and
-    /// the transpose is visited in tiles: column-wise access would miss the cache on every
-    /// entry of a large matrix, and this runs inside the interactive budget.
+    /// `n × n` from a symmetric `d(i, j)` (only `i < j` is read).
     pub(crate) fn build(n: usize, d: impl Fn(usize, usize) -> u32) -> Self {
         Self::build_until(n, d, None).expect("no deadline")
     }
@@ -36,45 +34,41 @@ impl Costs {
         d: impl Fn(usize, usize) -> u32,
         deadline: Option<Instant>,
     ) -> Option<Self> {
+        Self::symmetric_until(n, |i, j| d(i, j).min(CLAMP) as i32, deadline)
+    }
+
+    /// `n × n` from a symmetric `c(i, j)` read for `i < j` only, row by row; the lower triangle
+    /// is mirrored in tiles (column-wise writes would miss the cache on every entry of a large
+    /// matrix, and this runs inside the interactive budget). `None` once `deadline` has passed.
+    pub(crate) fn symmetric_until(
+        n: usize,
+        c: impl Fn(usize, usize) -> i32,
+        deadline: Option<Instant>,
+    ) -> Option<Self> {
         const TILE: usize = 64;
         let mut data = vec![0i32; n * n];
         for i in 0..n {
             if deadline.is_some_and(|t| Instant::now() >= t) {
                 return None;
             }
-            for j in 0..n {
-                if i != j {
-                    data[i * n + j] = d(i, j).min(CLAMP) as i32;
-                }
+            for j in i + 1..n {
+                data[i * n + j] = c(i, j);
             }
         }
-        let mut symmetric = true;
-        'scan: for bi in (0..n).step_by(TILE) {
+        for bi in (0..n).step_by(TILE) {
             for bj in (bi..n).step_by(TILE) {
                 for i in bi..(bi + TILE).min(n) {
                     for j in bj.max(i + 1)..(bj + TILE).min(n) {
-                        if data[i * n + j] != data[j * n + i] {
-                            symmetric = false;
-                            break 'scan;
-                        }
+                        data[j * n + i] = data[i * n + j];
                     }
-                }
-            }
-        }
-        if !symmetric {
-            for i in 0..n {
-                for j in i + 1..n {
-                    let c = data[i * n + j] + data[j * n + i];
-                    data[i * n + j] = c;
-                    data[j * n + i] = c;
                 }
             }
         }
         Some(Costs {
             n,
             data,
-            symmetric,
             dummy: None,
+            split: false,
         })
     }
 

@@ -2,7 +2,7 @@
 //! local optimum, then repeatedly a segment-local double-bridge kick, local search only around
 //! the kick's endpoints (don't-look bits), and acceptance when not worse, else undo.
 
-use super::cost::{Costs, Neighbours};
+use super::cost::{Costs, Neighbours, PINNED};
 use super::rng::Rng;
 use super::search::LocalSearch;
 use super::tour::Tour;
@@ -31,6 +31,9 @@ fn neighbour_count(n: usize) -> usize {
 /// Steps of the Lin–Kernighan chain (each a sequential 3-opt move).
 const LK_DEPTH: usize = 5;
 
+/// The most stops an Or-opt move carries.
+const OR_OPT_STOPS: usize = 3;
+
 /// The longest segment a kick moves: local, so the local search repairs it cheaply.
 fn kick_segment_max(n: usize) -> usize {
     ((n - 2) / 3).clamp(1, 100)
@@ -51,6 +54,10 @@ pub(crate) fn optimize(costs: &Costs, init: &[usize], limits: &Limits, seed: u64
     };
     let mut tour = Tour::new(init, costs);
     let mut ls = LocalSearch::new(costs, &neigh).with_lk_depth(LK_DEPTH);
+    if costs.split {
+        // Segments of whole in/out pairs: the same 1..=3 stops as on a symmetric tour.
+        ls = ls.with_or_opt_max(2 * OR_OPT_STOPS);
+    }
     for v in init {
         ls.push(*v);
     }
@@ -108,10 +115,18 @@ pub(crate) fn optimize(costs: &Costs, init: &[usize], limits: &Limits, seed: u64
 /// sequential 3-opt move undoes. Returns the length change and queues the eight endpoints.
 fn kick(t: &mut Tour, costs: &Costs, rng: &mut Rng, seg_max: usize, ls: &mut LocalSearch) -> i64 {
     let n = t.len();
-    let p = rng.below(n);
-    let l1 = 1 + rng.below(seg_max);
-    let l2 = 1 + rng.below(seg_max);
-    let l3 = 1 + rng.below(seg_max);
+    let (p, [l1, l2, l3]) = if costs.split {
+        match split_cuts(t, costs, rng, seg_max) {
+            Some(cuts) => cuts,
+            None => return 0,
+        }
+    } else {
+        let p = rng.below(n);
+        let l1 = 1 + rng.below(seg_max);
+        let l2 = 1 + rng.below(seg_max);
+        let l3 = 1 + rng.below(seg_max);
+        (p, [l1, l2, l3])
+    };
     let a = t.at(p);
     let (b1, bl) = (t.at(p + 1), t.at(p + l1));
     let (c1, cl) = (t.at(p + l1 + 1), t.at(p + l1 + l2));
@@ -129,4 +144,32 @@ fn kick(t: &mut Tour, costs: &Costs, rng: &mut Rng, seg_max: usize, ls: &mut Loc
         ls.push(v);
     }
     delta
+}
+
+/// The double bridge's start position and segment lengths on a split tour (in/out pairs): each
+/// segment holds whole pairs, so that no pinned edge is cut and the kicked tour is still a
+/// directed route. `None` when a few random tries all hit a pinned edge (next to the start of
+/// an open or fixed-end route, where three pinned edges follow each other).
+fn split_cuts(
+    t: &Tour,
+    costs: &Costs,
+    rng: &mut Rng,
+    seg_max: usize,
+) -> Option<(usize, [usize; 3])> {
+    let n = t.len();
+    let pairs = (seg_max / 2).max(1);
+    let free = |p: usize| costs.get(t.at(p), t.at(p + 1)) != PINNED as i64;
+    for _ in 0..8 {
+        let p = rng.below(n);
+        let lens = [0; 3].map(|_| 2 * (1 + rng.below(pairs)));
+        let total: usize = lens.iter().sum();
+        if total + 1 >= n {
+            continue;
+        }
+        let cuts = [p, p + lens[0], p + lens[0] + lens[1], p + total];
+        if cuts.iter().all(|&q| free(q)) {
+            return Some((p, lens));
+        }
+    }
+    None
 }

@@ -8,10 +8,13 @@
 //! ones are enumerated; the rest get a nearest-neighbour tour, alpha-nearness candidate lists
 //! (`cost`) and an iterated local search (`ils`) whose local search (`search`, `moves`) does
 //! 2-opt, sequential 3-opt, Or-opt and a Lin–Kernighan chain of 3-opt steps on an array tour
-//! (`tour`), kicked by segment-local double bridges. Routes with locked stops use a simpler
+//! (`tour`), kicked by segment-local double bridges. An asymmetric matrix (one-way streets) is
+//! detected and searched as a symmetric tour over in/out node pairs (`asymmetric`), so the
+//! route is judged on its directed length. Routes with locked stops use a simpler
 //! position-preserving search (`locks`). Every quadratic step and the search itself stop at the
 //! deadline (budget minus a margin of 5 % + 1 ms, at most 50 ms), returning the best valid order so far.
 
+mod asymmetric;
 mod checker;
 mod cost;
 mod ils;
@@ -40,7 +43,9 @@ pub enum RouteEnd {
 }
 
 /// One optimization request. Nodes are `0..matrix.len()`; every node except `start` (and the
-/// `Fixed` end) is a stop to visit exactly once.
+/// `Fixed` end) is a stop to visit exactly once. `matrix.get(i, j)` is the cost of going from
+/// `i` to `j`: it may differ from `get(j, i)` (one-way streets), and the route is then optimised
+/// and measured in its direction of travel.
 #[derive(Debug, Clone)]
 pub struct RouteProblem {
     pub matrix: DistanceMatrix,
@@ -87,7 +92,8 @@ pub struct RouteSolution {
     /// Every node once: `start` first, then the stops in visiting order, then the `Fixed` end if
     /// any. For `Closed` the return edge to `start` is implied (not repeated).
     pub order: Vec<usize>,
-    /// Total length in metres including the return edge for `Closed`.
+    /// Total length (the matrix's unit, e.g. metres or seconds) in the direction of travel,
+    /// including the return edge for `Closed`.
     pub length: u64,
 }
 
@@ -181,6 +187,10 @@ fn free_order(
     seed: u64,
 ) -> Vec<usize> {
     // Every quadratic step gives up at the deadline; the best valid order so far is returned.
+    if !problem.matrix.is_symmetric() {
+        return asymmetric::free_order(problem, deadline, max_kicks, seed)
+            .unwrap_or_else(|| fallback_order(problem));
+    }
     let Some(closed) = reduction::Closed::new(problem, deadline) else {
         return fallback_order(problem);
     };
@@ -197,16 +207,7 @@ fn free_order(
         };
         ils::optimize(&closed.costs, &init, &limits, seed)
     };
-    let mut order = closed.route(&tour);
-    if problem.end == RouteEnd::Closed && !closed.costs.symmetric {
-        // The search ranks both directions alike; keep the shorter one.
-        let mut rev = order.clone();
-        rev[1..].reverse();
-        if route_length(problem, &rev) < route_length(problem, &order) {
-            order = rev;
-        }
-    }
-    order
+    closed.route(&tour)
 }
 
 /// Length of `order` under `problem`'s end mode.

@@ -9,7 +9,7 @@ use super::moves::{flips, Move};
 use super::tour::Tour;
 use std::collections::VecDeque;
 
-/// The longest segment Or-opt moves.
+/// The longest segment Or-opt moves by default.
 const OR_OPT_MAX: usize = 3;
 
 /// Remembers `m` as the move to continue from when its partial gain `g` is the best so far.
@@ -28,6 +28,8 @@ pub(crate) struct LocalSearch<'a> {
     queued: Vec<bool>,
     /// Depth of the Lin–Kernighan chain tried when no 3-opt or Or-opt move improves (0: off).
     lk_depth: usize,
+    /// The longest segment Or-opt moves (nodes).
+    or_opt_max: usize,
     touched: Vec<usize>,
 }
 
@@ -85,6 +87,7 @@ impl<'a> LocalSearch<'a> {
             queue: VecDeque::new(),
             queued: vec![false; costs.len()],
             lk_depth: 0,
+            or_opt_max: OR_OPT_MAX,
             touched: Vec::new(),
         }
     }
@@ -92,6 +95,12 @@ impl<'a> LocalSearch<'a> {
     /// Enables the Lin–Kernighan chain up to `depth` 2-opt steps.
     pub(crate) fn with_lk_depth(mut self, depth: usize) -> Self {
         self.lk_depth = depth;
+        self
+    }
+
+    /// Or-opt moves segments of up to `max` nodes.
+    pub(crate) fn with_or_opt_max(mut self, max: usize) -> Self {
+        self.or_opt_max = max;
         self
     }
 
@@ -256,18 +265,22 @@ impl<'a> LocalSearch<'a> {
         }
     }
 
-    /// Or-opt moves of the segments of 1..=3 nodes that start at `s1` and run in direction
+    /// Or-opt moves of the segments of 1..=`or_opt_max` nodes that start at `s1` and run in direction
     /// `fwd`, inserted next to a candidate neighbour of either end.
     fn or_opt_moves(&self, t: &Tour, fwd: bool, s1: usize, offer: &mut impl FnMut(Move, i64)) {
         let n = t.len();
         let p = pred(t, fwd, s1);
         let mut s2 = s1;
-        for len in 1..=OR_OPT_MAX {
+        for len in 1..=self.or_opt_max {
             if len > 1 {
                 s2 = succ(t, fwd, s2);
             }
             if n < len + 3 {
                 return;
+            }
+            if self.costs.split && len % 2 == 1 {
+                // Half an in/out pair: it would cut a pinned edge.
+                continue;
             }
             let nx = succ(t, fwd, s2);
             let removed = pred_cost(t, fwd, s1) + succ_cost(t, fwd, s2) - self.c(p, nx);
