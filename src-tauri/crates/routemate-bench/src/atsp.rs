@@ -51,7 +51,10 @@ pub fn parse_atsp(text: &str) -> Result<Instance, InstanceError> {
                 return Err(syntax(line, "EDGE_WEIGHT_TYPE: EXPLICIT must come first"));
             }
             if !full_matrix {
-                return Err(syntax(line, "EDGE_WEIGHT_FORMAT: FULL_MATRIX must come first"));
+                return Err(syntax(
+                    line,
+                    "EDGE_WEIGHT_FORMAT: FULL_MATRIX must come first",
+                ));
             }
             let (matrix, end) = read_matrix(n, &mut lines, line)?;
             last_line = end;
@@ -186,7 +189,9 @@ mod tests {
         let inst = parse_atsp(SMALL).unwrap();
         assert_eq!(inst.name, "tiny");
         let m = &inst.matrix;
-        let rows: Vec<Vec<u32>> = (0..3).map(|i| (0..3).map(|j| m.get(i, j)).collect()).collect();
+        let rows: Vec<Vec<u32>> = (0..3)
+            .map(|i| (0..3).map(|j| m.get(i, j)).collect())
+            .collect();
         assert_eq!(rows, vec![vec![0, 1, 2], vec![3, 0, 4], vec![5, 6, 0]]);
     }
 
@@ -206,13 +211,20 @@ mod tests {
         assert_eq!(line, 8);
         assert!(why.contains("\"x9\" (row 2, column 2)"), "{why}");
         let extra = SMALL.replace("6 9999\n", "6 9999 7\n");
-        assert!(reason(parse_atsp(&extra).unwrap_err()).1.contains("more than"));
+        assert!(reason(parse_atsp(&extra).unwrap_err())
+            .1
+            .contains("more than"));
         let lower = SMALL.replace("FULL_MATRIX", "LOWER_DIAG_ROW");
         assert_eq!(reason(parse_atsp(&lower).unwrap_err()).0, 5);
         let no_dim = SMALL.replace("DIMENSION: 3\n", "");
         let (line, why) = reason(parse_atsp(&no_dim).unwrap_err());
-        assert_eq!((line, why.as_str()), (5, "EDGE_WEIGHT_SECTION before DIMENSION"));
+        assert_eq!(
+            (line, why.as_str()),
+            (5, "EDGE_WEIGHT_SECTION before DIMENSION")
+        );
         let negative = SMALL.replace("9999 1 2", "9999 -1 2");
-        assert!(reason(parse_atsp(&negative).unwrap_err()).1.contains("row 1, column 2"));
+        assert!(reason(parse_atsp(&negative).unwrap_err())
+            .1
+            .contains("row 1, column 2"));
     }
 }

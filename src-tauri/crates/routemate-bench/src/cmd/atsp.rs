@@ -43,7 +43,10 @@ pub fn run(args: &BenchAtspArgs) -> anyhow::Result<()> {
     for entry in std::fs::read_dir(&dir).with_context(|| format!("{}", dir.display()))? {
         let path = entry?.path();
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-        let wanted = args.filter.as_ref().is_none_or(|f| stem.contains(f.as_str()));
+        let wanted = args
+            .filter
+            .as_ref()
+            .is_none_or(|f| stem.contains(f.as_str()));
         if path.extension().is_some_and(|e| e == "atsp") && wanted {
             files.push((stem.to_string(), path.clone()));
         }

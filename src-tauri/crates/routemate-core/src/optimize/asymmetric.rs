@@ -228,7 +228,9 @@ mod tests {
             m: 3,
             tail: None,
         };
-        let c = d.split_costs(Instant::now() + std::time::Duration::from_secs(5)).unwrap();
+        let c = d
+            .split_costs(Instant::now() + std::time::Duration::from_secs(5))
+            .unwrap();
         assert_eq!(c.get(1, 4), PINNED as i64);
         // out(0) – in(2) is the arc 0 → 2, and the edge is the same both ways round.
         assert_eq!(c.get(3, 2), 9);

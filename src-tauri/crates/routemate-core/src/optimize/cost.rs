@@ -24,6 +24,7 @@ pub(crate) struct Costs {
 
 impl Costs {
     /// `n × n` from a symmetric `d(i, j)` (only `i < j` is read).
+    #[cfg(test)]
     pub(crate) fn build(n: usize, d: impl Fn(usize, usize) -> u32) -> Self {
         Self::build_until(n, d, None).expect("no deadline")
     }

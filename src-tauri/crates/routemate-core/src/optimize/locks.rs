@@ -1,15 +1,17 @@
 //! Routes with locked stops: every locked stop keeps its position, the free stops fill the
 //! free positions. Local search by exchange (any two free positions) and 2-opt inside a run of
 //! free positions, iterated with random exchange kicks; small inputs only in practice (a
-//! dispatcher locks a handful of stops on a day's route).
+//! dispatcher locks a handful of stops on a day's route). Costs are read in the direction of
+//! travel, so asymmetric matrices are measured as driven.
 
-use super::cost::Costs;
 use super::rng::Rng;
-use super::{RouteEnd, RouteProblem};
+use super::{DistanceMatrix, RouteEnd, RouteProblem};
 use std::time::Instant;
 
 struct Locked<'a> {
-    costs: &'a Costs,
+    matrix: &'a DistanceMatrix,
+    /// `matrix` is symmetric: a reversed run then keeps its inner length.
+    symmetric: bool,
     closed: bool,
     /// `run[p]`: the run of free positions `p` belongs to, or `None` when `p` is fixed.
     run: Vec<Option<usize>>,
@@ -17,12 +19,16 @@ struct Locked<'a> {
 }
 
 impl Locked<'_> {
+    fn c(&self, a: usize, b: usize) -> i64 {
+        self.matrix.get(a, b) as i64
+    }
+
     /// Cost of the edge leaving position `p` (none after the last position of a path).
     fn edge(&self, o: &[usize], p: usize) -> i64 {
         if p + 1 < o.len() {
-            self.costs.get(o[p], o[p + 1])
+            self.c(o[p], o[p + 1])
         } else if self.closed && o.len() > 1 {
-            self.costs.get(o[p], o[0])
+            self.c(o[p], o[0])
         } else {
             0
         }
@@ -55,7 +61,7 @@ impl Locked<'_> {
 
     fn reverse_delta(&self, o: &[usize], i: usize, j: usize) -> i64 {
         let n = o.len();
-        let c = |a, b| self.costs.get(a, b);
+        let c = |a, b| self.c(a, b);
         let before_i = o[i - 1];
         let after_j = if j + 1 < n {
             Some(o[j + 1])
@@ -67,6 +73,13 @@ impl Locked<'_> {
         let mut d = c(before_i, o[j]) - c(before_i, o[i]);
         if let Some(a) = after_j {
             d += c(o[i], a) - c(o[j], a);
+        }
+        if !self.symmetric {
+            // The run's inner edges are now driven the other way.
+            d += o[i..=j]
+                .windows(2)
+                .map(|w| c(w[1], w[0]) - c(w[0], w[1]))
+                .sum::<i64>();
         }
         d
     }
@@ -118,9 +131,7 @@ pub(crate) fn solve(
     max_kicks: Option<u64>,
     seed: u64,
 ) -> Vec<usize> {
-    let m = &problem.matrix;
-    let n = m.len();
-    let costs = Costs::build(n, |i, j| m.get(i, j));
+    let n = problem.matrix.len();
     let fixed_end = match problem.end {
         RouteEnd::Fixed(e) => Some(e),
         _ => None,
@@ -169,7 +180,8 @@ pub(crate) fn solve(
     }
     let free: Vec<usize> = (0..order.len()).filter(|&p| run[p].is_some()).collect();
     let search = Locked {
-        costs: &costs,
+        matrix: &problem.matrix,
+        symmetric: problem.matrix.is_symmetric(),
         closed: problem.end == RouteEnd::Closed,
         run,
         free,
