@@ -1,6 +1,6 @@
 //! Routes with locked stops: every locked stop keeps its position, the free stops fill the
 //! free positions. Local search by exchange (any two free positions) and 2-opt inside a run of
-//! free positions, iterated with random exchange kicks; small inputs only in practice (a
+//! free positions (on an asymmetric matrix also Or-opt there), iterated with random exchange kicks; small inputs only in practice (a
 //! dispatcher locks a handful of stops on a day's route). Costs are read in the direction of
 //! travel, so asymmetric matrices are measured as driven.
 
@@ -84,6 +84,37 @@ impl Locked<'_> {
         d
     }
 
+    /// The stop after position `p` (`None` at the end of a path).
+    fn after(&self, o: &[usize], p: usize) -> Option<usize> {
+        if p + 1 < o.len() {
+            Some(o[p + 1])
+        } else if self.closed && o.len() > 1 {
+            Some(o[0])
+        } else {
+            None
+        }
+    }
+
+    /// Or-opt inside a run of free positions `i < j`: the stop at `i` moves to `j` (`forward`,
+    /// the stops between shift back one) or the stop at `j` moves to `i`. On an asymmetric
+    /// matrix this is the move a reversal cannot replace: it keeps the direction of the rest.
+    fn relocate_delta(&self, o: &[usize], i: usize, j: usize, forward: bool) -> i64 {
+        let c = |a, b| self.c(a, b);
+        let to = |a: usize, b: Option<usize>| b.map_or(0, |b| c(a, b));
+        let nj = self.after(o, j);
+        if forward {
+            c(o[i - 1], o[i + 1]) + c(o[j], o[i]) + to(o[i], nj)
+                - c(o[i - 1], o[i])
+                - c(o[i], o[i + 1])
+                - to(o[j], nj)
+        } else {
+            c(o[i - 1], o[j]) + c(o[j], o[i]) + to(o[j - 1], nj)
+                - c(o[i - 1], o[i])
+                - c(o[j - 1], o[j])
+                - to(o[j], nj)
+        }
+    }
+
     /// First-improvement descent; returns the total change (≤ 0).
     fn descend(&self, o: &mut [usize], deadline: Instant) -> i64 {
         let mut total = 0;
@@ -104,6 +135,20 @@ impl Locked<'_> {
                             total += d;
                             improved = true;
                             continue;
+                        }
+                        if !self.symmetric && j > i + 1 {
+                            for forward in [true, false] {
+                                let d = self.relocate_delta(o, i, j, forward);
+                                if d < 0 {
+                                    if forward {
+                                        o[i..=j].rotate_left(1);
+                                    } else {
+                                        o[i..=j].rotate_right(1);
+                                    }
+                                    total += d;
+                                    improved = true;
+                                }
+                            }
                         }
                     }
                     let d = self.exchange_delta(o, i, j);
