@@ -1,8 +1,9 @@
 //! Routes with locked stops: every locked stop keeps its position, the free stops fill the
 //! free positions. Local search by exchange (any two free positions) and 2-opt inside a run of
-//! free positions (on an asymmetric matrix also Or-opt there), iterated with random exchange kicks; small inputs only in practice (a
-//! dispatcher locks a handful of stops on a day's route). Costs are read in the direction of
-//! travel, so asymmetric matrices are measured as driven.
+//! free positions (on an asymmetric matrix also Or-opt there), iterated with random exchange
+//! kicks; small inputs only in practice (a dispatcher locks a handful of stops on a day's
+//! route). Costs are read in the direction of travel, so asymmetric matrices are measured as
+//! driven.
 
 use super::rng::Rng;
 use super::{DistanceMatrix, RouteEnd, RouteProblem};
