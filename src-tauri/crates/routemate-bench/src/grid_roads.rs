@@ -1,7 +1,8 @@
 //! Synthetic one-way street matrices for the asymmetric optimizer benchmark: a jittered square
 //! street grid (100 m blocks), 15 % of the streets one-way in each direction, 20 % of them twice
 //! as fast, two-way streets a little slower one way than the other; `n` stops on distinct
-//! intersections; the matrix holds shortest-path travel costs (Dijkstra) between the stops.
+//! intersections that can all reach each other; the matrix holds shortest-path travel costs
+//! (Dijkstra) between the stops.
 //! Seeded, so a seed names the same matrix everywhere.
 
 use crate::Rng;
@@ -44,9 +45,20 @@ pub fn matrix(n: usize, seed: u64) -> DistanceMatrix {
             }
         }
     }
-    let mut used = vec![false; nodes];
+    // Stops only where the centre can be reached from and reaches (one-way streets can make
+    // dead ends): every stop can then reach every other.
+    let centre = (side / 2) * side + side / 2;
+    let mut back: Vec<Vec<(usize, u32)>> = vec![Vec::new(); nodes];
+    for (u, out) in adj.iter().enumerate() {
+        for &(v, c) in out {
+            back[v].push((u, c));
+        }
+    }
+    let (from, to) = (reach(&adj, centre), reach(&back, centre));
+    let mut used: Vec<bool> = (0..nodes).map(|k| !(from[k] && to[k])).collect();
+    let usable = used.iter().filter(|&&u| !u).count();
     let mut stops = Vec::with_capacity(n);
-    while stops.len() < n.min(nodes) {
+    while stops.len() < n.min(usable) {
         let k = rng.below(nodes);
         if !used[k] {
             used[k] = true;
@@ -80,6 +92,22 @@ pub fn matrix(n: usize, seed: u64) -> DistanceMatrix {
     DistanceMatrix::from_vec(n, data)
 }
 
+/// Which nodes `adj` reaches from `s`.
+fn reach(adj: &[Vec<(usize, u32)>], s: usize) -> Vec<bool> {
+    let mut seen = vec![false; adj.len()];
+    let mut todo = vec![s];
+    seen[s] = true;
+    while let Some(u) = todo.pop() {
+        for &(v, _) in &adj[u] {
+            if !seen[v] {
+                seen[v] = true;
+                todo.push(v);
+            }
+        }
+    }
+    seen
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -88,11 +116,14 @@ mod tests {
         assert_eq!(a.len(), 60);
         assert!(!a.is_symmetric());
         assert_eq!(a, super::matrix(60, 3));
-        // Triangle inequality holds for shortest paths (where both legs exist).
-        for (i, j, k) in [(0, 1, 2), (5, 17, 40), (59, 30, 1)] {
-            if a.get(i, j) < 10_000_000 && a.get(j, k) < 10_000_000 {
-                assert!(a.get(i, k) <= a.get(i, j) + a.get(j, k));
+        // Every stop reaches every other, and shortest paths obey the triangle inequality.
+        for i in 0..60 {
+            for j in 0..60 {
+                assert!(a.get(i, j) < 10_000_000, "{i} -> {j}");
             }
+        }
+        for (i, j, k) in [(0, 1, 2), (5, 17, 40), (59, 30, 1)] {
+            assert!(a.get(i, k) <= a.get(i, j) + a.get(j, k));
         }
     }
 }
