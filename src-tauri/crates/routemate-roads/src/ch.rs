@@ -301,22 +301,32 @@ impl Hierarchy {
         }
     }
 
+    /// Search state for [`Hierarchy::path`], reusable across calls (two arrays per node).
+    pub fn workspace(&self) -> PathWorkspace {
+        PathWorkspace {
+            f: Search::new(self.node_count()),
+            b: Search::new(self.node_count()),
+        }
+    }
+
     /// The best path from any source seed to any target seed: `(weight, secondary, roads, first
     /// node, last node)`, the roads as `(road, driven along it)`. `None` when unreachable.
     #[allow(clippy::type_complexity)]
     pub fn path(
         &self,
+        ws: &mut PathWorkspace,
         sources: &[Seed],
         targets: &[Seed],
     ) -> Option<(u64, u64, Vec<(u32, bool)>, u32, u32)> {
-        let n = self.node_count();
-        let (mut f, mut b) = (Search::new(n), Search::new(n));
-        self.upward(&mut f, sources, true, |_, _, _| {});
-        self.upward(&mut b, targets, false, |_, _, _| {});
+        let PathWorkspace { f, b } = ws;
+        let mut reached = Vec::new();
+        self.upward(f, sources, true, |v, _, _| reached.push(v));
+        self.upward(b, targets, false, |_, _, _| {});
         let mut best: Option<(u64, u64, u32)> = None;
-        for v in 0..n {
-            if f.settled[v] == f.gen && b.settled[v] == b.gen {
-                let cand = (f.dist[v] + b.dist[v], f.sec[v] + b.sec[v], v as u32);
+        for &v in &reached {
+            let vi = v as usize;
+            if b.settled[vi] == b.gen {
+                let cand = (f.dist[vi] + b.dist[vi], f.sec[vi] + b.sec[vi], v);
                 if best.map_or(true, |x| (cand.0, cand.1) < (x.0, x.1)) {
                     best = Some(cand);
                 }
@@ -370,6 +380,12 @@ impl Hierarchy {
 enum EdgeRef {
     Fwd(u32),
     Bwd(u32),
+}
+
+/// The two searches of a one-to-one path query.
+pub struct PathWorkspace {
+    f: Search,
+    b: Search,
 }
 
 /// Reusable search state: generation stamps instead of clearing arrays.

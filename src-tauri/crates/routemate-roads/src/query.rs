@@ -1,7 +1,7 @@
 //! Questions a loaded pack answers: snap points, matrices (by the hierarchy, or by plain
 //! Dijkstra for tests), and the route line between two points.
 
-use crate::ch::{Hierarchy, Seed};
+use crate::ch::{Hierarchy, PathWorkspace, Seed};
 use crate::geometry::{encode_line, Coord};
 use crate::graph::{Metric, RoadNetwork};
 use crate::pack::RoadPack;
@@ -241,13 +241,33 @@ impl RoadPack {
 
     /// The route between two snapped points.
     pub fn route_between(&self, a: &Snap, b: &Snap, metric: Metric) -> Option<Route> {
+        let mut ws = self.hierarchy(metric).workspace();
+        self.route_with(&mut ws, a, b, metric)
+    }
+
+    /// Routes between many pairs of snapped points, sharing one search workspace.
+    pub fn routes_between(&self, pairs: &[(Snap, Snap)], metric: Metric) -> Vec<Option<Route>> {
+        let mut ws = self.hierarchy(metric).workspace();
+        pairs
+            .iter()
+            .map(|(a, b)| self.route_with(&mut ws, a, b, metric))
+            .collect()
+    }
+
+    fn route_with(
+        &self,
+        ws: &mut PathWorkspace,
+        a: &Snap,
+        b: &Snap,
+        metric: Metric,
+    ) -> Option<Route> {
         let (pa, pb) = (
             Place::new(&self.net, a, metric),
             Place::new(&self.net, b, metric),
         );
         let via = self
             .hierarchy(metric)
-            .path(&pa.source_seeds(), &pb.target_seeds());
+            .path(ws, &pa.source_seeds(), &pb.target_seeds());
         let direct = pa.direct(&pb);
         let use_direct = match (&direct, &via) {
             (Some(d), Some(v)) => (d.0, d.1) <= (v.0, v.1),
