@@ -237,7 +237,7 @@ impl Hierarchy {
                 for &(t, dt, st) in b {
                     let cand = (d + dt, sec + st);
                     let cell = &mut row[t as usize];
-                    if cell.map_or(true, |c| cand < c) {
+                    if cell.is_none_or(|c| cand < c) {
                         *cell = Some(cand);
                     }
                 }
@@ -327,7 +327,7 @@ impl Hierarchy {
             let vi = v as usize;
             if b.settled[vi] == b.gen {
                 let cand = (f.dist[vi] + b.dist[vi], f.sec[vi] + b.sec[vi], v);
-                if best.map_or(true, |x| (cand.0, cand.1) < (x.0, x.1)) {
+                if best.is_none_or(|x| (cand.0, cand.1) < (x.0, x.1)) {
                     best = Some(cand);
                 }
             }

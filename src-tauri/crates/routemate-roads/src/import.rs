@@ -288,7 +288,7 @@ fn for_each_block(
             BlobDecode::Unknown(_) => {}
         }
         blocks += 1;
-        if blocks % 16 == 0 {
+        if blocks.is_multiple_of(16) {
             progress(Progress {
                 stage,
                 done: read.load(std::sync::atomic::Ordering::Relaxed),

@@ -102,7 +102,7 @@ pub fn parse_maxspeed(v: &str) -> Option<f64> {
     } else {
         return None;
     };
-    (kmh >= 5.0 && kmh <= 150.0).then_some(kmh)
+    (5.0..=150.0).contains(&kmh).then_some(kmh)
 }
 
 #[cfg(test)]

@@ -211,7 +211,7 @@ impl RoadPack {
                 if i == j {
                     best = Some((0, 0));
                 } else if let Some(d) = a.direct(b) {
-                    if best.map_or(true, |c| d.0 < c.0 || (d.0 == c.0 && d.1 < c.1)) {
+                    if best.is_none_or(|c| d < c) {
                         best = Some(d);
                     }
                 }

@@ -94,11 +94,7 @@ pub fn run(cli: &Cli, cmd: &RoadsCmd) -> anyhow::Result<()> {
                 &args.profile,
                 chrono::Utc::now(),
                 &mut |p| {
-                    let pct = if p.total > 0 {
-                        p.done * 100 / p.total
-                    } else {
-                        0
-                    };
+                    let pct = (p.done * 100).checked_div(p.total).unwrap_or(0);
                     if last.0 != p.stage || last.1 != pct {
                         let _ = write!(err, "\r{:<10} {:>3}%", p.stage, pct);
                         if pct == 100 {
