@@ -58,7 +58,16 @@ describe("Settings view", () => {
       if (cmd === "list_credentials") return [];
       if (cmd === "tile_cache_info") return { dir: "/d/tiles", tiles: 0, bytes: 0 };
       if (cmd === "road_pack_status")
-        return { loaded: false, source_file: null, built_at: null, bounds: null, nodes: 0, roads: 0, pack_bytes: 0, component_share: 0 };
+        return {
+          loaded: false,
+          source_file: null,
+          built_at: null,
+          bounds: null,
+          nodes: 0,
+          roads: 0,
+          pack_bytes: 0,
+          component_share: 0,
+        };
       if (cmd === "pick_folder") return "/etc";
       if (cmd === "update_settings") {
         expect(args?.settings?.ui.watched_folder).toBe("/etc");
