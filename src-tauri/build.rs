@@ -28,6 +28,8 @@ const COMMANDS: &[&str] = &[
     "tile_cache_info",
     "clear_tile_cache",
     "ui_ready",
+    "road_pack_status",
+    "import_road_pack",
 ];
 
 fn main() {

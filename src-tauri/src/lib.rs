@@ -63,6 +63,8 @@ macro_rules! command_handler {
             $crate::commands::system::tile_cache_info,
             $crate::commands::system::clear_tile_cache,
             $crate::commands::system::ui_ready,
+            $crate::commands::roads::road_pack_status,
+            $crate::commands::roads::import_road_pack,
         ]
     };
 }

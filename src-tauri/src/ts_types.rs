@@ -7,10 +7,11 @@
 use routemate_core::geo::LatLng;
 use routemate_core::geocode::{GeocodeCandidate, GeocodeLevel};
 use routemate_core::model::{
-    GeocodeInfo, JobStatus, Optimization, Stop, StopStatus, TimeWindow, Warning,
+    GeocodeInfo, JobStatus, Leg, Optimization, Stop, StopStatus, TimeWindow, Warning,
 };
 use routemate_core::validate::FieldError;
 use routemate_engine::api::edit::{ReoptimizeOutcome, StopPlacement, TriageItem};
+use routemate_engine::api::roads::{RoadImportProgress, RoadPackStatus};
 use routemate_engine::auth::{CredentialInfo, NewCredential};
 use routemate_engine::events::EngineEvent;
 use routemate_engine::import::ImportOutcome;
@@ -36,6 +37,9 @@ fn render() -> String {
         decl::<TimeWindow>(&cfg),
         decl::<Stop>(&cfg),
         decl::<Optimization>(&cfg),
+        decl::<Leg>(&cfg),
+        decl::<RoadPackStatus>(&cfg),
+        decl::<RoadImportProgress>(&cfg),
         decl::<Warning>(&cfg),
         decl::<LatLng>(&cfg),
         decl::<FieldError>(&cfg),

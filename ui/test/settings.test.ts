@@ -57,6 +57,17 @@ describe("Settings view", () => {
       if (cmd === "app_info") return info;
       if (cmd === "list_credentials") return [];
       if (cmd === "tile_cache_info") return { dir: "/d/tiles", tiles: 0, bytes: 0 };
+      if (cmd === "road_pack_status")
+        return {
+          loaded: false,
+          source_file: null,
+          built_at: null,
+          bounds: null,
+          nodes: 0,
+          roads: 0,
+          pack_bytes: 0,
+          component_share: 0,
+        };
       if (cmd === "pick_folder") return "/etc";
       if (cmd === "update_settings") {
         expect(args?.settings?.ui.watched_folder).toBe("/etc");
@@ -69,6 +80,7 @@ describe("Settings view", () => {
     expect((view.el.querySelector("#local-api-port") as HTMLInputElement).value).toBe("9123");
     expect((view.el.querySelector("#tile-url") as HTMLInputElement).value).toBe(settings.ui.tile_url);
     expect(view.el.querySelector("#watched-folder")?.textContent).toBe("none");
+    expect(view.el.querySelector("#road-pack-status")?.textContent).toContain("No road pack");
 
     const choose = [...view.el.querySelectorAll("button")].find((b) => b.textContent === "Choose folder…");
     choose?.click();

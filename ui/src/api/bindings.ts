@@ -20,6 +20,8 @@ export const COMMAND_NAMES = [
   "import_sample",
   "import_file",
   "import_dropped",
+  "road_pack_status",
+  "import_road_pack",
   "get_settings",
   "update_settings",
   "pick_folder",
@@ -54,6 +56,10 @@ export const commands = {
   importFile: (): Promise<T.ImportReport | null> => invoke("import_file"),
   /** Imports a file the user dropped on the window: its bytes as base64, so the engine sees them exactly (a CSV's own encoding, a workbook) and `name` gives the format. */
   importDropped: (name: string, contentBase64: string): Promise<T.ImportReport> => invoke("import_dropped", { name, contentBase64 }),
+  /** The road pack the engine plans on (read from its header). */
+  roadPackStatus: (): Promise<T.RoadPackStatus> => invoke("road_pack_status"),
+  /** Asks for an `.osm.pbf` and builds the road pack from it (the previous one keeps working if the file is refused); `None` when the user cancels. */
+  importRoadPack: (): Promise<T.RoadPackStatus | null> => invoke("import_road_pack"),
   getSettings: (): Promise<T.Settings> => invoke("get_settings"),
   /** Saves the planning settings and the desktop's own; a bad field saves nothing. */
   updateSettings: (settings: T.Settings): Promise<T.Settings> => invoke("update_settings", { settings }),

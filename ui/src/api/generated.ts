@@ -56,9 +56,61 @@ locked: boolean, };
  */
 export type Optimization = { total_distance_km: number, total_duration_minutes: number, 
 /**
- * "straight_line_estimate": haversine × road factor, not a road network.
+ * "road": fastest paths on the imported OpenStreetMap road pack (durations minimised,
+ * one-way streets respected); "straight_line_estimate": haversine × road factor at the
+ * average speed (no road pack, or a stop or the depot off its network).
  */
-distance_source: string, estimate: boolean, road_factor: number, average_speed_kmh: number, routed_stops: number, unplaced_stops: number, algorithm: string, elapsed_ms: number, };
+distance_source: string, estimate: boolean, road_factor: number, average_speed_kmh: number, routed_stops: number, unplaced_stops: number, algorithm: string, elapsed_ms: number, 
+/**
+ * The route's legs in driving order (depot → first stop → … → last stop, → depot when
+ * the route returns). Extension of the hosted API.
+ */
+legs?: Array<Leg>, };
+
+/**
+ * One leg of a planned route (extension of the hosted API).
+ */
+export type Leg = { 
+/**
+ * The stop the leg leaves; absent for the depot (or a free start).
+ */
+from_stop?: string | null, 
+/**
+ * The stop the leg reaches; absent for the depot.
+ */
+to_stop?: string | null, distance_km: number, duration_minutes: number, 
+/**
+ * The road line as an encoded polyline (Google's format, precision 5); absent on the
+ * straight-line estimate.
+ */
+geometry?: string | null, };
+
+/**
+ * What road pack the engine plans on (`Settings → Roads`).
+ */
+export type RoadPackStatus = { loaded: boolean, 
+/**
+ * The extract's file name.
+ */
+source_file: string | null, 
+/**
+ * RFC 3339.
+ */
+built_at: string | null, 
+/**
+ * `[min_lat, min_lng, max_lat, max_lng]`.
+ */
+bounds: Array<number> | null, nodes: number, roads: number, pack_bytes: number, 
+/**
+ * Share of drivable junctions in the largest strongly connected component (0–1).
+ */
+component_share: number, };
+
+/**
+ * Where an import is: `stage` (`ways`, `nodes`, `graph`, `component`, `hierarchy`, `write`)
+ * and a fraction of that stage, 0–1.
+ */
+export type RoadImportProgress = { stage: string, fraction: number, };
 
 /**
  * Something the integrator should know about a result.

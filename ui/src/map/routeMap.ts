@@ -8,6 +8,7 @@ import type { JobView, Stop } from "../api/types";
 import { h } from "../dom";
 import { depotMarker, type NumberedMarker, stopMarker } from "./markers";
 import { addBasemap } from "./basemap";
+import { roadRoutePoints } from "./roadLine";
 
 export interface MapProbe {
   markers: number;
@@ -77,7 +78,9 @@ export class RouteMap {
     if (job.depot) pts.push([job.depot.lat, job.depot.lng]);
     for (const s of routed) pts.push([s.lat as number, s.lng as number]);
     if (job.depot && job.return_to_depot && routed.length) pts.push([job.depot.lat, job.depot.lng]);
-    this.line = L.polyline(pts, { renderer: this.renderer, color: "#1d4ed8", weight: 3, opacity: 0.75 }).addTo(
+    // On a road pack the line follows the streets; otherwise straight segments between stops.
+    const road = roadRoutePoints(job);
+    this.line = L.polyline(road ?? pts, { renderer: this.renderer, color: "#1d4ed8", weight: 3, opacity: 0.75 }).addTo(
       this.layer,
     );
     this.markers = routed.map((s) => this.addStop(s, s.external_stop_id === selected, dense));

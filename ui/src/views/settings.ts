@@ -7,6 +7,7 @@ import { clear, fmtTime, h } from "../dom";
 import { activityList } from "../watchActivity";
 import { showError, toast } from "../notify";
 import { RouteMap } from "../map/routeMap";
+import { roadsCard } from "./roadsCard";
 import L from "leaflet";
 
 export class SettingsView {
@@ -17,11 +18,12 @@ export class SettingsView {
 
   async refresh(): Promise<void> {
     try {
-      const [settings, info, creds, tiles] = await Promise.all([
+      const [settings, info, creds, tiles, roads] = await Promise.all([
         commands.getSettings(),
         commands.appInfo(),
         commands.listCredentials(),
         commands.tileCacheInfo(),
+        commands.roadPackStatus(),
       ]);
       this.settings = settings;
       this.info = info;
@@ -35,6 +37,7 @@ export class SettingsView {
           this.localApi(),
           this.planning(),
           this.map(tiles.tiles, tiles.bytes),
+          roadsCard(roads, () => this.refresh()),
           this.automation(),
           this.about(),
         ),

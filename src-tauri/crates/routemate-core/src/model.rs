@@ -235,7 +235,9 @@ pub struct Stop {
 pub struct Optimization {
     pub total_distance_km: f64,
     pub total_duration_minutes: f64,
-    /// "straight_line_estimate": haversine × road factor, not a road network.
+    /// "road": fastest paths on the imported OpenStreetMap road pack (durations minimised,
+    /// one-way streets respected); "straight_line_estimate": haversine × road factor at the
+    /// average speed (no road pack, or a stop or the depot off its network).
     pub distance_source: String,
     pub estimate: bool,
     pub road_factor: f64,
@@ -244,6 +246,30 @@ pub struct Optimization {
     pub unplaced_stops: usize,
     pub algorithm: String,
     pub elapsed_ms: u64,
+    /// The route's legs in driving order (depot → first stop → … → last stop, → depot when
+    /// the route returns). Extension of the hosted API.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional, as = "Option<Vec<Leg>>"))]
+    pub legs: Vec<Leg>,
+}
+
+/// One leg of a planned route (extension of the hosted API).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Leg {
+    /// The stop the leg leaves; absent for the depot (or a free start).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_stop: Option<String>,
+    /// The stop the leg reaches; absent for the depot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_stop: Option<String>,
+    pub distance_km: f64,
+    pub duration_minutes: f64,
+    /// The road line as an encoded polyline (Google's format, precision 5); absent on the
+    /// straight-line estimate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geometry: Option<String>,
 }
 
 /// Something the integrator should know about a result.
@@ -297,6 +323,9 @@ pub mod warning_codes {
     pub const DEPOT_MISSING: &str = "DEPOT_MISSING";
     /// The planned arrival is after the stop's time window closes.
     pub const TIME_WINDOW_MISSED: &str = "TIME_WINDOW_MISSED";
+    /// A road pack is loaded but the stop (or, without a stop id, the depot) lies farther than
+    /// the snap limit from any drivable road: the job is planned on the straight-line estimate.
+    pub const STOP_OFF_ROAD_NETWORK: &str = "STOP_OFF_ROAD_NETWORK";
 
     /// Every code above, for documentation and for clients that check what they handle.
     pub const ALL: &[&str] = &[
@@ -312,6 +341,7 @@ pub mod warning_codes {
         STOP_CHANGED,
         DEPOT_MISSING,
         TIME_WINDOW_MISSED,
+        STOP_OFF_ROAD_NETWORK,
     ];
 
     #[cfg(test)]

@@ -30,6 +30,7 @@ struct Shared {
     events: EventBus,
     job_stripes: Vec<Mutex<()>>,
     data_dir: PathBuf,
+    roads: crate::travel::PackSlot,
 }
 
 impl Context {
@@ -48,6 +49,7 @@ impl Context {
                 events: EventBus::default(),
                 job_stripes: (0..IMPORT_STRIPES).map(|_| Mutex::new(())).collect(),
                 data_dir,
+                roads: Default::default(),
             }),
         }
     }
@@ -76,6 +78,28 @@ impl Context {
             .geocoder
             .write()
             .unwrap_or_else(|e| e.into_inner()) = geocoder;
+    }
+
+    /// Travel costs for planning: the road pack under the data dir (`roads/car.pack`, reloaded
+    /// when its file changes) where it covers the points, else the straight-line estimate of
+    /// `settings`. One call for every planner: `ctx.travel_costs(&settings).matrix(&points)`.
+    pub fn travel_costs(
+        &self,
+        settings: &crate::settings::Settings,
+    ) -> Arc<dyn crate::travel::TravelCosts> {
+        let fallback = crate::travel::StraightLine {
+            road_factor: settings.road_factor,
+            speed_kmh: settings.average_speed_kmh,
+        };
+        match self.road_pack() {
+            Some(pack) => Arc::new(crate::travel::RoadCosts { pack, fallback }),
+            None => Arc::new(fallback),
+        }
+    }
+
+    /// The loaded road pack, if one was imported into the data dir.
+    pub fn road_pack(&self) -> Option<Arc<routemate_roads::RoadPack>> {
+        self.inner.roads.get(&self.inner.data_dir)
     }
 
     pub fn data_dir(&self) -> &Path {

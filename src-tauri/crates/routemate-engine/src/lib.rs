@@ -20,6 +20,7 @@ pub mod jobs;
 pub mod log_budget;
 pub mod settings;
 pub mod store;
+pub mod travel;
 pub mod watch;
 
 pub use api::{Api, EngineConfig};

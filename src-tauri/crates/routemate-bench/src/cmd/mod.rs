@@ -4,6 +4,7 @@ pub mod api;
 pub mod atsp;
 pub mod geocode;
 pub mod optimize;
+pub mod roads;
 pub mod sheets;
 pub mod solve;
 pub mod watch;
@@ -35,6 +36,8 @@ pub enum BenchCmd {
     Watch(watch::BenchWatchArgs),
     /// Geocoding throughput and accuracy on the shared geodata fixtures.
     Geocode(geocode::BenchGeocodeArgs),
+    /// Offline roads: import, pack size, many-to-many matrices, a 200-stop job on roads.
+    Roads(roads::BenchRoadsArgs),
     /// Workbook job files: a 10,000-row .xlsx parsed and validated, beside the same CSV.
     Sheets(sheets::BenchSheetsArgs),
 }
@@ -49,5 +52,6 @@ pub fn run(cli: &BenchCli) -> anyhow::Result<()> {
         BenchCmd::Watch(args) => watch::run(args),
         BenchCmd::Geocode(args) => geocode::run(args),
         BenchCmd::Sheets(args) => sheets::run(args),
+        BenchCmd::Roads(args) => roads::run(args),
     }
 }

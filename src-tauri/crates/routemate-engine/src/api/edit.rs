@@ -10,6 +10,7 @@
 //! one store of learned pins; these edit calls are its only writer.
 
 use super::Api;
+use crate::context::Context;
 use crate::error::EngineError;
 use crate::import::plan::{plan, PlanMode};
 use crate::jobs::write::{self, Change};
@@ -100,7 +101,7 @@ impl Api {
             let id = order.remove(from);
             order.insert(position as usize - 1, id);
             apply_order(job, &order);
-            replan(job, settings, PlanMode::KeepOrder);
+            replan(job, settings, self.context(), PlanMode::KeepOrder);
             Ok(())
         })
         .map(|j| j.view())
@@ -156,7 +157,7 @@ impl Api {
                 w.external_stop_id.as_deref() != Some(external_stop_id)
                     || !is_geocode_warning(&w.code)
             });
-            replan(job, settings, PlanMode::KeepOrder);
+            replan(job, settings, self.context(), PlanMode::KeepOrder);
             Ok(())
         })?;
         // Teach the geocoder, so this account's next job with this address is placed at the pin.
@@ -182,7 +183,12 @@ impl Api {
     ) -> Result<ReoptimizeOutcome, EngineError> {
         let before = self.job(account, &JobRef::Id(job_id.to_string()))?;
         let job = self.edit_job(account, job_id, |job, settings| {
-            replan(job, settings, PlanMode::Optimize { time_limit: None });
+            replan(
+                job,
+                settings,
+                self.context(),
+                PlanMode::Optimize { time_limit: None },
+            );
             Ok(())
         })?;
         let old: HashMap<&str, Option<u32>> = before
@@ -239,7 +245,7 @@ impl Api {
                 stop.lng = p.lng;
                 stop.geocode = p.geocode.clone();
             }
-            replan(job, settings, PlanMode::KeepOrder);
+            replan(job, settings, self.context(), PlanMode::KeepOrder);
             Ok(())
         })?;
         for address in &forgotten {
@@ -345,12 +351,22 @@ fn apply_order(job: &mut JobRecord, order: &[String]) {
     }
 }
 
-fn replan(job: &mut JobRecord, settings: &Settings, mode: PlanMode) {
+fn replan(job: &mut JobRecord, settings: &Settings, ctx: &Context, mode: PlanMode) {
     let stops = std::mem::take(&mut job.stops);
-    let planned = plan(stops, job.depot, job.return_to_depot, settings, mode);
+    let costs = ctx.travel_costs(settings);
+    let planned = plan(
+        stops,
+        job.depot,
+        job.return_to_depot,
+        settings,
+        costs.as_ref(),
+        mode,
+    );
     job.stops = planned.stops;
     job.optimization = planned.optimization;
-    job.warnings.retain(|w| w.code != codes::TIME_WINDOW_MISSED);
+    // Planning warnings are recomputed: the old ones go.
+    job.warnings
+        .retain(|w| w.code != codes::TIME_WINDOW_MISSED && w.code != codes::STOP_OFF_ROAD_NETWORK);
     job.warnings.extend(planned.warnings);
 }
 

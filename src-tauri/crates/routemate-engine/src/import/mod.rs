@@ -123,11 +123,13 @@ pub(crate) fn import(
         diff_warnings(old, &req, &mut warnings);
     }
     let return_to_depot = req.return_to_depot.unwrap_or(true);
+    let costs = ctx.travel_costs(&settings);
     let planned = plan(
         stops,
         depot,
         return_to_depot,
         &settings,
+        costs.as_ref(),
         PlanMode::Optimize { time_limit: None },
     );
     warnings.extend(planned.warnings);

@@ -1,9 +1,11 @@
-//! Route planning for one job: straight-line matrix × road factor, the optimizer (or the
-//! dispatcher's own order), then sequence numbers, legs, ETAs and totals.
+//! Route planning for one job: the travel-cost matrix (road pack or straight-line estimate, see
+//! [`crate::travel`]), the optimizer on durations (or the dispatcher's own order), then sequence
+//! numbers, legs (with road lines), ETAs and totals.
 
 use crate::settings::Settings;
+use crate::travel::{CostMatrix, DistanceSource, TravelCosts, MAX_SNAP_M};
 use routemate_core::geo::LatLng;
-use routemate_core::model::{warning_codes, Optimization, Stop, Warning};
+use routemate_core::model::{warning_codes, Leg, Optimization, Stop, Warning};
 use routemate_core::optimize::{self, DistanceMatrix, RouteEnd, RouteProblem, SolveOptions};
 use routemate_core::validate::parse_hhmm;
 use std::time::{Duration, Instant};
@@ -24,13 +26,15 @@ pub struct Plan {
     pub warnings: Vec<Warning>,
 }
 
-/// Plans `stops` from `depot`. Stops without coordinates are left out of the route (sequence
-/// `None`) and kept at the end; locked stops keep their sequence.
+/// Plans `stops` from `depot` on the travel costs `costs` (durations are minimised). Stops
+/// without coordinates are left out of the route (sequence `None`) and kept at the end; locked
+/// stops keep their sequence.
 pub fn plan(
     stops: Vec<Stop>,
     depot: Option<LatLng>,
     return_to_depot: bool,
     settings: &Settings,
+    costs: &dyn TravelCosts,
     mode: PlanMode,
 ) -> Plan {
     let started = Instant::now();
@@ -40,18 +44,22 @@ pub fn plan(
     // The current order (by sequence, new stops last) is the starting point and the KeepOrder order.
     placed.sort_by_key(|s| s.sequence.unwrap_or(u32::MAX));
 
-    // Node 0 is the depot, or a free start point (zero distance to every stop) when there is none.
+    // Node 0 is the depot, or a free start point (zero cost to every stop) when there is none;
+    // only real places go to the travel costs.
     let mut points = Vec::with_capacity(placed.len() + 1);
-    points.push(depot.unwrap_or(LatLng::new(0.0, 0.0)));
+    points.extend(depot);
     points.extend(
         placed
             .iter()
             .map(|s| LatLng::new(s.lat.unwrap_or(0.0), s.lng.unwrap_or(0.0))),
     );
-    let mut matrix = DistanceMatrix::haversine(&points, settings.road_factor);
-    if depot.is_none() {
-        matrix = free_start(matrix);
-    }
+    let costs_m = costs.matrix(&points);
+    let mut warnings = off_network_warnings(&costs_m, depot.is_some(), &placed);
+    let legs_cost = NodeCosts {
+        m: &costs_m,
+        free_start: depot.is_none(),
+    };
+    let matrix = legs_cost.optimizer_matrix(placed.len() + 1);
     let end = if depot.is_some() && return_to_depot {
         RouteEnd::Closed
     } else {
@@ -83,23 +91,34 @@ pub fn plan(
         PlanMode::KeepOrder => ((0..=n).collect(), "manual"),
     };
 
-    let speed_m_per_min = settings.average_speed_kmh * 1000.0 / 60.0;
     let day_start = parse_hhmm(&settings.day_start).unwrap_or(480) as f64;
     let mut clock_min = day_start;
-    let mut total_m: u64 = 0;
+    let mut total_m = 0.0;
     let mut total_min = 0.0;
-    let mut warnings = Vec::new();
     let mut prev = 0usize;
+    // Each leg's ends (stop id, or None for the depot; place) and (metres, minutes).
+    let mut legs: Vec<LegEnds> = Vec::with_capacity(n + 1);
+    let mut prev_end: End = (None, depot);
     let mut slots: Vec<Option<Stop>> = placed.into_iter().map(Some).collect();
     let mut routed = Vec::with_capacity(n);
     for (seq, &node) in order.iter().skip(1).enumerate() {
         let mut stop = slots[node - 1]
             .take()
             .expect("optimizer visits each stop once");
-        let leg_m = problem.matrix.get(prev, node);
-        let leg_min = leg_m as f64 / speed_m_per_min;
+        let (leg_m, leg_min) = legs_cost.leg(prev, node);
+        let end: End = (
+            Some(stop.external_stop_id.clone()),
+            Some(LatLng::new(
+                stop.lat.unwrap_or(0.0),
+                stop.lng.unwrap_or(0.0),
+            )),
+        );
+        if !(prev == 0 && depot.is_none()) {
+            legs.push((prev_end, end.clone(), (leg_m, leg_min)));
+        }
+        prev_end = end;
         clock_min += leg_min;
-        total_m += leg_m as u64;
+        total_m += leg_m;
         total_min += leg_min;
         if let Some(w) = &stop.time_window {
             let (open, close) = (parse_hhmm(&w.start), parse_hhmm(&w.end));
@@ -120,7 +139,7 @@ pub fn plan(
             }
         }
         stop.sequence = Some(seq as u32 + 1);
-        stop.leg_distance_km = Some(round(leg_m as f64 / 1000.0, 3));
+        stop.leg_distance_km = Some(round(leg_m / 1000.0, 3));
         stop.leg_duration_minutes = Some(round(leg_min, 1));
         stop.eta = Some(hhmm(clock_min));
         clock_min += stop.service_minutes;
@@ -129,10 +148,12 @@ pub fn plan(
         prev = node;
     }
     if end == RouteEnd::Closed && n > 0 {
-        let back = problem.matrix.get(prev, 0);
-        total_m += back as u64;
-        total_min += back as f64 / speed_m_per_min;
+        let (back_m, back_min) = legs_cost.leg(prev, 0);
+        total_m += back_m;
+        total_min += back_min;
+        legs.push((prev_end, (None, depot), (back_m, back_min)));
     }
+    let legs = leg_list(legs, costs_m.source, costs);
     let unplaced_count = unplaced.len();
     for mut s in unplaced {
         s.sequence = None;
@@ -144,31 +165,112 @@ pub fn plan(
     Plan {
         stops: routed,
         optimization: Optimization {
-            total_distance_km: round(total_m as f64 / 1000.0, 2),
+            total_distance_km: round(total_m / 1000.0, 2),
             total_duration_minutes: round(total_min, 1),
-            distance_source: "straight_line_estimate".into(),
-            estimate: true,
+            distance_source: costs_m.source.as_str().into(),
+            estimate: costs_m.source != DistanceSource::Road,
             road_factor: settings.road_factor,
             average_speed_kmh: settings.average_speed_kmh,
             routed_stops: n,
             unplaced_stops: unplaced_count,
             algorithm: algorithm.into(),
             elapsed_ms: started.elapsed().as_millis() as u64,
+            legs,
         },
         warnings,
     }
 }
 
-/// Makes node 0 a free start: zero distance to and from every stop.
-fn free_start(m: DistanceMatrix) -> DistanceMatrix {
-    let n = m.len();
-    let mut data = Vec::with_capacity(n * n);
-    for i in 0..n {
-        for j in 0..n {
-            data.push(if i == 0 || j == 0 { 0 } else { m.get(i, j) });
+/// Costs between the optimizer's nodes (0 = depot or free start, k = placed stop k - 1).
+struct NodeCosts<'a> {
+    m: &'a CostMatrix,
+    free_start: bool,
+}
+
+impl NodeCosts<'_> {
+    /// The index in the cost matrix of node `k`, or `None` for the free start.
+    fn point(&self, k: usize) -> Option<usize> {
+        match (self.free_start, k) {
+            (true, 0) => None,
+            (true, k) => Some(k - 1),
+            (false, k) => Some(k),
         }
     }
-    DistanceMatrix::from_vec(n, data)
+
+    /// `(metres, minutes)` of the leg from node `a` to node `b`.
+    fn leg(&self, a: usize, b: usize) -> (f64, f64) {
+        match (self.point(a), self.point(b)) {
+            (Some(i), Some(j)) => (self.m.distance_m(i, j), self.m.duration_s(i, j) / 60.0),
+            _ => (0.0, 0.0),
+        }
+    }
+
+    /// The optimizer minimises durations, in tenths of a second (asymmetric on roads).
+    fn optimizer_matrix(&self, n: usize) -> DistanceMatrix {
+        let mut data = Vec::with_capacity(n * n);
+        for a in 0..n {
+            for b in 0..n {
+                let (_, min) = self.leg(a, b);
+                data.push((min * 600.0).round().min(u32::MAX as f64) as u32);
+            }
+        }
+        DistanceMatrix::from_vec(n, data)
+    }
+}
+
+/// `STOP_OFF_ROAD_NETWORK` for each point the loaded road pack does not reach.
+fn off_network_warnings(m: &CostMatrix, has_depot: bool, placed: &[Stop]) -> Vec<Warning> {
+    let mut out = Vec::new();
+    for (i, off) in m.off_network.iter().enumerate() {
+        let Some(d) = off else { continue };
+        let what = format!(
+            "{d:.0} m from the nearest drivable road of the road pack (limit {MAX_SNAP_M:.0} m): \
+             the job is planned on straight-line estimates"
+        );
+        match (has_depot, i) {
+            (true, 0) => out.push(Warning::job(
+                warning_codes::STOP_OFF_ROAD_NETWORK,
+                format!("the depot is {what}"),
+            )),
+            (true, i) | (false, i) => {
+                let k = if has_depot { i - 1 } else { i };
+                out.push(Warning::stop(
+                    warning_codes::STOP_OFF_ROAD_NETWORK,
+                    &placed[k].external_stop_id,
+                    format!("the stop is {what}"),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// One end of a leg: the stop's id (`None`: the depot) and its place.
+type End = (Option<String>, Option<LatLng>);
+type LegEnds = (End, End, (f64, f64));
+
+/// The route's legs in driving order, with road lines when the costs came from roads.
+fn leg_list(ends: Vec<LegEnds>, source: DistanceSource, costs: &dyn TravelCosts) -> Vec<Leg> {
+    let geometry = if source == DistanceSource::Road {
+        let origin = LatLng::new(0.0, 0.0);
+        let pairs: Vec<(LatLng, LatLng)> = ends
+            .iter()
+            .map(|(f, t, _)| (f.1.unwrap_or(origin), t.1.unwrap_or(origin)))
+            .collect();
+        costs.leg_geometry(&pairs)
+    } else {
+        vec![None; ends.len()]
+    };
+    ends.into_iter()
+        .zip(geometry)
+        .map(|((from, to, (m, min)), geometry)| Leg {
+            from_stop: from.0,
+            to_stop: to.0,
+            distance_km: round(m / 1000.0, 3),
+            duration_minutes: round(min, 1),
+            geometry,
+        })
+        .collect()
 }
 
 fn hhmm(minutes: f64) -> String {

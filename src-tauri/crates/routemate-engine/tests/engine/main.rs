@@ -6,5 +6,6 @@ mod api;
 mod hardening;
 mod jobfile;
 mod jobfile_fuzz;
+mod roads;
 mod spreadsheet;
 mod watch;

@@ -8,6 +8,7 @@ pub mod gazetteer;
 pub mod geocode;
 pub mod import;
 pub mod jobs;
+pub mod roads;
 pub mod serve;
 pub mod store;
 pub mod watch;
@@ -65,9 +66,12 @@ pub enum Command {
     /// Build the offline gazetteer from OSM PBF, GeoNames or CSV files.
     #[command(subcommand)]
     Gazetteer(gazetteer::GazetteerCmd),
+    /// Offline roads: import an OSM extract, status, matrices and routes.
+    #[command(subcommand)]
+    Roads(roads::RoadsCmd),
     /// Optimize one TSPLIB or delivery-JSON instance (runs `routemate-bench solve`).
     Optimize(bench::PassThrough),
-    /// Benchmarks: api, optimize, solve, geocode, watch, sheets (runs `routemate-bench`).
+    /// Benchmarks: api, optimize, solve, geocode, watch, sheets, roads (runs `routemate-bench`).
     Bench(bench::PassThrough),
 }
 
@@ -83,6 +87,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Store(cmd) => store::run(&cli, cmd),
         Command::Geocode(args) => geocode::run(&cli, args),
         Command::Gazetteer(cmd) => gazetteer::run(&cli, cmd),
+        Command::Roads(cmd) => roads::run(&cli, cmd),
         Command::Optimize(pass) => bench::run("solve", pass),
         Command::Bench(pass) => match pass.args.split_first() {
             Some((command, rest)) => bench::run(
