@@ -297,6 +297,8 @@ pub mod warning_codes {
     pub const DEPOT_MISSING: &str = "DEPOT_MISSING";
     /// The planned arrival is after the stop's time window closes.
     pub const TIME_WINDOW_MISSED: &str = "TIME_WINDOW_MISSED";
+    /// Windows could not all be met: the stop is visited after the others (message: the reason).
+    pub const STOP_CANNOT_FIT: &str = "STOP_CANNOT_FIT";
 
     /// Every code above, for documentation and for clients that check what they handle.
     pub const ALL: &[&str] = &[
@@ -312,6 +314,7 @@ pub mod warning_codes {
         STOP_CHANGED,
         DEPOT_MISSING,
         TIME_WINDOW_MISSED,
+        STOP_CANNOT_FIT,
     ];
 
     #[cfg(test)]

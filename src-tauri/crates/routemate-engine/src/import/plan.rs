@@ -72,7 +72,14 @@ pub fn plan(
         end,
         locked,
     };
+    let mut warnings = Vec::new();
     let (order, algorithm) = match mode {
+        // Stops with time windows: the day planner's solver with one vehicle honours them.
+        PlanMode::Optimize { time_limit } if crate::plan::window::applies(&placed) => {
+            let m = &problem.matrix;
+            let order = crate::plan::window::order(m, &placed, end, settings, time_limit, &mut warnings);
+            (order, "time_windows")
+        }
         PlanMode::Optimize { time_limit } => {
             let mut opts = SolveOptions::for_size(n);
             if let Some(t) = time_limit {
@@ -88,7 +95,6 @@ pub fn plan(
     let mut clock_min = day_start;
     let mut total_m: u64 = 0;
     let mut total_min = 0.0;
-    let mut warnings = Vec::new();
     let mut prev = 0usize;
     let mut slots: Vec<Option<Stop>> = placed.into_iter().map(Some).collect();
     let mut routed = Vec::with_capacity(n);
