@@ -9,3 +9,4 @@ pub mod geocode;
 pub mod model;
 pub mod optimize;
 pub mod validate;
+pub mod vrp;
