@@ -251,16 +251,18 @@ fn parse_drivers(v: &Value, key: &str, errs: &mut Errors) -> Vec<FleetDriver> {
     let mut out = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let base = [Seg::Key(key), Seg::Index(i)];
-        if let Some(d) = parse_driver(item, &base, errs) {
-            if !seen.insert(d.email.clone()) {
+        let raw = item
+            .get("email")
+            .and_then(Value::as_str)
+            .map(|e| e.trim().to_lowercase());
+        if let Some(e) = raw.filter(|e| !e.is_empty()) {
+            if !seen.insert(e.clone()) {
                 let path = [base[0], base[1], Seg::Key("email")];
-                errs.push(
-                    &path,
-                    "duplicate",
-                    format!("'{}' is an earlier driver", d.email),
-                );
+                errs.push(&path, "duplicate", format!("'{e}' is an earlier driver"));
                 continue;
             }
+        }
+        if let Some(d) = parse_driver(item, &base, errs) {
             out.push(d);
         }
     }
@@ -483,14 +485,6 @@ fn parse_options(v: &Value, errs: &mut Errors) -> PlanOptions {
 mod tests {
     use super::*;
     use serde_json::json;
-
-    fn fields(v: Value) -> Vec<String> {
-        parse_plan(&v)
-            .unwrap_err()
-            .into_iter()
-            .map(|e| e.field)
-            .collect()
-    }
 
     #[test]
     fn a_minimal_plan_is_valid_and_keeps_every_window() {

@@ -5,6 +5,7 @@
 
 pub mod edit;
 mod legacy;
+mod plan;
 
 use crate::auth::{self, CredentialInfo, IssuedToken, NewCredential};
 use crate::clock::{Clock, SystemClock};

@@ -77,7 +77,8 @@ pub fn plan(
         // Stops with time windows: the day planner's solver with one vehicle honours them.
         PlanMode::Optimize { time_limit } if crate::plan::window::applies(&placed) => {
             let m = &problem.matrix;
-            let order = crate::plan::window::order(m, &placed, end, settings, time_limit, &mut warnings);
+            let order =
+                crate::plan::window::order(m, &placed, end, settings, time_limit, &mut warnings);
             (order, "time_windows")
         }
         PlanMode::Optimize { time_limit } => {

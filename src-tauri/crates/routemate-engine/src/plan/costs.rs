@@ -28,7 +28,9 @@ pub fn travel_from(metres: &DistanceMatrix, settings: &Settings) -> Travel {
     let m_per_s = settings.average_speed_kmh / 3.6;
     Travel {
         distances: Matrix::from_fn(n, |i, j| i64::from(metres.get(i, j))),
-        durations: Matrix::from_fn(n, |i, j| (f64::from(metres.get(i, j)) / m_per_s).round() as i64),
+        durations: Matrix::from_fn(n, |i, j| {
+            (f64::from(metres.get(i, j)) / m_per_s).round() as i64
+        }),
         source: "straight_line_estimate",
     }
 }

@@ -56,7 +56,11 @@ pub fn store(
         external_job_id: ext.clone(),
         title: Some(title.clone()),
         driver_email: Some(dr.driver.email.clone()),
-        stops: dr.stops.iter().map(|&i| req.stops[i].stop.clone()).collect(),
+        stops: dr
+            .stops
+            .iter()
+            .map(|&i| req.stops[i].stop.clone())
+            .collect(),
         depot: req.depot.clone(),
         return_to_depot: Some(!open_end),
         date: req.date.clone(),
@@ -68,7 +72,10 @@ pub fn store(
         Some(v) => jobs::load(store, &decode::<ImportKey>(&v)?.job_id)?,
         None => None,
     };
-    if let Some(job) = existing.as_ref().filter(|j| j.fingerprint == fp && !j.cancelled) {
+    if let Some(job) = existing
+        .as_ref()
+        .filter(|j| j.fingerprint == fp && !j.cancelled)
+    {
         return Ok(job.clone());
     }
     let v = &problem.vehicles[dr.route.vehicle];
@@ -110,7 +117,9 @@ pub fn store(
     let dkey = key2(account, &email);
     let known: Option<DriverRecord> = store.drivers.get(&dkey)?.map(|v| decode(&v)).transpose()?;
     let mut warnings = Vec::new();
-    let driver_id = known.as_ref().map_or_else(|| uuid::Uuid::new_v4().to_string(), |d| d.driver_id.clone());
+    let driver_id = known
+        .as_ref()
+        .map_or_else(|| uuid::Uuid::new_v4().to_string(), |d| d.driver_id.clone());
     let new_driver = known.is_none().then(|| {
         warnings.push(Warning::job(
             codes::DRIVER_REGISTERED,

@@ -96,7 +96,9 @@ pub(crate) fn plan_day(
     let depot = match &req.depot {
         Some(d) => {
             let given = d.lat.zip(d.lng).map(|(a, b)| LatLng::new(a, b));
-            placer.place("depot", d.address.as_deref(), given, &mut warnings).0
+            placer
+                .place("depot", d.address.as_deref(), given, &mut warnings)
+                .0
         }
         None => None,
     }
@@ -105,23 +107,43 @@ pub(crate) fn plan_day(
     let mut geocodes: Vec<GeocodeInfo> = Vec::with_capacity(req.stops.len());
     for s in &req.stops {
         let given = s.stop.lat.zip(s.stop.lng).map(|(a, b)| LatLng::new(a, b));
-        let (p, g) = placer.place(&s.stop.external_stop_id, s.stop.address.as_deref(), given, &mut warnings);
+        let (p, g) = placer.place(
+            &s.stop.external_stop_id,
+            s.stop.address.as_deref(),
+            given,
+            &mut warnings,
+        );
         points.push(p);
         geocodes.push(g);
     }
 
-    let built = problem::build(&drivers, &req.stops, &points, depot, &req.options, &settings)?;
+    let built = problem::build(
+        &drivers,
+        &req.stops,
+        &points,
+        depot,
+        &req.options,
+        &settings,
+    )?;
     let p = &built.problem;
     let budget = req
         .options
         .time_limit_ms
         .map_or_else(|| default_budget(p.stops.len()), Duration::from_millis);
-    let solved = vrp::solve(p, &SolveOptions { time_limit: budget, seed: 1 })
-        .map_err(|e| EngineError::Store(format!("the planner refused the day: {e}")))?;
+    let solved = vrp::solve(
+        p,
+        &SolveOptions {
+            time_limit: budget,
+            seed: 1,
+        },
+    )
+    .map_err(|e| EngineError::Store(format!("the planner refused the day: {e}")))?;
     if let Err(v) = vrp::check(p, &solved) {
         // Never store a plan that breaks a hard rule.
         tracing::error!(violation = %v, "the planner returned an infeasible plan");
-        return Err(EngineError::Store(format!("the planner returned an infeasible plan: {v}")));
+        return Err(EngineError::Store(format!(
+            "the planner returned an infeasible plan: {v}"
+        )));
     }
 
     // One job per driver with stops, in the drivers' order.
@@ -137,7 +159,16 @@ pub(crate) fn plan_day(
             stops: r.stops.iter().map(|&s| built.stop_index[s]).collect(),
         };
         let job = jobs::store(
-            ctx, account, &req, &dr, p, &points, &geocodes, depot, &settings, built.source,
+            ctx,
+            account,
+            &req,
+            &dr,
+            p,
+            &points,
+            &geocodes,
+            depot,
+            &settings,
+            built.source,
         )?;
         used.insert(job.job_id.clone());
         plan_jobs.push(PlanJob {
@@ -145,9 +176,17 @@ pub(crate) fn plan_day(
             external_job_id: job.external_job_id.clone(),
             driver: driver.email.clone(),
             driver_name: driver.name.clone(),
-            stops: dr.stops.iter().map(|&i| req.stops[i].stop.external_stop_id.clone()).collect(),
+            stops: dr
+                .stops
+                .iter()
+                .map(|&i| req.stops[i].stop.external_stop_id.clone())
+                .collect(),
             stop_count: dr.stops.len(),
-            parcels: dr.stops.iter().map(|&i| u64::from(req.stops[i].stop.parcel_count)).sum(),
+            parcels: dr
+                .stops
+                .iter()
+                .map(|&i| u64::from(req.stops[i].stop.parcel_count))
+                .sum(),
             capacity: driver.capacity,
             distance_km: jobs::round(r.distance as f64 / 1000.0, 2),
             duration_minutes: jobs::round(r.duration as f64 / 60.0, 1),
@@ -179,7 +218,10 @@ pub(crate) fn plan_day(
     let view = PlanView {
         plan_id: plan_id.clone(),
         external_plan_id: req.external_plan_id.clone(),
-        title: req.title.clone().unwrap_or_else(|| req.external_plan_id.clone()),
+        title: req
+            .title
+            .clone()
+            .unwrap_or_else(|| req.external_plan_id.clone()),
         date: req.date.clone(),
         depot,
         jobs: plan_jobs,
@@ -228,20 +270,26 @@ fn unassigned_of(
                 .iter()
                 .find(|w| w.external_stop_id.as_deref() == Some(id))
                 .map_or("the address could not be placed", |w| w.message.as_str());
-            out.push((i, PlanUnassigned {
-                external_stop_id: id.clone(),
-                code: warning_codes::GEOCODE_FAILED.into(),
-                message: format!("It has no location: {why}."),
-            }));
+            out.push((
+                i,
+                PlanUnassigned {
+                    external_stop_id: id.clone(),
+                    code: warning_codes::GEOCODE_FAILED.into(),
+                    message: format!("It has no location: {why}."),
+                },
+            ));
         }
     }
     for u in &solved.unassigned {
         let i = built.stop_index[u.stop];
-        out.push((i, PlanUnassigned {
-            external_stop_id: req.stops[i].stop.external_stop_id.clone(),
-            code: u.code.as_str().into(),
-            message: u.message.clone(),
-        }));
+        out.push((
+            i,
+            PlanUnassigned {
+                external_stop_id: req.stops[i].stop.external_stop_id.clone(),
+                code: u.code.as_str().into(),
+                message: u.message.clone(),
+            },
+        ));
     }
     out.sort_by_key(|(i, _)| *i);
     out.into_iter().map(|(_, u)| u).collect()
@@ -253,33 +301,63 @@ pub fn check_stored(ctx: &Context, account: &str, plan_id: &str) -> Result<(), S
     let store = ctx.store();
     let rec = record::find(store, account, plan_id).map_err(|e| e.to_string())?;
     let settings = Settings::load(store).map_err(|e| e.to_string())?;
-    let built = problem::build(&rec.drivers, &rec.request.stops, &rec.points, rec.depot,
-        &rec.request.options, &settings).map_err(|e| e.to_string())?;
+    let built = problem::build(
+        &rec.drivers,
+        &rec.request.stops,
+        &rec.points,
+        rec.depot,
+        &rec.request.options,
+        &settings,
+    )
+    .map_err(|e| e.to_string())?;
     let p = &built.problem;
     let solver_of = |id: &str| {
-        built.stop_index.iter().position(|&i| rec.request.stops[i].stop.external_stop_id == id)
+        built
+            .stop_index
+            .iter()
+            .position(|&i| rec.request.stops[i].stop.external_stop_id == id)
     };
     let mut routes = Vec::new();
     let mut routed = std::collections::HashSet::new();
     for j in &rec.view.jobs {
-        let vehicle = rec.drivers.iter().position(|d| d.email == j.driver).ok_or("unknown driver")?;
+        let vehicle = rec
+            .drivers
+            .iter()
+            .position(|d| d.email == j.driver)
+            .ok_or("unknown driver")?;
         let job = crate::jobs::find(store, account, &crate::jobs::JobRef::Id(j.job_id.clone()))
             .map_err(|e| e.to_string())?;
-        let order: Vec<usize> = job.stops.iter()
-            .map(|s| solver_of(&s.external_stop_id).ok_or(format!("stop {} not in the problem", s.external_stop_id)))
+        let order: Vec<usize> = job
+            .stops
+            .iter()
+            .map(|s| {
+                solver_of(&s.external_stop_id)
+                    .ok_or(format!("stop {} not in the problem", s.external_stop_id))
+            })
             .collect::<Result<_, _>>()?;
         routed.extend(order.iter().copied());
         let r = problem::route_of(p, vehicle, order);
         if r.starts.iter().map(|&t| jobs::hhmm(t)).collect::<Vec<_>>()
-            != job.stops.iter().map(|s| s.eta.clone().unwrap_or_default()).collect::<Vec<_>>()
+            != job
+                .stops
+                .iter()
+                .map(|s| s.eta.clone().unwrap_or_default())
+                .collect::<Vec<_>>()
         {
-            return Err(format!("job {}: stored ETAs differ from the schedule", j.job_id));
+            return Err(format!(
+                "job {}: stored ETAs differ from the schedule",
+                j.job_id
+            ));
         }
         routes.push(r);
     }
     let unassigned = (0..p.stops.len())
         .filter(|s| !routed.contains(s))
-        .map(|stop| vrp::Unassigned { stop, code: vrp::ReasonCode::NoVehicle, message: String::new() })
+        .map(|stop| vrp::Unassigned {
+            stop,
+            code: vrp::ReasonCode::NoVehicle,
+            message: String::new(),
+        })
         .collect();
     let plan = problem::plan_of(p, routes, unassigned);
     vrp::check(p, &plan).map_err(|v| v.to_string())

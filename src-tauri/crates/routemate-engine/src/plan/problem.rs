@@ -67,7 +67,8 @@ pub fn build(
             (false, Some(p)) => End::Return(place(LatLng::new(p.lat, p.lng))),
             (false, None) => End::Return(start),
         };
-        let hhmm = |s: &Option<String>| s.as_deref().and_then(parse_hhmm).map(|m| i64::from(m) * 60);
+        let hhmm =
+            |s: &Option<String>| s.as_deref().and_then(parse_hhmm).map(|m| i64::from(m) * 60);
         vehicles.push(Vehicle {
             id: d.email.clone(),
             capacity: units.capacity(d),
@@ -159,10 +160,16 @@ impl Units {
     fn capacity(&self, d: &FleetDriver) -> Vec<i64> {
         let mut c = vec![d.capacity.map_or(UNLIMITED, i64::from)];
         if self.kg {
-            c.push(d.capacity_kg.map_or(UNLIMITED, |k| (k * 100.0).floor() as i64));
+            c.push(
+                d.capacity_kg
+                    .map_or(UNLIMITED, |k| (k * 100.0).floor() as i64),
+            );
         }
         if self.m3 {
-            c.push(d.capacity_m3.map_or(UNLIMITED, |v| (v * 1000.0).floor() as i64));
+            c.push(
+                d.capacity_m3
+                    .map_or(UNLIMITED, |v| (v * 1000.0).floor() as i64),
+            );
         }
         c
     }
@@ -237,7 +244,11 @@ pub fn route_of(p: &Problem, vehicle: usize, stops: Vec<usize>) -> vrp::Route {
 }
 
 /// A plan of the given routes and unassigned stops with its cost as the checker counts it.
-pub fn plan_of(p: &Problem, routes: Vec<vrp::Route>, unassigned: Vec<vrp::Unassigned>) -> vrp::Plan {
+pub fn plan_of(
+    p: &Problem,
+    routes: Vec<vrp::Route>,
+    unassigned: Vec<vrp::Unassigned>,
+) -> vrp::Plan {
     let metric = match p.objective.minimise {
         Metric::Duration => &p.durations,
         Metric::Distance => &p.distances,

@@ -1,0 +1,43 @@
+//! The facade's day-planning calls: plan a day, read a plan, the fleet in Settings.
+
+use super::Api;
+use crate::error::EngineError;
+use crate::events::EngineEvent;
+use crate::plan::{self, record, PlanOutcome};
+use routemate_core::dayplan::validate::parse_plan;
+use routemate_core::dayplan::{Fleet, PlanRequest};
+
+impl Api {
+    /// Plans a validated day across its drivers (or the saved fleet): one job per driver.
+    pub fn plan_day(&self, account: &str, req: PlanRequest) -> Result<PlanOutcome, EngineError> {
+        let ctx = self.context();
+        ctx.store().guard(0, || plan::plan_day(ctx, account, req))
+    }
+
+    /// Validates an untyped plan body (every bad field named), then plans it.
+    pub fn plan_day_value(
+        &self,
+        account: &str,
+        body: &serde_json::Value,
+    ) -> Result<PlanOutcome, EngineError> {
+        let req = parse_plan(body).map_err(EngineError::Invalid)?;
+        self.plan_day(account, req)
+    }
+
+    /// The account's plan `plan_id` (another account's is not found).
+    pub fn plan(&self, account: &str, plan_id: &str) -> Result<record::PlanView, EngineError> {
+        Ok(record::find(self.context().store(), account, plan_id)?.view)
+    }
+
+    /// The fleet saved in Settings (empty when none).
+    pub fn fleet(&self) -> Result<Fleet, EngineError> {
+        plan::fleet::load(self.context().store())
+    }
+
+    /// Validates and saves the fleet (every bad field named, nothing saved on a problem).
+    pub fn set_fleet(&self, fleet: &Fleet) -> Result<Fleet, EngineError> {
+        let saved = plan::fleet::save(self.context().store(), fleet)?;
+        self.context().emit(EngineEvent::SettingsChanged);
+        Ok(saved)
+    }
+}
