@@ -3,6 +3,7 @@
 use super::Api;
 use crate::error::EngineError;
 use crate::events::EngineEvent;
+use crate::plan::edit::{self, DriverStops, PlanEvaluation, StopLock};
 use crate::plan::{self, record, PlanOutcome};
 use routemate_core::dayplan::validate::parse_plan;
 use routemate_core::dayplan::{Fleet, PlanRequest};
@@ -39,5 +40,45 @@ impl Api {
         let saved = plan::fleet::save(self.context().store(), fleet)?;
         self.context().emit(EngineEvent::SettingsChanged);
         Ok(saved)
+    }
+
+    /// The account's most recently changed plan, if any.
+    pub fn latest_plan(&self, account: &str) -> Result<Option<record::PlanView>, EngineError> {
+        record::latest(self.context().store(), account)
+    }
+
+    /// Live feasibility and totals of a candidate assignment of the plan's stops (nothing
+    /// written).
+    pub fn evaluate_plan(
+        &self,
+        account: &str,
+        plan_id: &str,
+        routes: &[DriverStops],
+    ) -> Result<PlanEvaluation, EngineError> {
+        edit::evaluate(self.context(), account, plan_id, routes)
+    }
+
+    /// Applies a dispatcher's assignment exactly (refused with the broken rule when infeasible).
+    pub fn assign_plan(
+        &self,
+        account: &str,
+        plan_id: &str,
+        routes: &[DriverStops],
+    ) -> Result<record::PlanView, EngineError> {
+        let ctx = self.context();
+        ctx.store()
+            .guard(0, || edit::assign(ctx, account, plan_id, routes))
+    }
+
+    /// Plans the day again around stops locked to drivers.
+    pub fn replan(
+        &self,
+        account: &str,
+        plan_id: &str,
+        locks: &[StopLock],
+    ) -> Result<PlanOutcome, EngineError> {
+        let ctx = self.context();
+        ctx.store()
+            .guard(0, || edit::replan(ctx, account, plan_id, locks))
     }
 }

@@ -14,6 +14,7 @@
 //! again finds no record, plans again and updates those same jobs, so nothing is duplicated.
 
 pub mod costs;
+pub mod edit;
 pub mod fleet;
 pub mod jobs;
 pub mod problem;
@@ -31,6 +32,8 @@ use routemate_core::geo::LatLng;
 use routemate_core::model::{warning_codes, GeocodeInfo};
 use routemate_core::vrp::{self, SolveOptions};
 use sha2::{Digest, Sha256};
+use std::hash::{Hash, Hasher};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 /// What a plan call did.
@@ -66,8 +69,7 @@ pub(crate) fn plan_day(
     let started = Instant::now();
     let store = ctx.store();
     let fp = hex::encode(Sha256::digest(encode(&req)));
-    let lock_key = format!("\u{1}plan\u{1}{}", req.external_plan_id);
-    let _guard = ctx.job_lock(&crate::store::key2(account, &lock_key));
+    let _guard = plan_lock(account, &req.external_plan_id);
     let existing = record::by_external(store, account, &req.external_plan_id)?;
     if let Some(old) = existing.as_ref().filter(|r| r.fingerprint == fp) {
         return Ok(PlanOutcome {
@@ -202,16 +204,7 @@ pub(crate) fn plan_day(
 
     let unassigned = unassigned_of(&req, &points, &built, &solved, &warnings);
     let now = ctx.now();
-    let totals = PlanTotals {
-        drivers: drivers.len(),
-        drivers_used: plan_jobs.len(),
-        stops: req.stops.len(),
-        planned_stops: plan_jobs.iter().map(|j| j.stop_count).sum(),
-        unassigned_stops: unassigned.len(),
-        parcels: plan_jobs.iter().map(|j| j.parcels).sum(),
-        distance_km: jobs::round(plan_jobs.iter().map(|j| j.distance_km).sum(), 2),
-        duration_minutes: jobs::round(plan_jobs.iter().map(|j| j.duration_minutes).sum(), 1),
-    };
+    let totals = totals_of(&plan_jobs, drivers.len(), req.stops.len(), unassigned.len());
     let plan_id = existing
         .as_ref()
         .map_or_else(|| uuid::Uuid::new_v4().to_string(), |r| r.plan_id.clone());
@@ -242,6 +235,7 @@ pub(crate) fn plan_day(
         drivers,
         depot,
         points,
+        geocodes,
         view,
     };
     record::put(store, &rec)?;
@@ -254,8 +248,39 @@ pub(crate) fn plan_day(
     })
 }
 
+/// Serialises plans (and dispatcher edits of them) of one (account, external_plan_id). Apart
+/// from the job locks: a plan holds its lock while its jobs take theirs.
+pub(crate) fn plan_lock(account: &str, external_plan_id: &str) -> MutexGuard<'static, ()> {
+    static STRIPES: OnceLock<Vec<Mutex<()>>> = OnceLock::new();
+    let stripes = STRIPES.get_or_init(|| (0..16).map(|_| Mutex::new(())).collect());
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (account, external_plan_id).hash(&mut h);
+    stripes[(h.finish() as usize) % stripes.len()]
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+}
+
+/// A plan's totals from its jobs.
+pub(crate) fn totals_of(
+    jobs: &[PlanJob],
+    drivers: usize,
+    stops: usize,
+    unassigned: usize,
+) -> PlanTotals {
+    PlanTotals {
+        drivers,
+        drivers_used: jobs.len(),
+        stops,
+        planned_stops: jobs.iter().map(|j| j.stop_count).sum(),
+        unassigned_stops: unassigned,
+        parcels: jobs.iter().map(|j| j.parcels).sum(),
+        distance_km: jobs::round(jobs.iter().map(|j| j.distance_km).sum(), 2),
+        duration_minutes: jobs::round(jobs.iter().map(|j| j.duration_minutes).sum(), 1),
+    }
+}
+
 /// Every stop left out: not placed (`GEOCODE_FAILED`), then the solver's, in request order.
-fn unassigned_of(
+pub(crate) fn unassigned_of(
     req: &PlanRequest,
     points: &[Option<LatLng>],
     built: &problem::Built,
@@ -276,6 +301,8 @@ fn unassigned_of(
                     external_stop_id: id.clone(),
                     code: warning_codes::GEOCODE_FAILED.into(),
                     message: format!("It has no location: {why}."),
+                    lat: None,
+                    lng: None,
                 },
             ));
         }
@@ -288,6 +315,8 @@ fn unassigned_of(
                 external_stop_id: req.stops[i].stop.external_stop_id.clone(),
                 code: u.code.as_str().into(),
                 message: u.message.clone(),
+                lat: points[i].map(|p| p.lat),
+                lng: points[i].map(|p| p.lng),
             },
         ));
     }

@@ -24,6 +24,9 @@ pub struct PlanRecord {
     pub depot: Option<LatLng>,
     /// Where each request stop was placed (`None`: not placed), in request order.
     pub points: Vec<Option<LatLng>>,
+    /// How each request stop was placed, in request order.
+    #[serde(default)]
+    pub geocodes: Vec<routemate_core::model::GeocodeInfo>,
     pub view: PlanView,
 }
 
@@ -75,7 +78,7 @@ pub struct PlanJob {
 }
 
 /// A stop the plan leaves out, and why (see the README's "Plan the day" for every code).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PlanUnassigned {
@@ -85,6 +88,9 @@ pub struct PlanUnassigned {
     /// `GEOCODE_FAILED`.
     pub code: String,
     pub message: String,
+    /// Where it is (absent when it could not be placed).
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
 }
 
 /// Totals of a plan.
@@ -160,4 +166,22 @@ pub fn put(store: &Store, record: &PlanRecord) -> Result<(), EngineError> {
         Ok::<_, sled::transaction::ConflictableTransactionError<EngineError>>(())
     })?;
     store.flush()
+}
+
+/// The account's most recently changed plan (the desktop opens it).
+pub fn latest(store: &Store, account: &str) -> Result<Option<PlanView>, EngineError> {
+    let (plans, _) = trees(store)?;
+    let mut best: Option<PlanView> = None;
+    for item in plans.iter() {
+        let (_, v) = item?;
+        let r: PlanRecord = decode(&v)?;
+        if r.account == account
+            && best
+                .as_ref()
+                .is_none_or(|b| r.view.updated_at >= b.updated_at)
+        {
+            best = Some(r.view);
+        }
+    }
+    Ok(best)
 }

@@ -338,3 +338,209 @@ fn a_single_job_with_time_windows_is_planned_with_them() {
     assert_eq!(w.external_stop_id.as_deref(), Some("EARLY"));
     assert!(w.message.starts_with("WINDOW_UNREACHABLE"), "{}", w.message);
 }
+
+/// A day's CSV: no driver column, windows, parcels and service columns under their aliases.
+fn day_csv(n: usize) -> String {
+    let mut s = String::from(
+        "Order ID,Address,Latitude,Longitude,Parcels,Window Start,Window End,Service Time\n",
+    );
+    for i in 0..n {
+        let (a, b) = if i % 4 == 0 {
+            ("09:00", "12:00")
+        } else {
+            ("", "")
+        };
+        s.push_str(&format!(
+            "O{i},\"{i} Queen St, Brisbane\",{:.4},{:.4},{},{a},{b},4\n",
+            -27.40 - 0.01 * (i % 7) as f64,
+            152.97 + 0.015 * (i / 7) as f64,
+            1 + i % 2
+        ));
+    }
+    s
+}
+
+#[test]
+fn a_day_file_without_drivers_is_planned_across_the_saved_fleet() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = open(dir.path());
+    // No fleet: imported as one unassigned job, as before.
+    let r = api
+        .import_file_bytes("a", "monday.csv", day_csv(10).as_bytes())
+        .unwrap();
+    assert_eq!(r.jobs.len(), 1);
+    assert!(r.plans.is_empty());
+
+    api.set_fleet(&parse_fleet(&json!({"drivers": drivers(3, 20)})).unwrap())
+        .unwrap();
+    let mut settings = api.settings().unwrap();
+    settings.depot = Some(routemate_engine::settings::DepotSetting {
+        address: None,
+        lat: -27.47,
+        lng: 153.02,
+    });
+    api.update_settings(settings).unwrap();
+    let r = api
+        .import_file_bytes("a", "tuesday.csv", day_csv(30).as_bytes())
+        .unwrap();
+    assert_eq!(r.plans.len(), 1);
+    let plan = &r.plans[0].plan;
+    assert_eq!(r.jobs.len(), plan.jobs.len());
+    assert!(plan.jobs.len() >= 2, "45 parcels over vans of 20");
+    for j in &r.jobs {
+        let job = &j.result.as_ref().unwrap().job;
+        assert!(job.driver_email.as_deref().unwrap().starts_with("driver"));
+        assert!(j.external_job_id.starts_with("tuesday/"));
+        assert!(job.stops.iter().all(|s| s.service_minutes == 4.0));
+    }
+    assert_complete_and_checked(&api, "a", plan, 30);
+}
+
+#[test]
+fn a_day_csv_in_the_watched_folder_becomes_one_job_per_driver() {
+    use routemate_engine::watch::{WatchConfig, WatchEvent, Watcher};
+    use std::time::{Duration, Instant};
+    let tmp = tempfile::tempdir().unwrap();
+    let drop = tmp.path().join("drop");
+    std::fs::create_dir(&drop).unwrap();
+    let api = Api::open(EngineConfig::new(tmp.path().join("data"))).unwrap();
+    api.set_fleet(&parse_fleet(&json!({"drivers": drivers(4, 15)})).unwrap())
+        .unwrap();
+    let mut settings = api.settings().unwrap();
+    settings.depot = Some(routemate_engine::settings::DepotSetting {
+        address: None,
+        lat: -27.47,
+        lng: 153.02,
+    });
+    api.update_settings(settings).unwrap();
+    let events: Arc<std::sync::Mutex<Vec<WatchEvent>>> = Arc::default();
+    let seen = events.clone();
+    let cfg = WatchConfig {
+        quiet_period: Duration::from_millis(1500),
+        settle: Duration::from_millis(200),
+        ..WatchConfig::new(&drop, routemate_engine::DEFAULT_ACCOUNT)
+    };
+    let _w = Watcher::start(api.clone(), cfg, move |e| seen.lock().unwrap().push(e)).unwrap();
+    let tmp_name = drop.join(".day.csv.part");
+    std::fs::write(&tmp_name, day_csv(40)).unwrap();
+    std::fs::rename(&tmp_name, drop.join("day-0602.csv")).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let jobs = loop {
+        let done = events.lock().unwrap().iter().find_map(|e| match e {
+            WatchEvent::Imported { jobs, .. } => Some(jobs.clone()),
+            WatchEvent::Failed { message, .. } => panic!("failed: {message}"),
+            _ => None,
+        });
+        if let Some(j) = done {
+            break j;
+        }
+        assert!(Instant::now() < deadline, "{:?}", events.lock().unwrap());
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(
+        jobs.len() >= 4,
+        "60 parcels over 4 vans of 15: {} jobs",
+        jobs.len()
+    );
+    let mut drivers_seen = BTreeSet::new();
+    for j in &jobs {
+        let job = api
+            .job(
+                routemate_engine::DEFAULT_ACCOUNT,
+                &JobRef::Id(j.job_id.clone()),
+            )
+            .unwrap();
+        assert!(
+            drivers_seen.insert(job.driver_email.clone().unwrap()),
+            "one job per driver"
+        );
+    }
+    // The sidecar carries the plan, with the stops left out and why.
+    let dir = drop.join("imported");
+    let sidecar = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().ends_with(".result.json"))
+        .expect("a result sidecar");
+    let result = std::fs::read_to_string(sidecar.path()).unwrap();
+    let v: Value = serde_json::from_str(&result).unwrap();
+    assert_eq!(v["plans"][0]["totals"]["stops"], 40, "{v}");
+}
+
+#[test]
+fn a_dispatcher_moves_a_stop_between_drivers_and_locks_one() {
+    use routemate_engine::plan::edit::{DriverStops, StopLock};
+    let dir = tempfile::tempdir().unwrap();
+    let api = open(dir.path());
+    let plan = api
+        .plan_day_value("a", &body("DAY-6", drivers(3, 30), stops(30)))
+        .unwrap()
+        .plan;
+    assert!(plan.jobs.len() >= 2);
+    let mut routes: Vec<DriverStops> = plan
+        .jobs
+        .iter()
+        .map(|j| DriverStops {
+            driver: j.driver.clone(),
+            stops: j.stops.clone(),
+        })
+        .collect();
+    check_stored(api.context(), "a", &plan.plan_id).expect("stored plan feasible");
+    // The plan as it is evaluates feasible, with the same totals.
+    let same = api.evaluate_plan("a", &plan.plan_id, &routes).unwrap();
+    assert!(same.feasible, "{:?}", same.problem);
+    assert_eq!(same.distance_km, plan.totals.distance_km);
+
+    // Move the last stop of the first driver to the end of the second one.
+    let moved = routes[0].stops.pop().unwrap();
+    routes[1].stops.push(moved.clone());
+    let eval = api.evaluate_plan("a", &plan.plan_id, &routes).unwrap();
+    assert_eq!(eval.routes[1].stop_count, plan.jobs[1].stop_count + 1);
+    if eval.feasible {
+        let after = api.assign_plan("a", &plan.plan_id, &routes).unwrap();
+        assert!(after.jobs[1].stops.contains(&moved));
+        let job = api
+            .job("a", &JobRef::Id(after.jobs[1].job_id.clone()))
+            .unwrap();
+        assert_eq!(job.stops.last().unwrap().external_stop_id, moved);
+        assert_complete_and_checked(&api, "a", &after, 30);
+    }
+
+    // Everything on one van of 30 parcels breaks a rule: refused, nothing written.
+    let all: Vec<String> = plan.jobs.iter().flat_map(|j| j.stops.clone()).collect();
+    let one = vec![DriverStops {
+        driver: plan.jobs[0].driver.clone(),
+        stops: all,
+    }];
+    let eval = api.evaluate_plan("a", &plan.plan_id, &one).unwrap();
+    assert!(!eval.feasible);
+    // The first broken rule, in words (a window or the capacity, whichever comes first).
+    let why = eval.problem.as_deref().unwrap();
+    assert!(
+        why.contains("capacity") || why.contains("time window"),
+        "{why}"
+    );
+    let before = api.plan("a", &plan.plan_id).unwrap();
+    assert_eq!(
+        api.assign_plan("a", &plan.plan_id, &one)
+            .unwrap_err()
+            .code(),
+        "validation_failed"
+    );
+    assert_eq!(api.plan("a", &plan.plan_id).unwrap(), before);
+
+    // Lock a stop to the third driver and plan again around it.
+    let lock = StopLock {
+        external_stop_id: "S7".into(),
+        driver: "driver2@example.com".into(),
+    };
+    let again = api.replan("a", &plan.plan_id, &[lock]).unwrap().plan;
+    assert_eq!(again.plan_id, plan.plan_id);
+    let j = again
+        .jobs
+        .iter()
+        .find(|j| j.driver == "driver2@example.com")
+        .unwrap();
+    assert!(j.stops.contains(&"S7".to_string()));
+    assert_complete_and_checked(&api, "a", &again, 30);
+}

@@ -4,10 +4,12 @@
 
 pub mod bench;
 pub mod credentials;
+pub mod fleet;
 pub mod gazetteer;
 pub mod geocode;
 pub mod import;
 pub mod jobs;
+pub mod plan;
 pub mod serve;
 pub mod store;
 pub mod watch;
@@ -55,6 +57,11 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Print a job's status, or all jobs newest first.
     Jobs(jobs::JobsArgs),
+    /// Save or print the fleet a day is planned over.
+    #[command(subcommand)]
+    Fleet(fleet::FleetCmd),
+    /// Plan a day across drivers: a plan body (.json) or a day's job file (.csv, sheets).
+    Plan(plan::PlanArgs),
     /// Back up, restore and verify the store.
     #[command(subcommand)]
     Store(store::StoreCmd),
@@ -79,6 +86,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Credentials(cmd) => credentials::run(&cli, cmd),
         Command::Import(args) => import::run(&cli, args),
         Command::Jobs(args) => jobs::run(&cli, args),
+        Command::Fleet(cmd) => fleet::run(&cli, cmd),
+        Command::Plan(args) => plan::run(&cli, args),
         Command::Watch(args) => watch::run(&cli, args),
         Command::Store(cmd) => store::run(&cli, cmd),
         Command::Geocode(args) => geocode::run(&cli, args),
