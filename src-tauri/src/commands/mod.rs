@@ -7,6 +7,7 @@
 pub mod credentials;
 pub mod edit;
 pub mod jobs;
+pub mod plan;
 pub mod settings;
 pub mod system;
 

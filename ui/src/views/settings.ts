@@ -8,6 +8,7 @@ import { activityList } from "../watchActivity";
 import { showError, toast } from "../notify";
 import { RouteMap } from "../map/routeMap";
 import L from "leaflet";
+import { fleetCard } from "./fleet";
 
 export class SettingsView {
   readonly el = h("section", { class: "view settings-view" });
@@ -34,6 +35,7 @@ export class SettingsView {
           this.apiAccess(creds),
           this.localApi(),
           this.planning(),
+          fleetCard(),
           this.map(tiles.tiles, tiles.bytes),
           this.automation(),
           this.about(),
