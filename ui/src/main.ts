@@ -38,7 +38,9 @@ const nav = h(
     h(
       "a",
       { href: `#/${r}`, "data-route": r, id: `nav-${r}` },
-      { jobs: "Jobs", plan: "Plan the day", triage: "Geocode triage", settings: "Settings", logs: "Logs" }[r as Exclude<Route, "job">],
+      { jobs: "Jobs", plan: "Plan the day", triage: "Geocode triage", settings: "Settings", logs: "Logs" }[
+        r as Exclude<Route, "job">
+      ],
     ),
   ),
 );

@@ -69,7 +69,11 @@ export class PlanScreen {
 
   constructor() {
     const mapEl = h("div", { class: "map", id: "plan-map" });
-    this.el.append(this.head, this.banner, h("div", { class: "split" }, h("div", { class: "left" }, this.lists), mapEl));
+    this.el.append(
+      this.head,
+      this.banner,
+      h("div", { class: "split" }, h("div", { class: "left" }, this.lists), mapEl),
+    );
     this.map = L.map(mapEl, { preferCanvas: true, renderer: this.renderer }).setView([-27.47, 153.02], 11);
     addBasemap(this.map);
     L.tileLayer("tiles://localhost/{z}/{x}/{y}.png", { maxZoom: 19, errorTileUrl: "" }).addTo(this.map);
@@ -91,7 +95,7 @@ export class PlanScreen {
 
   private colour(driver: string): string {
     const i = (this.plan?.jobs ?? []).findIndex((j) => j.driver === driver);
-    return DRIVER_COLOURS[(i < 0 ? 0 : i) % DRIVER_COLOURS.length];
+    return DRIVER_COLOURS[Math.max(i, 0) % DRIVER_COLOURS.length];
   }
 
   private async show(plan: Plan | null, fit: boolean): Promise<void> {
@@ -223,7 +227,11 @@ export class PlanScreen {
     return h(
       "tr",
       { "data-stop": id },
-      h("td", {}, h("span", { class: "badge-seq", style: `background:${colour}; box-shadow: 0 0 0 1px ${colour}` }, seq)),
+      h(
+        "td",
+        {},
+        h("span", { class: "badge-seq", style: `background:${colour}; box-shadow: 0 0 0 1px ${colour}` }, seq),
+      ),
       h("td", { class: "label" }, h("div", {}, s?.label ?? id), h("div", { class: "muted" }, s?.address ?? "")),
       h("td", { class: "num" }, s?.eta ?? ""),
       h("td", {}, s?.time_window ? `${s.time_window.start}–${s.time_window.end}` : ""),
@@ -262,11 +270,25 @@ export class PlanScreen {
     }
     for (const u of p.unassigned) {
       if (u.lat === null || u.lng === null) continue;
-      L.circleMarker([u.lat, u.lng], { renderer: this.renderer, radius: 6, color: "#111827", weight: 2, fillColor: "#fff", fillOpacity: 1 })
+      L.circleMarker([u.lat, u.lng], {
+        renderer: this.renderer,
+        radius: 6,
+        color: "#111827",
+        weight: 2,
+        fillColor: "#fff",
+        fillOpacity: 1,
+      })
         .bindTooltip(`Left out ${u.external_stop_id}: ${u.message}`)
         .addTo(this.layer);
     }
-    if (depot) L.circleMarker(depot, { renderer: this.renderer, radius: 9, color: "#111827", fillColor: "#facc15", fillOpacity: 1 }).addTo(this.layer);
+    if (depot)
+      L.circleMarker(depot, {
+        renderer: this.renderer,
+        radius: 9,
+        color: "#111827",
+        fillColor: "#facc15",
+        fillOpacity: 1,
+      }).addTo(this.layer);
     if (fit && all.length) this.map.fitBounds(L.latLngBounds(all), { padding: [24, 24] });
     setTimeout(() => this.map.invalidateSize(), 0);
   }
@@ -321,7 +343,11 @@ export class PlanScreen {
           : `Move ${id} to ${to} is not possible: ${ev.problem}. `,
       ),
       ev.feasible
-        ? h("button", { class: "primary", id: "plan-apply", onclick: () => this.apply(candidate, `move ${id}`) }, "Apply")
+        ? h(
+            "button",
+            { class: "primary", id: "plan-apply", onclick: () => this.apply(candidate, `move ${id}`) },
+            "Apply",
+          )
         : null,
       h(
         "button",
