@@ -514,7 +514,8 @@ fn the_checker_catches_broken_plans() {
     let plan = solve(&p, &opts(20, 1)).unwrap();
     assert_eq!(check(&p, &plan), Ok(()));
     let mut twice = plan.clone();
-    twice.routes[0].stops.push(twice.routes[0].stops[0]);
+    let first = twice.routes[0].stops[0];
+    twice.routes[0].stops.push(first);
     twice.routes[0].starts.push(500);
     assert!(check(&p, &twice).is_err());
     let mut over = plan.clone();
