@@ -10,5 +10,6 @@ pub mod d1;
 pub mod geocode;
 pub mod instance;
 pub mod shared;
+pub mod vrp_instance;
 
 pub use routemate_core::optimize::rng::Rng;

@@ -5,6 +5,8 @@ pub mod geocode;
 pub mod optimize;
 pub mod sheets;
 pub mod solve;
+pub mod vrp;
+pub mod vrp_solve;
 pub mod watch;
 
 use clap::{Parser, Subcommand};
@@ -32,6 +34,10 @@ pub enum BenchCmd {
     Watch(watch::BenchWatchArgs),
     /// Geocoding throughput and accuracy on the shared geodata fixtures.
     Geocode(geocode::BenchGeocodeArgs),
+    /// Plan one Solomon or VRPLIB VRP instance (`routemate vrp`); print the plan as JSON.
+    VrpSolve(vrp_solve::VrpSolveArgs),
+    /// The multi-vehicle planner on the shared VRP set: gap to best known, optionally beside PyVRP.
+    Vrp(vrp::BenchVrpArgs),
     /// Workbook job files: a 10,000-row .xlsx parsed and validated, beside the same CSV.
     Sheets(sheets::BenchSheetsArgs),
 }
@@ -45,5 +51,7 @@ pub fn run(cli: &BenchCli) -> anyhow::Result<()> {
         BenchCmd::Watch(args) => watch::run(args),
         BenchCmd::Geocode(args) => geocode::run(args),
         BenchCmd::Sheets(args) => sheets::run(args),
+        BenchCmd::VrpSolve(args) => vrp_solve::run(args),
+        BenchCmd::Vrp(args) => vrp::run(args),
     }
 }

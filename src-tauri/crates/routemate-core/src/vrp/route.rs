@@ -56,9 +56,9 @@ pub struct Inst<'a> {
     pub metric: &'a Matrix,
     pub windows: Vec<Vec<(i64, i64)>>,
     pub must: Vec<bool>,
-    /// Vehicles with equal attributes share a class; only one empty vehicle per class is tried.
-    pub class: Vec<usize>,
-    pub classes: usize,
+    /// The vehicles of each class (equal attributes), by index: only one empty vehicle per
+    /// class is tried for an insertion.
+    pub members: Vec<Vec<usize>>,
     /// Per stop, the other stops by increasing metric distance (at most [`NEIGHBOURS`]).
     pub neighbours: Vec<Vec<u32>>,
     /// Weight of the balance term.
@@ -97,6 +97,11 @@ impl<'a> Inst<'a> {
                 }
             })
             .collect();
+        let class: Vec<usize> = class;
+        let mut members = vec![Vec::new(); keys.len()];
+        for (v, &c) in class.iter().enumerate() {
+            members[c].push(v);
+        }
         let n = p.stops.len();
         let neighbours = (0..n)
             .map(|i| {
@@ -141,8 +146,7 @@ impl<'a> Inst<'a> {
                 .iter()
                 .map(|s| s.priority == Priority::Must)
                 .collect(),
-            classes: keys.len(),
-            class,
+            members,
             neighbours,
             balance_weight: avg_leg,
             balance_scale: mean_shift.max(1),

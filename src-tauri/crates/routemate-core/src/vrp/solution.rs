@@ -164,12 +164,8 @@ impl Sol {
         if best.is_some() && p.objective.fewer_vehicles {
             return best;
         }
-        scratch.clear();
-        scratch.resize(inst.classes, false);
-        for v in 0..self.routes.len() {
-            let c = inst.class[v];
-            if self.routes[v].stops.is_empty() && !scratch[c] {
-                scratch[c] = true;
+        for members in &inst.members {
+            if let Some(&v) = members.iter().find(|&&v| self.routes[v].stops.is_empty()) {
                 try_route(v, &mut best);
             }
         }

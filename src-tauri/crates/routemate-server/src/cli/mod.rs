@@ -74,7 +74,9 @@ pub enum Command {
     Gazetteer(gazetteer::GazetteerCmd),
     /// Optimize one TSPLIB or delivery-JSON instance (runs `routemate-bench solve`).
     Optimize(bench::PassThrough),
-    /// Benchmarks: api, optimize, solve, geocode, watch, sheets (runs `routemate-bench`).
+    /// Plan a Solomon or VRPLIB multi-vehicle instance (runs `routemate-bench vrp-solve`).
+    Vrp(bench::PassThrough),
+    /// Benchmarks: api, optimize, solve, geocode, watch, sheets, vrp (runs `routemate-bench`).
     Bench(bench::PassThrough),
 }
 
@@ -93,6 +95,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Geocode(args) => geocode::run(&cli, args),
         Command::Gazetteer(cmd) => gazetteer::run(&cli, cmd),
         Command::Optimize(pass) => bench::run("solve", pass),
+        Command::Vrp(pass) => bench::run("vrp-solve", pass),
         Command::Bench(pass) => match pass.args.split_first() {
             Some((command, rest)) => bench::run(
                 &command.to_string_lossy(),
