@@ -65,7 +65,8 @@ pub fn store(
         return_to_depot: Some(!open_end),
         date: req.date.clone(),
     };
-    let fp = fingerprint(&request);
+    // The payload and its schedule: a re-plan that only moves the times rewrites the job too.
+    let fp = fingerprint(&request) + &format!(":{}:{:?}", dr.route.departure, dr.route.starts);
     let ikey = key2(account, &ext);
     let _guard = write::lock(ctx, account, &ext);
     let existing = match store.imports.get(&ikey)? {

@@ -139,7 +139,9 @@ pub(crate) fn plan_day(
             seed: 1,
         },
     )
-    .map_err(|e| EngineError::Store(format!("the planner refused the day: {e}")))?;
+    // The request was validated; what the solver still refuses is how its parts combine (a
+    // shift that ends before the day start in Settings): the caller's to fix.
+    .map_err(|e| EngineError::invalid_field("drivers", "invalid_value", e.to_string()))?;
     if let Err(v) = vrp::check(p, &solved) {
         // Never store a plan that breaks a hard rule.
         tracing::error!(violation = %v, "the planner returned an infeasible plan");
