@@ -99,6 +99,7 @@ export function fleetCard(): HTMLElement {
       for (const d of f.drivers) addRow(d);
       if (f.drivers.length === 0) addRow({});
     })
-    .catch((e) => showError(e, "Could not load the fleet: "));
+    // Said in the card, not as a toast: the rest of Settings still works without it.
+    .catch((e) => card.append(h("p", { class: "warn" }, `Could not load the fleet: ${String(e?.message ?? e)}`)));
   return card;
 }

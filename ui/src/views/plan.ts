@@ -126,7 +126,7 @@ export class PlanScreen {
               `${p.totals.drivers_used}/${p.totals.drivers} drivers · ${fmtKm(p.totals.distance_km)} · ${fmtMinutes(p.totals.duration_minutes)}`,
             ),
           )
-        : null,
+        : "",
       h(
         "div",
         { class: "row" },
@@ -262,7 +262,7 @@ export class PlanScreen {
           fillColor: colour,
           fillOpacity: 1,
         })
-          .bindTooltip(`${j.driver_name ?? j.driver} #${k + 1}: ${s.label ?? id}`)
+          .bindTooltip(h("span", {}, `${j.driver_name ?? j.driver} #${k + 1}: ${s.label ?? id}`))
           .addTo(this.layer);
       });
       all.push(...pts);
@@ -278,7 +278,7 @@ export class PlanScreen {
         fillColor: "#fff",
         fillOpacity: 1,
       })
-        .bindTooltip(`Left out ${u.external_stop_id}: ${u.message}`)
+        .bindTooltip(h("span", {}, `Left out ${u.external_stop_id}: ${u.message}`))
         .addTo(this.layer);
     }
     if (depot)
@@ -348,7 +348,7 @@ export class PlanScreen {
             { class: "primary", id: "plan-apply", onclick: () => this.apply(candidate, `move ${id}`) },
             "Apply",
           )
-        : null,
+        : "",
       h(
         "button",
         {
