@@ -16,12 +16,19 @@ def driver_of(s, stop):
     )
 
 
+def error_toast(s):
+    """An error toast fails the step at once, with its text."""
+    text = s.js("const t = document.querySelector('.toast.error'); return t ? t.textContent : null")
+    if text:
+        raise Fail(f"the app says: {text}")
+
+
 def run(s, a):
     print("step: plan the sample day over 4 drivers")
     s.click("#nav-plan")
     s.wait("plan view", lambda: s.js("return window.__routemate.route() === 'plan'"))
     s.click("#plan-sample")
-    cards = s.wait("driver cards", lambda: s.js("return document.querySelectorAll('.driver-card[data-driver]').length") or None, timeout=60)
+    cards = s.wait("driver cards", lambda: error_toast(s) or s.js("return document.querySelectorAll('.driver-card[data-driver]').length") or None, timeout=60)
     planned = s.js("return document.querySelectorAll('.driver-card[data-driver] tr[data-stop]').length")
     left = s.js("return document.querySelectorAll('#plan-unassigned li').length")
     if planned + left != 60:

@@ -58,6 +58,8 @@ export class PlanScreen {
   readonly el = h("section", { class: "view plan-view", id: "plan-view" });
   plan: Plan | null = null;
   private stops = new Map<string, Stop>();
+  /** Where each driver's route starts (the job's depot). */
+  private starts = new Map<string, [number, number]>();
   private locks = new Map<string, string>();
   private readonly history = new AssignmentHistory();
   private readonly head = h("header", { class: "view-head" });
@@ -101,9 +103,13 @@ export class PlanScreen {
   private async show(plan: Plan | null, fit: boolean): Promise<void> {
     this.plan = plan;
     this.stops.clear();
+    this.starts.clear();
     if (plan) {
       const jobs = await Promise.all(plan.jobs.map((j) => commands.getJob(j.job_id)));
-      for (const j of jobs) for (const s of j.stops) this.stops.set(s.external_stop_id, s);
+      for (const j of jobs) {
+        for (const s of j.stops) this.stops.set(s.external_stop_id, s);
+        if (j.depot && j.driver_email) this.starts.set(j.driver_email, [j.depot.lat, j.depot.lng]);
+      }
     }
     this.renderHead();
     this.renderLists();
@@ -248,7 +254,8 @@ export class PlanScreen {
     const depot = p.depot ? ([p.depot.lat, p.depot.lng] as L.LatLngExpression) : null;
     for (const j of p.jobs) {
       const colour = this.colour(j.driver);
-      const pts: L.LatLngExpression[] = depot ? [depot] : [];
+      const start = this.starts.get(j.driver) ?? depot;
+      const pts: L.LatLngExpression[] = start ? [start] : [];
       j.stops.forEach((id, k) => {
         const s = this.stops.get(id);
         if (!s || s.lat === null || s.lng === null) return;
@@ -281,8 +288,11 @@ export class PlanScreen {
         .bindTooltip(h("span", {}, `Left out ${u.external_stop_id}: ${u.message}`))
         .addTo(this.layer);
     }
-    if (depot)
-      L.circleMarker(depot, {
+    // The depot and the drivers' own starts, each once.
+    const starts = new Map<string, L.LatLngExpression>();
+    for (const at of [...this.starts.values(), ...(depot ? [depot] : [])]) starts.set(String(at), at);
+    for (const at of starts.values())
+      L.circleMarker(at, {
         renderer: this.renderer,
         radius: 9,
         color: "#111827",
