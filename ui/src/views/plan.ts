@@ -242,7 +242,7 @@ export class PlanScreen {
       h("td", { class: "num" }, s?.eta ?? ""),
       h("td", {}, s?.time_window ? `${s.time_window.start}–${s.time_window.end}` : ""),
       h("td", {}, move),
-      h("td", {}, h("label", { class: "check" }, lock, "🔒")),
+      h("td", {}, h("label", { class: "check" }, lock, "lock")),
     );
   }
 
@@ -299,8 +299,9 @@ export class PlanScreen {
         fillColor: "#facc15",
         fillOpacity: 1,
       }).addTo(this.layer);
+    // The view may have been hidden while the map was built: measure it before fitting.
+    this.map.invalidateSize();
     if (fit && all.length) this.map.fitBounds(L.latLngBounds(all), { padding: [24, 24] });
-    setTimeout(() => this.map.invalidateSize(), 0);
   }
 
   /** The assignment with `id` moved from `from` to `to`, after the target stop nearest to it. */
