@@ -60,6 +60,8 @@ export class PlanScreen {
   private stops = new Map<string, Stop>();
   /** Where each driver's route starts (the job's depot). */
   private starts = new Map<string, [number, number]>();
+  /** Drivers whose route ends back at its start. */
+  private returns = new Set<string>();
   private locks = new Map<string, string>();
   private readonly history = new AssignmentHistory();
   private readonly head = h("header", { class: "view-head" });
@@ -104,11 +106,13 @@ export class PlanScreen {
     this.plan = plan;
     this.stops.clear();
     this.starts.clear();
+    this.returns.clear();
     if (plan) {
       const jobs = await Promise.all(plan.jobs.map((j) => commands.getJob(j.job_id)));
       for (const j of jobs) {
         for (const s of j.stops) this.stops.set(s.external_stop_id, s);
         if (j.depot && j.driver_email) this.starts.set(j.driver_email, [j.depot.lat, j.depot.lng]);
+        if (j.return_to_depot && j.driver_email) this.returns.add(j.driver_email);
       }
     }
     this.renderHead();
@@ -272,6 +276,7 @@ export class PlanScreen {
           .bindTooltip(h("span", {}, `${j.driver_name ?? j.driver} #${k + 1}: ${s.label ?? id}`))
           .addTo(this.layer);
       });
+      if (start && this.returns.has(j.driver)) pts.push(start);
       all.push(...pts);
       L.polyline(pts, { renderer: this.renderer, color: colour, weight: 3, opacity: 0.8 }).addTo(this.layer);
     }
