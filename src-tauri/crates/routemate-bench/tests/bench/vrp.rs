@@ -54,7 +54,7 @@ fn parsers_read_both_formats_with_the_readme_conventions() {
     let c = parse_vrplib(CVRP).unwrap();
     assert_eq!((c.kind, c.capacity, c.demand[3]), (Kind::Cvrp, 10, 3));
     assert_eq!(c.edge(Convention::Dist, 1, 2), 14, "nearest integer");
-    let bad = SOLOMON.replace("    2     10   0", "    7     10   0");
+    let bad = SOLOMON.replace("2     10   0", "7     10   0");
     let e = parse_solomon(&bad).unwrap_err().to_string();
     assert!(e.contains("line") && e.contains("CUST NO. 7"), "{e}");
     let e = parse_vrplib(&CVRP.replace("DIMENSION : 4", "DIMENSION : 5")).unwrap_err();
