@@ -178,13 +178,11 @@ pub fn parse_vrplib(text: &str) -> Result<VrpInstance, VrpInstanceError> {
                 need(2)?;
                 services.push((nums[0], nums[1]));
             }
-            "DEPOT_SECTION" => {
-                if nums[0] != -1 && nums[0] != 1 {
-                    return Err(VrpInstanceError::Syntax {
-                        line: i + 1,
-                        reason: "only node 1 as the depot is supported".into(),
-                    });
-                }
+            "DEPOT_SECTION" if nums[0] != -1 && nums[0] != 1 => {
+                return Err(VrpInstanceError::Syntax {
+                    line: i + 1,
+                    reason: "only node 1 as the depot is supported".into(),
+                });
             }
             _ => {}
         }

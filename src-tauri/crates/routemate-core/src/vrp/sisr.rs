@@ -5,7 +5,7 @@
 //! vehicles when they are counted) is never accepted, one that serves more always is.
 
 use super::route::{Inst, ALL_LIMITS};
-use super::solution::{Key, Sol, Undo, NONE};
+use super::solution::{Sol, Undo, NONE};
 use crate::optimize::rng::Rng;
 use std::time::Instant;
 
@@ -15,6 +15,11 @@ const AVG_REMOVED: f64 = 10.0;
 const MAX_STRING: f64 = 10.0;
 /// Probability to skip an insertion position (the paper's blink rate).
 const BLINK: f64 = 0.01;
+/// Start and end temperatures, in average legs of the starting solution. The paper's 100 and 1
+/// (CVRP X costs, average leg about 200) run for hours; at our budgets a hotter start measured
+/// better (`routemate bench vrp`, Solomon and X subsets, T0 from 0.1 to 6 legs).
+const T0: f64 = 3.0;
+const TF: f64 = 0.01;
 
 pub fn unit(rng: &mut Rng) -> f64 {
     (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
@@ -118,32 +123,46 @@ fn recreate(inst: &Inst, sol: &mut Sol, undo: &mut Undo, rng: &mut Rng, scratch:
     }
 }
 
-/// Runs SISR from `sol` until `deadline`; returns the best solution seen.
-pub fn search(inst: &Inst, mut sol: Sol, rng: &mut Rng, start: Instant, deadline: Instant) -> Sol {
+/// Annealing settings of one [`anneal`] run.
+struct Run {
+    /// Temperatures at the run's start and end (the schedule spans `from..until`).
+    t0: f64,
+    tf: f64,
+    from: Instant,
+    until: Instant,
+    /// Route elimination: stop as soon as nothing is missing, or after this many steps without
+    /// a better solution.
+    stall: Option<u64>,
+}
+
+/// Ruin-and-recreate steps with annealing acceptance from `sol`; returns the best solution seen.
+fn anneal(inst: &Inst, mut sol: Sol, rng: &mut Rng, run: &Run) -> Sol {
     let mut undo = Undo::default();
     let mut scratch = Vec::new();
     let mut ruined = Vec::new();
     let mut cur = sol.key(inst);
     let mut best = sol.clone();
     let mut best_key = cur;
-    // Temperatures relative to the average leg of the starting solution.
-    let served = sol.route_of.iter().filter(|&&v| v != NONE).count().max(1);
-    let avg_leg = (cur.3 as f64 / served as f64).max(1.0);
-    let (t0, tf) = (avg_leg * 0.1, avg_leg * 0.001);
-    let total = deadline
-        .saturating_duration_since(start)
+    let total = run
+        .until
+        .saturating_duration_since(run.from)
         .as_secs_f64()
         .max(1e-3);
-    let mut iter = 0u64;
-    let mut temp = t0;
+    let (mut iter, mut last_better) = (0u64, 0u64);
+    let mut temp = run.t0;
     loop {
         if iter.is_multiple_of(16) {
             let now = Instant::now();
-            if now >= deadline {
+            if now >= run.until {
                 break;
             }
-            let frac = (now - start).as_secs_f64() / total;
-            temp = t0 * (tf / t0).powf(frac.min(1.0));
+            let frac = (now - run.from).as_secs_f64() / total;
+            temp = run.t0 * (run.tf / run.t0).powf(frac.min(1.0));
+        }
+        if let Some(stall) = run.stall {
+            if best_key.1 == 0 || iter - last_better > stall {
+                break;
+            }
         }
         iter += 1;
         sol.begin(&mut undo);
@@ -162,13 +181,63 @@ pub fn search(inst: &Inst, mut sol: Sol, rng: &mut Rng, start: Instant, deadline
             if key < best_key {
                 best_key = key;
                 best = sol.clone();
+                last_better = iter;
             }
         } else {
             sol.rollback(&mut undo);
         }
     }
-    let _: Key = best_key;
     best
+}
+
+/// Runs SISR from `sol` until `deadline`; returns the best solution seen. When vehicles are
+/// counted, the first half of the budget eliminates routes (the paper's fleet minimisation,
+/// simplified): empty the smallest route, forbid new vehicles, and anneal until every stop is
+/// back in (one vehicle fewer) or the attempt stalls.
+pub fn search(inst: &Inst, sol: Sol, rng: &mut Rng, start: Instant, deadline: Instant) -> Sol {
+    // Temperatures relative to the average leg of the starting solution.
+    let served = sol.route_of.iter().filter(|&&v| v != NONE).count().max(1);
+    let avg_leg = (sol.key(inst).3 as f64 / served as f64).max(1.0);
+    let (t0, tf) = (avg_leg * T0, avg_leg * TF);
+    let mut best = sol;
+    if inst.p.objective.fewer_vehicles {
+        let half = start + deadline.saturating_duration_since(start) / 2;
+        let mut undo = Undo::default();
+        while Instant::now() < half && best.missing.is_empty() {
+            let Some(v) = (0..best.routes.len())
+                .filter(|&v| !best.routes[v].stops.is_empty())
+                .min_by_key(|&v| best.routes[v].stops.len())
+            else {
+                break;
+            };
+            let mut trial = best.clone();
+            trial.begin(&mut undo);
+            let all: Vec<usize> = (0..trial.routes[v].stops.len()).collect();
+            trial.remove(inst, &mut undo, v, &all);
+            trial.closed = true;
+            let run = Run {
+                t0: t0 * 0.3,
+                tf,
+                from: Instant::now(),
+                until: half,
+                stall: Some(20_000),
+            };
+            let mut out = anneal(inst, trial, rng, &run);
+            out.closed = false;
+            if !out.missing.is_empty() {
+                break;
+            }
+            best = out;
+        }
+    }
+    let run = Run {
+        t0,
+        tf,
+        from: Instant::now(),
+        until: deadline,
+        stall: None,
+    };
+    anneal(inst, best, rng, &run)
 }
 
 /// The starting solution: every stop inserted greedily (farthest from the depot first, must

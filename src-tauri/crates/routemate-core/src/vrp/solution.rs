@@ -15,6 +15,8 @@ pub struct Sol {
     pub routes: Vec<RouteState>,
     pub route_of: Vec<u32>,
     pub missing: Vec<usize>,
+    /// No empty vehicle may be opened (route elimination).
+    pub closed: bool,
 }
 
 /// What a step changed, to undo it.
@@ -40,6 +42,7 @@ impl Sol {
             routes,
             route_of: vec![NONE; inst.p.stops.len()],
             missing: (0..inst.p.stops.len()).collect(),
+            closed: false,
         }
     }
 
@@ -161,7 +164,7 @@ impl Sol {
                 }
             }
         }
-        if best.is_some() && p.objective.fewer_vehicles {
+        if self.closed || (best.is_some() && p.objective.fewer_vehicles) {
             return best;
         }
         for members in &inst.members {
