@@ -8,6 +8,7 @@ mod durability;
 mod hardening_attacks;
 mod hardening_disk;
 mod hardening_watch;
+mod plan_cli;
 mod secrets;
 mod watch_cli;
 mod watch_d1;

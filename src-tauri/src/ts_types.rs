@@ -60,6 +60,18 @@ fn render() -> String {
         decl::<EngineEvent>(&cfg),
         decl::<ImportedJob>(&cfg),
         decl::<WatchEvent>(&cfg),
+        // Plan the day.
+        decl::<routemate_core::dayplan::FleetDriver>(&cfg),
+        decl::<routemate_core::dayplan::PointInput>(&cfg),
+        decl::<routemate_core::dayplan::Fleet>(&cfg),
+        decl::<routemate_engine::plan::record::PlanView>(&cfg),
+        decl::<routemate_engine::plan::record::PlanJob>(&cfg),
+        decl::<routemate_engine::plan::record::PlanUnassigned>(&cfg),
+        decl::<routemate_engine::plan::record::PlanTotals>(&cfg),
+        decl::<routemate_engine::plan::edit::DriverStops>(&cfg),
+        decl::<routemate_engine::plan::edit::StopLock>(&cfg),
+        decl::<routemate_engine::plan::edit::RouteTotals>(&cfg),
+        decl::<routemate_engine::plan::edit::PlanEvaluation>(&cfg),
         // The desktop's own.
         decl::<crate::commands::UiError>(&cfg),
         decl::<crate::commands::jobs::JobListArgs>(&cfg),

@@ -8,20 +8,23 @@ import { enableDrop, importSample } from "./importing";
 import { JobScreen } from "./views/job";
 import { JobsView } from "./views/jobs";
 import { LogsView } from "./views/logs";
+import { PlanScreen } from "./views/plan";
 import { SettingsView } from "./views/settings";
 import { TriageView } from "./views/triage";
 import { followWatchActivity } from "./watchActivity";
 
-type Route = "jobs" | "job" | "triage" | "settings" | "logs";
+type Route = "jobs" | "job" | "plan" | "triage" | "settings" | "logs";
 
 const jobs = new JobsView((id) => go("job", id));
 const job = new JobScreen(() => go("jobs"));
+const plan = new PlanScreen();
 const triage = new TriageView();
 const settings = new SettingsView();
 const logs = new LogsView();
 const views: Record<Route, HTMLElement> = {
   jobs: jobs.el,
   job: job.el,
+  plan: plan.el,
   triage: triage.el,
   settings: settings.el,
   logs: logs.el,
@@ -31,11 +34,13 @@ const nav = h(
   "nav",
   { class: "sidebar" },
   h("div", { class: "brand" }, h("span", { class: "logo" }, "◉"), " RouteMate"),
-  ...(["jobs", "triage", "settings", "logs"] as Route[]).map((r) =>
+  ...(["jobs", "plan", "triage", "settings", "logs"] as Route[]).map((r) =>
     h(
       "a",
       { href: `#/${r}`, "data-route": r, id: `nav-${r}` },
-      { jobs: "Jobs", triage: "Geocode triage", settings: "Settings", logs: "Logs" }[r as Exclude<Route, "job">],
+      { jobs: "Jobs", plan: "Plan the day", triage: "Geocode triage", settings: "Settings", logs: "Logs" }[
+        r as Exclude<Route, "job">
+      ],
     ),
   ),
 );
@@ -53,6 +58,7 @@ async function go(r: Route, jobId?: string): Promise<void> {
     a.classList.toggle("active", a.dataset.route === (r === "job" ? "jobs" : r));
   if (r === "jobs") await jobs.refresh();
   if (r === "job" && jobId) await job.open(jobId);
+  if (r === "plan") await plan.refresh();
   if (r === "triage") await triage.refresh();
   if (r === "settings") await settings.refresh();
   if (r === "logs") await logs.refresh();

@@ -8,6 +8,7 @@ pub mod credentials;
 pub mod edit;
 pub mod jobs;
 pub mod roads;
+pub mod plan;
 pub mod settings;
 pub mod system;
 

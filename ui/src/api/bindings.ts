@@ -20,8 +20,13 @@ export const COMMAND_NAMES = [
   "import_sample",
   "import_file",
   "import_dropped",
-  "road_pack_status",
-  "import_road_pack",
+  "get_fleet",
+  "set_fleet",
+  "plan_sample_day",
+  "latest_plan",
+  "evaluate_plan",
+  "assign_plan",
+  "replan_day",
   "get_settings",
   "update_settings",
   "pick_folder",
@@ -56,10 +61,19 @@ export const commands = {
   importFile: (): Promise<T.ImportReport | null> => invoke("import_file"),
   /** Imports a file the user dropped on the window: its bytes as base64, so the engine sees them exactly (a CSV's own encoding, a workbook) and `name` gives the format. */
   importDropped: (name: string, contentBase64: string): Promise<T.ImportReport> => invoke("import_dropped", { name, contentBase64 }),
-  /** The road pack the engine plans on (read from its header). */
-  roadPackStatus: (): Promise<T.RoadPackStatus> => invoke("road_pack_status"),
-  /** Asks for an `.osm.pbf` and builds the road pack from it (the previous one keeps working if the file is refused); `None` when the user cancels. */
-  importRoadPack: (): Promise<T.RoadPackStatus | null> => invoke("import_road_pack"),
+  getFleet: (): Promise<T.Fleet> => invoke("get_fleet"),
+  /** Saves the fleet; a bad field saves nothing and is named. */
+  setFleet: (fleet: T.Fleet): Promise<T.Fleet> => invoke("set_fleet", { fleet }),
+  /** Plans the bundled sample day across the saved fleet (the sample fleet when none is saved). */
+  planSampleDay: (): Promise<T.PlanView> => invoke("plan_sample_day"),
+  /** The most recently changed plan, if any. */
+  latestPlan: (): Promise<T.PlanView | null> => invoke("latest_plan"),
+  /** Live feasibility and totals of a candidate assignment (nothing written). */
+  evaluatePlan: (planId: string, routes: T.DriverStops[]): Promise<T.PlanEvaluation> => invoke("evaluate_plan", { planId, routes }),
+  /** Applies an assignment exactly; refused with the broken rule when infeasible. */
+  assignPlan: (planId: string, routes: T.DriverStops[]): Promise<T.PlanView> => invoke("assign_plan", { planId, routes }),
+  /** Plans the day again with these stops locked to these drivers. */
+  replanDay: (planId: string, locks: T.StopLock[]): Promise<T.PlanView> => invoke("replan_day", { planId, locks }),
   getSettings: (): Promise<T.Settings> => invoke("get_settings"),
   /** Saves the planning settings and the desktop's own; a bad field saves nothing. */
   updateSettings: (settings: T.Settings): Promise<T.Settings> => invoke("update_settings", { settings }),

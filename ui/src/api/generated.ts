@@ -261,6 +261,139 @@ created: boolean, changed: boolean, stop_count: number, warnings: Array<Warning>
 export type WatchEvent = { "kind": "started", folder: string, mode: string, } | { "kind": "imported", file: string, jobs: Array<ImportedJob>, warnings: number, result: string, } | { "kind": "duplicate", file: string, duplicate_of: string, result: string, } | { "kind": "failed", file: string, code: string, message: string, problems: number, report: string, } | { "kind": "retrying", file: string, error: string, } | { "kind": "folder_missing", folder: string, } | { "kind": "folder_restored", folder: string, } | { "kind": "watcher_error", message: string, } | { "kind": "stopped", folder: string, };
 
 /**
+ * A driver and van: in a plan request or in the fleet saved in Settings.
+ */
+export type FleetDriver = { 
+/**
+ * The driver's e-mail: the job's `driver_email`, and the driver's key in the plan.
+ */
+email: string, name?: string, 
+/**
+ * Parcels the van carries; absent: no parcel limit.
+ */
+capacity?: number, capacity_kg?: number, capacity_m3?: number, 
+/**
+ * `HH:MM`; absent: the day start in Settings.
+ */
+shift_start?: string, 
+/**
+ * `HH:MM`; absent: end of the day (23:59).
+ */
+shift_end?: string, 
+/**
+ * Where the van starts; absent: the plan's depot.
+ */
+start?: PointInput, 
+/**
+ * Where the van ends; absent: back at its start (or the depot) unless `open_end`.
+ */
+end?: PointInput, 
+/**
+ * The route ends at its last stop.
+ */
+open_end: boolean, max_stops?: number, 
+/**
+ * The cost of using this van at all, in minutes of driving (more: used last).
+ */
+fixed_cost?: number, };
+
+/**
+ * A place given by coordinates.
+ */
+export type PointInput = { lat: number, lng: number, };
+
+/**
+ * The fleet saved in Settings: the drivers a day is planned over when a request names none.
+ */
+export type Fleet = { drivers: Array<FleetDriver>, };
+
+/**
+ * The plan as answered.
+ */
+export type PlanView = { plan_id: string, external_plan_id: string, title: string, date: string | null, depot: LatLng | null, 
+/**
+ * One ordinary job per driver with at least one stop, in the order of the drivers.
+ */
+jobs: Array<PlanJob>, 
+/**
+ * Every stop left out, with why.
+ */
+unassigned: Array<PlanUnassigned>, totals: PlanTotals, 
+/**
+ * "straight_line_estimate" (haversine × road factor) until road matrices land.
+ */
+distance_source: string, elapsed_ms: number, created_at: string, updated_at: string, 
+/**
+ * Incremented on every change.
+ */
+revision: number, };
+
+/**
+ * One driver's job in a plan, with its totals.
+ */
+export type PlanJob = { job_id: string, external_job_id: string, driver: string, driver_name: string | null, 
+/**
+ * The stops' `external_stop_id`s in route order.
+ */
+stops: Array<string>, stop_count: number, parcels: number, 
+/**
+ * The van's parcel capacity (`None`: no limit).
+ */
+capacity: number | null, distance_km: number, duration_minutes: number, 
+/**
+ * Leaves the start, `HH:MM`.
+ */
+start_time: string, 
+/**
+ * Back at the end (or done at the last stop), `HH:MM`.
+ */
+end_time: string, };
+
+/**
+ * A stop the plan leaves out, and why (see the README's "Plan the day" for every code).
+ */
+export type PlanUnassigned = { external_stop_id: string, 
+/**
+ * `DEMAND_EXCEEDS_CAPACITY`, `WINDOW_UNREACHABLE`, `NO_VEHICLE`, `CAPACITY_EXHAUSTED`,
+ * `SHIFT_TIME_EXHAUSTED`, `MAX_STOPS_REACHED`, `LOCKED_VEHICLE_INFEASIBLE`,
+ * `GEOCODE_FAILED`.
+ */
+code: string, message: string, 
+/**
+ * Where it is (absent when it could not be placed).
+ */
+lat: number | null, lng: number | null, };
+
+/**
+ * Totals of a plan.
+ */
+export type PlanTotals = { drivers: number, drivers_used: number, stops: number, planned_stops: number, unassigned_stops: number, parcels: number, distance_km: number, duration_minutes: number, };
+
+/**
+ * One driver's stops in visiting order (`external_stop_id`s).
+ */
+export type DriverStops = { driver: string, stops: Array<string>, };
+
+/**
+ * A stop locked to a driver for the next re-plan.
+ */
+export type StopLock = { external_stop_id: string, driver: string, };
+
+/**
+ * The totals of one route of a candidate assignment.
+ */
+export type RouteTotals = { driver: string, stop_count: number, parcels: number, capacity: number | null, distance_km: number, duration_minutes: number, start_time: string, end_time: string, };
+
+/**
+ * Whether a candidate assignment keeps every hard rule, and its totals.
+ */
+export type PlanEvaluation = { feasible: boolean, 
+/**
+ * The first broken rule, in words (`None` when feasible).
+ */
+problem: string | null, routes: Array<RouteTotals>, distance_km: number, duration_minutes: number, };
+
+/**
  * An error as the UI sees it: a stable `code` to branch on and a message for people.
  */
 export type UiError = { code: string, message: string, 

@@ -9,6 +9,7 @@ import { showError, toast } from "../notify";
 import { RouteMap } from "../map/routeMap";
 import { roadsCard } from "./roadsCard";
 import L from "leaflet";
+import { fleetCard } from "./fleet";
 
 export class SettingsView {
   readonly el = h("section", { class: "view settings-view" });
@@ -36,6 +37,7 @@ export class SettingsView {
           this.apiAccess(creds),
           this.localApi(),
           this.planning(),
+          fleetCard(),
           this.map(tiles.tiles, tiles.bytes),
           roadsCard(roads, () => this.refresh()),
           this.automation(),

@@ -12,5 +12,6 @@ pub mod geocode;
 pub mod grid_roads;
 pub mod instance;
 pub mod shared;
+pub mod vrp_instance;
 
 pub use routemate_core::optimize::rng::Rng;

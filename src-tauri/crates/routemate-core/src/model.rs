@@ -326,6 +326,8 @@ pub mod warning_codes {
     /// A road pack is loaded but the stop (or, without a stop id, the depot) lies farther than
     /// the snap limit from any drivable road: the job is planned on the straight-line estimate.
     pub const STOP_OFF_ROAD_NETWORK: &str = "STOP_OFF_ROAD_NETWORK";
+    /// Windows could not all be met: the stop is visited after the others (message: the reason).
+    pub const STOP_CANNOT_FIT: &str = "STOP_CANNOT_FIT";
 
     /// Every code above, for documentation and for clients that check what they handle.
     pub const ALL: &[&str] = &[
@@ -342,6 +344,7 @@ pub mod warning_codes {
         DEPOT_MISSING,
         TIME_WINDOW_MISSED,
         STOP_OFF_ROAD_NETWORK,
+        STOP_CANNOT_FIT,
     ];
 
     #[cfg(test)]

@@ -32,20 +32,20 @@ pub struct FieldError {
 }
 
 /// The problems found so far: the first [`MAX_LISTED_ERRORS`] in full, the rest counted.
-struct Errors(Vec<FieldError>, usize);
+pub(crate) struct Errors(pub(crate) Vec<FieldError>, pub(crate) usize);
 
 impl Errors {
-    fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
     /// How many problems have been found (listed or not).
-    fn count(&self) -> usize {
+    pub(crate) fn count(&self) -> usize {
         self.0.len() + self.1
     }
 
     /// The list to return: listed problems, then how many more there were.
-    fn finish(mut self) -> Vec<FieldError> {
+    pub(crate) fn finish(mut self) -> Vec<FieldError> {
         if self.1 > 0 {
             self.0.push(FieldError {
                 field: String::new(),
@@ -60,7 +60,7 @@ impl Errors {
         self.0
     }
 
-    fn push(&mut self, path: &[Seg], code: &str, detail: impl Into<String>) {
+    pub(crate) fn push(&mut self, path: &[Seg], code: &str, detail: impl Into<String>) {
         if self.0.len() >= MAX_LISTED_ERRORS {
             self.1 += 1;
             return;
@@ -94,7 +94,7 @@ impl Errors {
 }
 
 #[derive(Clone, Copy)]
-enum Seg<'a> {
+pub(crate) enum Seg<'a> {
     Key(&'a str),
     Index(usize),
 }
@@ -222,7 +222,7 @@ pub fn parse_import(body: &Value) -> Result<ImportRequest, Vec<FieldError>> {
     })
 }
 
-fn parse_stop(item: &Value, i: usize, errs: &mut Errors) -> Option<StopInput> {
+pub(crate) fn parse_stop(item: &Value, i: usize, errs: &mut Errors) -> Option<StopInput> {
     let base = [Seg::Key("stops"), Seg::Index(i)];
     let Some(obj) = item.as_object() else {
         errs.push(&base, "invalid_type", "must be an object");
@@ -283,11 +283,11 @@ fn parse_stop(item: &Value, i: usize, errs: &mut Errors) -> Option<StopInput> {
     })
 }
 
-fn present(obj: &Map<String, Value>, key: &str) -> bool {
+pub(crate) fn present(obj: &Map<String, Value>, key: &str) -> bool {
     !matches!(obj.get(key), None | Some(Value::Null))
 }
 
-fn parse_window(v: &Value, base: &[Seg], errs: &mut Errors) -> Option<TimeWindow> {
+pub(crate) fn parse_window(v: &Value, base: &[Seg], errs: &mut Errors) -> Option<TimeWindow> {
     let mut path: Vec<Seg> = base.to_vec();
     path.push(Seg::Key("time_window"));
     let Some(obj) = v.as_object() else {
@@ -319,7 +319,7 @@ fn parse_window(v: &Value, base: &[Seg], errs: &mut Errors) -> Option<TimeWindow
     Some(TimeWindow { start, end })
 }
 
-fn parse_depot(v: &Value, errs: &mut Errors) -> Option<DepotInput> {
+pub(crate) fn parse_depot(v: &Value, errs: &mut Errors) -> Option<DepotInput> {
     let base = [Seg::Key("depot")];
     let Some(obj) = v.as_object() else {
         errs.push(
@@ -342,7 +342,12 @@ fn parse_depot(v: &Value, errs: &mut Errors) -> Option<DepotInput> {
     (errs.count() == before).then_some(DepotInput { address, lat, lng })
 }
 
-fn req_id(obj: &Map<String, Value>, key: &str, base: &[Seg], errs: &mut Errors) -> Option<String> {
+pub(crate) fn req_id(
+    obj: &Map<String, Value>,
+    key: &str,
+    base: &[Seg],
+    errs: &mut Errors,
+) -> Option<String> {
     let mut path = base.to_vec();
     path.push(Seg::Key(key));
     match obj.get(key) {
@@ -368,7 +373,7 @@ fn req_id(obj: &Map<String, Value>, key: &str, base: &[Seg], errs: &mut Errors) 
     None
 }
 
-fn opt_text(
+pub(crate) fn opt_text(
     obj: &Map<String, Value>,
     key: &str,
     base: &[Seg],
@@ -404,7 +409,7 @@ fn opt_text(
     }
 }
 
-fn opt_number(
+pub(crate) fn opt_number(
     obj: &Map<String, Value>,
     key: &str,
     base: &[Seg],
@@ -467,7 +472,7 @@ pub fn parse_hhmm(s: &str) -> Option<u32> {
     (h < 24 && m < 60).then_some(h * 60 + m)
 }
 
-fn is_date(s: &str) -> bool {
+pub(crate) fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;
@@ -477,7 +482,7 @@ fn is_date(s: &str) -> bool {
     s[0..4].parse::<u32>().is_ok() && (1..=12).contains(&month) && (1..=31).contains(&day)
 }
 
-fn looks_like_email(s: &str) -> bool {
+pub(crate) fn looks_like_email(s: &str) -> bool {
     match s.split_once('@') {
         Some((user, domain)) => {
             !user.is_empty()

@@ -18,6 +18,7 @@ pub mod job_index;
 pub mod jobfile;
 pub mod jobs;
 pub mod log_budget;
+pub mod plan;
 pub mod settings;
 pub mod store;
 pub mod travel;

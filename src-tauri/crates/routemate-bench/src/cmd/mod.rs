@@ -7,6 +7,8 @@ pub mod optimize;
 pub mod roads;
 pub mod sheets;
 pub mod solve;
+pub mod vrp;
+pub mod vrp_solve;
 pub mod watch;
 
 use clap::{Parser, Subcommand};
@@ -38,6 +40,10 @@ pub enum BenchCmd {
     Geocode(geocode::BenchGeocodeArgs),
     /// Offline roads: import, pack size, many-to-many matrices, a 200-stop job on roads.
     Roads(roads::BenchRoadsArgs),
+    /// Plan one Solomon or VRPLIB VRP instance (`routemate vrp`); print the plan as JSON.
+    VrpSolve(vrp_solve::VrpSolveArgs),
+    /// The multi-vehicle planner on the shared VRP set: gap to best known, optionally beside PyVRP.
+    Vrp(vrp::BenchVrpArgs),
     /// Workbook job files: a 10,000-row .xlsx parsed and validated, beside the same CSV.
     Sheets(sheets::BenchSheetsArgs),
 }
@@ -53,5 +59,7 @@ pub fn run(cli: &BenchCli) -> anyhow::Result<()> {
         BenchCmd::Geocode(args) => geocode::run(args),
         BenchCmd::Sheets(args) => sheets::run(args),
         BenchCmd::Roads(args) => roads::run(args),
+        BenchCmd::VrpSolve(args) => vrp_solve::run(args),
+        BenchCmd::Vrp(args) => vrp::run(args),
     }
 }

@@ -6,6 +6,7 @@
 pub mod edit;
 mod legacy;
 pub mod roads;
+mod plan;
 
 use crate::auth::{self, CredentialInfo, IssuedToken, NewCredential};
 use crate::clock::{Clock, SystemClock};

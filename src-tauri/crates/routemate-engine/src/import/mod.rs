@@ -5,7 +5,7 @@
 //! statuses, locks and pinned positions by `external_stop_id`, and warns what changed. Imports of
 //! the same key are serialised, so concurrent identical imports produce one job.
 
-mod place;
+pub(crate) mod place;
 pub mod plan;
 
 use crate::context::Context;
@@ -34,14 +34,14 @@ pub struct ImportOutcome {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct DriverRecord {
-    driver_id: String,
-    email: String,
-    created_at: chrono::DateTime<chrono::Utc>,
+pub(crate) struct DriverRecord {
+    pub driver_id: String,
+    pub email: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// SHA-256 of the canonical (typed, re-serialized) payload.
-fn fingerprint(req: &ImportRequest) -> String {
+pub(crate) fn fingerprint(req: &ImportRequest) -> String {
     hex::encode(Sha256::digest(encode(req)))
 }
 

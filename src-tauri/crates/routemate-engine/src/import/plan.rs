@@ -81,6 +81,26 @@ pub fn plan(
         locked,
     };
     let (order, algorithm) = match mode {
+        // Stops with time windows: the day planner's solver with one vehicle honours them.
+        PlanMode::Optimize { time_limit } if crate::plan::window::applies(&placed) => {
+            let travel = crate::plan::costs::from_fn(
+                n + 1,
+                |a, b| {
+                    let (m, min) = legs_cost.leg(a, b);
+                    (m, min * 60.0)
+                },
+                costs_m.source.as_str(),
+            );
+            let order = crate::plan::window::order(
+                travel,
+                &placed,
+                end,
+                settings,
+                time_limit,
+                &mut warnings,
+            );
+            (order, "time_windows")
+        }
         PlanMode::Optimize { time_limit } => {
             let mut opts = SolveOptions::for_size(n);
             if let Some(t) = time_limit {

@@ -143,6 +143,8 @@ const ALIASES: &[(Column, &[&str])] = &[
             "items",
             "qty",
             "quantity",
+            "boxes",
+            "cartons",
         ],
     ),
     (Column::Lat, &["latitude"]),
@@ -169,7 +171,14 @@ const ALIASES: &[(Column, &[&str])] = &[
     ),
     (
         Column::ServiceMinutes,
-        &["service_time", "service", "service_min", "service_duration"],
+        &[
+            "service_time",
+            "service",
+            "service_min",
+            "service_duration",
+            "dwell_minutes",
+            "dwell_time",
+        ],
     ),
     (
         Column::TimeWindowStart,
@@ -179,11 +188,21 @@ const ALIASES: &[(Column, &[&str])] = &[
             "time_from",
             "earliest",
             "ready_time",
+            "window_open",
+            "delivery_window_start",
         ],
     ),
     (
         Column::TimeWindowEnd,
-        &["window_end", "tw_end", "time_to", "latest", "due_time"],
+        &[
+            "window_end",
+            "tw_end",
+            "time_to",
+            "latest",
+            "due_time",
+            "window_close",
+            "delivery_window_end",
+        ],
     ),
 ];
 

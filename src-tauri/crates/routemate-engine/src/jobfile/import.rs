@@ -1,12 +1,21 @@
 //! A job file into the engine in one call: read (safely), decode, parse, validate every job, then
 //! import each through the import pipeline, answering job by job. The desktop's manual import,
 //! `routemate import` and the watched folder all come through here.
+//!
+//! A day's table (CSV or sheet) whose job names no driver (no `driver_email` column, or blank on
+//! every row) is planned across the fleet saved in Settings when there is one: it becomes one
+//! job per driver (each answered as a job of the file) and a plan with the stops left out
+//! (`FileReport::plans`). Without a saved fleet it is imported as one unassigned job, as before.
 
 use super::read::read_file;
 use super::{decode, parse, Encoding, Format, JobFileError};
 use crate::context::Context;
 use crate::error::EngineError;
 use crate::import::{self, ImportOutcome};
+use crate::jobs::JobRef;
+use crate::plan::{self, PlanOutcome};
+use routemate_core::dayplan::{PlanRequest, PlanStopInput};
+use routemate_core::model::ImportRequest;
 use std::path::Path;
 
 /// What importing one job file did.
@@ -23,8 +32,10 @@ pub struct FileReport {
     /// A JSON file holding one job object rather than an array: front ends that echo the import
     /// response answer with that one job, as the HTTP API would.
     pub single: bool,
-    /// One entry per job, in file order.
+    /// One entry per job, in file order (a planned day: one per driver).
     pub jobs: Vec<JobReport>,
+    /// The days planned across the fleet (see the module doc).
+    pub plans: Vec<PlanOutcome>,
 }
 
 /// One job of a file: the import's outcome, or the engine error that stopped it.
@@ -74,16 +85,27 @@ pub fn import_bytes(
         let (text, _) = decode::decode(bytes);
         !text.trim_start().starts_with('[')
     };
-    let jobs = file
-        .jobs
-        .into_iter()
-        .enumerate()
-        .map(|(index, req)| JobReport {
+    let fleet = if format == Format::Json {
+        None
+    } else {
+        match plan::fleet::load(ctx.store()) {
+            Ok(f) if !f.drivers.is_empty() => Some(f),
+            _ => None,
+        }
+    };
+    let mut jobs = Vec::new();
+    let mut plans = Vec::new();
+    for (index, req) in file.jobs.into_iter().enumerate() {
+        if fleet.is_some() && req.driver_email.is_none() {
+            plan_day(ctx, account, index, req, &mut jobs, &mut plans);
+            continue;
+        }
+        jobs.push(JobReport {
             index,
             external_job_id: req.external_job_id.clone(),
             result: import::import(ctx, account, req),
-        })
-        .collect();
+        });
+    }
     tracing::info!(file = name, ?format, single, "job file imported");
     Ok(FileReport {
         file: name.to_string(),
@@ -93,5 +115,62 @@ pub fn import_bytes(
         rows: file.rows,
         single,
         jobs,
+        plans,
     })
+}
+
+/// A day without drivers, planned across the saved fleet: each driver's job is reported as a job
+/// of the file.
+fn plan_day(
+    ctx: &Context,
+    account: &str,
+    index: usize,
+    req: ImportRequest,
+    jobs: &mut Vec<JobReport>,
+    plans: &mut Vec<PlanOutcome>,
+) {
+    let external_job_id = req.external_job_id.clone();
+    let day = PlanRequest {
+        external_plan_id: req.external_job_id,
+        title: req.title,
+        date: req.date,
+        depot: req.depot,
+        drivers: None,
+        stops: req
+            .stops
+            .into_iter()
+            .map(|stop| PlanStopInput {
+                stop,
+                time_windows: Vec::new(),
+                weight_kg: None,
+                volume_m3: None,
+                priority: Default::default(),
+                driver_email: None,
+            })
+            .collect(),
+        options: Default::default(),
+    };
+    let outcome = ctx.store().guard(0, || plan::plan_day(ctx, account, day));
+    match outcome {
+        Ok(out) => {
+            for j in &out.plan.jobs {
+                let job = crate::jobs::find(ctx.store(), account, &JobRef::Id(j.job_id.clone()));
+                jobs.push(JobReport {
+                    index,
+                    external_job_id: j.external_job_id.clone(),
+                    result: job.map(|job| ImportOutcome {
+                        created: out.created,
+                        changed: out.changed,
+                        job: job.view(),
+                    }),
+                });
+            }
+            plans.push(out);
+        }
+        Err(e) => jobs.push(JobReport {
+            index,
+            external_job_id,
+            result: Err(e),
+        }),
+    }
 }

@@ -2,7 +2,8 @@
 //!
 //! Trees: `accounts`, `credentials` (client_id → argon2id hash), `tokens` (SHA-256 of the token →
 //! account and expiry), `drivers`, `jobs` (job_id → job with its stops), `imports` (account +
-//! external_job_id → job_id and payload fingerprint), `settings`, `meta`. Related writes go in one
+//! external_job_id → job_id and payload fingerprint), `settings`, `meta`; the day planner's
+//! `plans` and `plan_keys` are opened by `plan::record` through [`Store::tree`]. Related writes go in one
 //! multi-tree transaction; callers `flush` before acknowledging anything.
 //!
 //! Hardening (a full disk must not cost a job): [`space`] refuses to open or write below a free

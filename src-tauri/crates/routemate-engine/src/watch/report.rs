@@ -35,6 +35,11 @@ pub fn imported_json(
         if let Some(d) = p.delimiter {
             v["delimiter"] = json!(d.to_string());
         }
+        if !p.plans.is_empty() {
+            // A day planned across the fleet: its plan, with the stops left out and why.
+            let plans: Vec<_> = p.plans.iter().map(|o| &o.plan).collect();
+            v["plans"] = json!(plans);
+        }
     }
     pretty(v)
 }

@@ -1,5 +1,5 @@
 //! The engine's integration tests in one binary (one link instead of one per file): the facade
-//! (`api`), the list index and token sweep (`hardening`), job files (`jobfile`, `jobfile_fuzz`,
+//! (`api`), the day planner (`plan`), the list index and token sweep (`hardening`), job files (`jobfile`, `jobfile_fuzz`,
 //! workbooks in `spreadsheet`) and the watched folder (`watch`).
 
 mod api;
@@ -7,5 +7,6 @@ mod hardening;
 mod jobfile;
 mod jobfile_fuzz;
 mod roads;
+mod plan;
 mod spreadsheet;
 mod watch;

@@ -1,7 +1,7 @@
 //! `routemate bench …` and `routemate optimize …`: handed to the `routemate-bench` binary (crate
 //! `routemate-bench`), git-style, so the product binary carries no benchmark code or data parsers
 //! while the commands stay where users look for them. `routemate optimize ARGS` is
-//! `routemate-bench solve ARGS`.
+//! `routemate-bench solve ARGS`, `routemate vrp ARGS` is `routemate-bench vrp-solve ARGS`.
 
 use anyhow::{bail, Context};
 use clap::Args;
@@ -43,10 +43,10 @@ pub fn run(command: &str, pass: &PassThrough) -> anyhow::Result<()> {
         bail!(
             "`routemate {}` runs the {BENCH_BIN} binary, which is not built: run \
              `cargo build --release --bin {BENCH_BIN}` (it is placed beside `routemate`)",
-            if command == "solve" {
-                "optimize"
-            } else {
-                "bench"
+            match command {
+                "solve" => "optimize",
+                "vrp-solve" => "vrp",
+                _ => "bench",
             }
         );
     };

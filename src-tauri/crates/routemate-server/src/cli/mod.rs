@@ -4,11 +4,13 @@
 
 pub mod bench;
 pub mod credentials;
+pub mod fleet;
 pub mod gazetteer;
 pub mod geocode;
 pub mod import;
 pub mod jobs;
 pub mod roads;
+pub mod plan;
 pub mod serve;
 pub mod store;
 pub mod watch;
@@ -56,6 +58,11 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Print a job's status, or all jobs newest first.
     Jobs(jobs::JobsArgs),
+    /// Save or print the fleet a day is planned over.
+    #[command(subcommand)]
+    Fleet(fleet::FleetCmd),
+    /// Plan a day across drivers: a plan body (.json) or a day's job file (.csv, sheets).
+    Plan(plan::PlanArgs),
     /// Back up, restore and verify the store.
     #[command(subcommand)]
     Store(store::StoreCmd),
@@ -71,7 +78,9 @@ pub enum Command {
     Roads(roads::RoadsCmd),
     /// Optimize one TSPLIB or delivery-JSON instance (runs `routemate-bench solve`).
     Optimize(bench::PassThrough),
-    /// Benchmarks: api, optimize, solve, geocode, watch, sheets, roads (runs `routemate-bench`).
+    /// Plan a Solomon or VRPLIB multi-vehicle instance (runs `routemate-bench vrp-solve`).
+    Vrp(bench::PassThrough),
+    /// Benchmarks: api, optimize, solve, geocode, watch, sheets, atsp, roads, vrp (runs `routemate-bench`).
     Bench(bench::PassThrough),
 }
 
@@ -83,12 +92,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Credentials(cmd) => credentials::run(&cli, cmd),
         Command::Import(args) => import::run(&cli, args),
         Command::Jobs(args) => jobs::run(&cli, args),
+        Command::Fleet(cmd) => fleet::run(&cli, cmd),
+        Command::Plan(args) => plan::run(&cli, args),
         Command::Watch(args) => watch::run(&cli, args),
         Command::Store(cmd) => store::run(&cli, cmd),
         Command::Geocode(args) => geocode::run(&cli, args),
         Command::Gazetteer(cmd) => gazetteer::run(&cli, cmd),
         Command::Roads(cmd) => roads::run(&cli, cmd),
         Command::Optimize(pass) => bench::run("solve", pass),
+        Command::Vrp(pass) => bench::run("vrp-solve", pass),
         Command::Bench(pass) => match pass.args.split_first() {
             Some((command, rest)) => bench::run(
                 &command.to_string_lossy(),

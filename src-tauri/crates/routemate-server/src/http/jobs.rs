@@ -237,7 +237,7 @@ pub(crate) async fn stop_status(
 
 /// A path segment axum cannot decode (percent-encoded bytes that are not UTF-8): a problem like
 /// every other error, not axum's plain-text answer, and only after the token was checked.
-fn bad_path(rejection: PathRejection) -> Problem {
+pub(crate) fn bad_path(rejection: PathRejection) -> Problem {
     Problem::bad_request(format!(
         "the URL path is invalid: {}",
         rejection.body_text()
@@ -254,7 +254,7 @@ fn field_error(field: &str, detail: &str) -> routemate_core::validate::FieldErro
 }
 
 /// Reads a JSON body: 415 for another declared type, 413 over the limit, 400 when malformed.
-async fn json_body(
+pub(crate) async fn json_body(
     headers: &HeaderMap,
     body: Body,
     options: &super::RouterOptions,

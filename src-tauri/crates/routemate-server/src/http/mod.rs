@@ -10,6 +10,7 @@ mod bearer;
 pub mod conn;
 mod jobs;
 pub mod openapi;
+mod plans;
 pub mod problem;
 mod token;
 
@@ -91,6 +92,8 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(jobs::status_or_list))
         .routes(routes!(jobs::status_by_path))
         .routes(routes!(jobs::stop_status))
+        .routes(routes!(plans::create_plan))
+        .routes(routes!(plans::get_plan))
         .routes(routes!(openapi_json))
         .routes(routes!(healthz))
 }

@@ -30,6 +30,8 @@ use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
     tags(
         (name = "auth", description = "Client credentials → bearer token (OAuth2)."),
         (name = "jobs", description = "Import, status, list and stop progress."),
+        (name = "plans", description = "Plan a day across drivers: one job per driver, and \
+            every stop left out with a reason."),
         (name = "meta", description = "The document itself and liveness."),
     )
 )]

@@ -4,4 +4,5 @@
 mod hardening;
 mod http;
 mod openapi;
+mod plans;
 mod support;
