@@ -4,7 +4,7 @@
 //! The acceptance is lexicographic above the metric: a step that serves fewer stops (or uses more
 //! vehicles when they are counted) is never accepted, one that serves more always is.
 
-use super::route::{Inst, ALL_LIMITS};
+use super::route::{refresh, Inst, ALL_LIMITS};
 use super::solution::{Sol, Undo, NONE};
 use crate::optimize::rng::Rng;
 use std::time::Instant;
@@ -141,7 +141,10 @@ fn anneal(inst: &Inst, mut sol: Sol, rng: &mut Rng, run: &Run) -> Sol {
     let mut scratch = Vec::new();
     let mut ruined = Vec::new();
     let mut cur = sol.key(inst);
-    let mut best = sol.clone();
+    // The best solution as stop lists only, copied into reused buffers (no allocation per
+    // improvement); the caches are rebuilt once at the end.
+    let mut best: Vec<Vec<usize>> = sol.routes.iter().map(|r| r.stops.clone()).collect();
+    let mut best_missing = sol.missing.clone();
     let mut best_key = cur;
     let total = run
         .until
@@ -180,14 +183,30 @@ fn anneal(inst: &Inst, mut sol: Sol, rng: &mut Rng, run: &Run) -> Sol {
             cur = key;
             if key < best_key {
                 best_key = key;
-                best = sol.clone();
+                for (b, r) in best.iter_mut().zip(&sol.routes) {
+                    b.clone_from(&r.stops);
+                }
+                best_missing.clone_from(&sol.missing);
                 last_better = iter;
             }
         } else {
             sol.rollback(&mut undo);
         }
     }
-    best
+    for (v, stops) in best.into_iter().enumerate() {
+        if sol.routes[v].stops != stops {
+            sol.routes[v].stops = stops;
+            refresh(inst, v, &mut sol.routes[v]);
+        }
+        for &s in &sol.routes[v].stops {
+            sol.route_of[s] = v as u32;
+        }
+    }
+    for &s in &best_missing {
+        sol.route_of[s] = NONE;
+    }
+    sol.missing = best_missing;
+    sol
 }
 
 /// Runs SISR from `sol` until `deadline`; returns the best solution seen. When vehicles are
