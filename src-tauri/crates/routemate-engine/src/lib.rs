@@ -18,8 +18,10 @@ pub mod job_index;
 pub mod jobfile;
 pub mod jobs;
 pub mod log_budget;
+pub mod outbox;
 pub mod settings;
 pub mod store;
+pub mod sync;
 pub mod watch;
 
 pub use api::{Api, EngineConfig};

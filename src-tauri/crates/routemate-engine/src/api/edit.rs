@@ -321,6 +321,7 @@ impl Api {
             account,
             job_id,
             Change::Updated,
+            write::Origin::Local,
             |job, settings| edit(job, settings).map(|()| true),
         )
     }

@@ -7,6 +7,7 @@ use super::{decode, parse, Encoding, Format, JobFileError};
 use crate::context::Context;
 use crate::error::EngineError;
 use crate::import::{self, ImportOutcome};
+use crate::jobs::write::Origin;
 use std::path::Path;
 
 /// What importing one job file did.
@@ -81,7 +82,7 @@ pub fn import_bytes(
         .map(|(index, req)| JobReport {
             index,
             external_job_id: req.external_job_id.clone(),
-            result: import::import(ctx, account, req),
+            result: import::import(ctx, account, req, Origin::Local),
         })
         .collect();
     tracing::info!(file = name, ?format, single, "job file imported");

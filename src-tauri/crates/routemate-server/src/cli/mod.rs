@@ -10,6 +10,7 @@ pub mod import;
 pub mod jobs;
 pub mod serve;
 pub mod store;
+pub mod sync;
 pub mod watch;
 
 use anyhow::Context;
@@ -65,6 +66,9 @@ pub enum Command {
     /// Build the offline gazetteer from OSM PBF, GeoNames or CSV files.
     #[command(subcommand)]
     Gazetteer(gazetteer::GazetteerCmd),
+    /// Sync with the hosted RouteMate API: login, now, status, retry, discard, resolve, logout.
+    #[command(subcommand)]
+    Sync(sync::SyncCmd),
     /// Optimize one TSPLIB or delivery-JSON instance (runs `routemate-bench solve`).
     Optimize(bench::PassThrough),
     /// Benchmarks: api, optimize, solve, geocode, watch, sheets (runs `routemate-bench`).
@@ -83,6 +87,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Store(cmd) => store::run(&cli, cmd),
         Command::Geocode(args) => geocode::run(&cli, args),
         Command::Gazetteer(cmd) => gazetteer::run(&cli, cmd),
+        Command::Sync(cmd) => sync::run(&cli, cmd),
         Command::Optimize(pass) => bench::run("solve", pass),
         Command::Bench(pass) => match pass.args.split_first() {
             Some((command, rest)) => bench::run(

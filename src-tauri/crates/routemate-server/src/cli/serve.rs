@@ -87,6 +87,12 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
         std::io::stdout().flush()?;
         let health = api.store().health().clone();
         tokio::spawn(daily_backups(api.clone()));
+        // Once logged in (`routemate sync login`), push local changes and pull hosted ones.
+        tokio::spawn(routemate_sync::run_background(
+            api.clone(),
+            std::future::pending::<()>(),
+            |_, _| {},
+        ));
         // Stop on a signal, or on the first storage error (exit 75 so a supervisor restarts us
         // once the disk is fixed); after a storage error, in-flight requests get 5 s to finish.
         let failed = health.clone();
