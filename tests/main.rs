@@ -9,6 +9,7 @@ mod hardening_attacks;
 mod hardening_disk;
 mod hardening_watch;
 mod secrets;
+mod sync;
 mod watch_cli;
 mod watch_d1;
 

@@ -9,7 +9,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
-/// A token is refreshed this long before the server says it expires.
+/// A token is refreshed this long before the server says it expires (a quarter of its life
+/// for short-lived tokens).
 const TOKEN_MARGIN: Duration = Duration::from_secs(30);
 
 /// Timeouts of the client.
@@ -175,7 +176,8 @@ impl Client {
         }
         let token = value["access_token"].as_str().unwrap_or_default().to_string();
         let ttl = value["expires_in"].as_u64().unwrap_or(60);
-        let until = Instant::now() + Duration::from_secs(ttl).saturating_sub(TOKEN_MARGIN);
+        let life = Duration::from_secs(ttl);
+        let until = Instant::now() + life.saturating_sub(TOKEN_MARGIN.min(life / 4));
         self.token_fetches.fetch_add(1, Ordering::Relaxed);
         tracing::debug!(ttl, "hosted API token fetched");
         *cached = Some((token.clone(), until));

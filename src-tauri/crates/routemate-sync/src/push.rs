@@ -12,6 +12,7 @@ use chrono::Utc;
 use reqwest::Method;
 use routemate_engine::api::sync::{Prepared, StatusPush};
 use routemate_engine::jobs::JobView;
+use routemate_engine::sync::Applied;
 use routemate_engine::outbox::{backoff, retry, Entry};
 use routemate_engine::Api;
 use std::sync::Arc;
@@ -97,63 +98,96 @@ async fn blocking<T: Send + 'static>(
 }
 
 /// Sends what `entry` stands for: the job's import (unless the hosted side has this content) and
-/// the stop statuses it has not been told; then removes the entry.
-async fn send(api: &Api, client: &Client, entry: &Entry) -> Result<(), Failure> {
-    let e = entry.clone();
-    let prepared = blocking(api, move |a| a.sync_prepare(&e)).await?;
-    let Prepared::Send {
-        job,
-        content,
-        import,
-        mut hosted_job_id,
-        statuses,
-    } = prepared
-    else {
-        return Ok(());
-    };
-    if let Some(body) = import {
-        let body = serde_json::to_value(&*body).unwrap_or_default();
-        let hosted: JobView = client
-            .call(Method::POST, client.url("v1/integration-import"), Some(&body))
-            .await?;
-        hosted_job_id = Some(hosted.job_id.clone());
-        let (id, c) = (job.job_id.clone(), content.clone());
-        blocking(api, move |a| a.sync_record_push(&id, &c, &hosted)).await?;
-    }
-    for StatusPush {
-        external_stop_id,
-        status,
-        note,
-    } in statuses
-    {
-        let Some(hosted_id) = hosted_job_id.as_deref() else {
-            break; // not reachable: statuses only differ after a first push recorded the id
+/// the stop statuses it has not been told; then removes the entry. A job the hosted side changed
+/// since the last exchange is pulled first, so a push never overwrites a hosted change silently
+/// (a change on both sides parks the entry as a conflict instead).
+async fn send(api: &Api, client: &Client, entry: &Entry) -> Result<Delivered, Failure> {
+    let mut checked = false;
+    loop {
+        let e = entry.clone();
+        let prepared = blocking(api, move |a| a.sync_prepare(&e)).await?;
+        let Prepared::Send {
+            job,
+            content,
+            import,
+            mut hosted_job_id,
+            hosted_revision,
+            statuses,
+        } = prepared
+        else {
+            return Ok(Delivered::Done);
         };
-        let mut url = client.url("v1/integration-jobs/");
-        url.path_segments_mut()
-            .map_err(|_| Failure::Retry {
-                error: "bad base URL".into(),
-                retry_after: None,
-            })?
-            .pop_if_empty()
-            .extend([hosted_id, "stops", external_stop_id.as_str(), "status"]);
-        let body = serde_json::json!({"status": status, "note": note});
-        let hosted: JobView = client.call(Method::POST, url, Some(&body)).await?;
-        let id = job.job_id.clone();
-        blocking(api, move |a| {
-            a.sync_record_status(&id, &external_stop_id, status, &hosted)
-        })
-        .await?;
+        let has_work = import.is_some() || !statuses.is_empty();
+        if let (Some(hid), false, true) = (hosted_job_id.as_deref(), checked, has_work) {
+            checked = true;
+            let hosted: JobView = client.call(Method::GET, job_url(client, hid)?, None).await?;
+            if Some(hosted.revision) != hosted_revision {
+                let account = entry.account.clone();
+                let applied =
+                    blocking(api, move |a| a.sync_apply_hosted(&account, &hosted)).await?;
+                if applied == Applied::Conflict {
+                    return Ok(Delivered::Parked);
+                }
+                continue; // prepare again over what the hosted side holds now
+            }
+        }
+        if let Some(body) = import {
+            let body = serde_json::to_value(&*body).unwrap_or_default();
+            let hosted: JobView = client
+                .call(Method::POST, client.url("v1/integration-import"), Some(&body))
+                .await?;
+            hosted_job_id = Some(hosted.job_id.clone());
+            let (id, c) = (job.job_id.clone(), content.clone());
+            blocking(api, move |a| a.sync_record_push(&id, &c, &hosted)).await?;
+        }
+        for StatusPush {
+            external_stop_id,
+            status,
+            note,
+        } in statuses
+        {
+            let Some(hid) = hosted_job_id.as_deref() else {
+                break; // not reachable: statuses only differ after a first push recorded the id
+            };
+            let mut url = job_url(client, hid)?;
+            url.path_segments_mut()
+                .map_err(|_| bad_url())?
+                .extend(["stops", external_stop_id.as_str(), "status"]);
+            let body = serde_json::json!({"status": status, "note": note});
+            let hosted: JobView = client.call(Method::POST, url, Some(&body)).await?;
+            let id = job.job_id.clone();
+            blocking(api, move |a| {
+                a.sync_record_status(&id, &external_stop_id, status, &hosted)
+            })
+            .await?;
+        }
+        let (id, rev) = (entry.id, entry.payload_ref);
+        blocking(api, move |a| a.outbox_complete(id, rev)).await?;
+        return Ok(Delivered::Done);
     }
-    let (id, rev) = (entry.id, entry.payload_ref);
-    blocking(api, move |a| a.outbox_complete(id, rev)).await?;
-    Ok(())
+}
+
+fn bad_url() -> Failure {
+    Failure::Retry {
+        error: "bad base URL".into(),
+        retry_after: None,
+    }
+}
+
+/// `…/v1/integration-jobs/{hosted_job_id}`, the id percent-encoded as a path segment.
+fn job_url(client: &Client, hosted_job_id: &str) -> Result<reqwest::Url, Failure> {
+    let mut url = client.url("v1/integration-jobs/");
+    url.path_segments_mut()
+        .map_err(|_| bad_url())?
+        .pop_if_empty()
+        .push(hosted_job_id);
+    Ok(url)
 }
 
 /// Delivers one entry and records the outcome on it (backoff or parking).
 pub async fn deliver(api: &Api, client: &Client, entry: &Entry) -> Delivered {
     match send(api, client, entry).await {
-        Ok(()) => Delivered::Done,
+        Ok(d) => d,
         Err(Failure::Park { status, problem }) => {
             tracing::warn!(entry = entry.id, status, "hosted API refused a job: parked");
             let id = entry.id;

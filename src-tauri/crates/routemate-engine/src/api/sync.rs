@@ -32,6 +32,9 @@ pub enum Prepared {
         import: Option<Box<ImportRequest>>,
         /// The hosted `job_id`, once known.
         hosted_job_id: Option<String>,
+        /// The hosted revision seen at the last exchange: a different one now means the hosted
+        /// side changed the job, which must be pulled (and may conflict) before pushing.
+        hosted_revision: Option<u64>,
         /// Stop statuses changed here since the last sync.
         statuses: Vec<StatusPush>,
     },
@@ -97,6 +100,7 @@ impl Api {
             content,
             import,
             hosted_job_id: st.hosted_job_id,
+            hosted_revision: st.hosted_revision,
             statuses,
         })
     }

@@ -44,9 +44,13 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub allowed_hosts: Vec<String>,
+    /// Lifetime of the bearer tokens this server issues, in seconds.
+    #[arg(long, env = "ROUTEMATE_TOKEN_TTL_SECS", default_value_t = 3600)]
+    pub token_ttl_secs: i64,
 }
 
 pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
+    routemate_engine::auth::set_token_ttl_secs(args.token_ttl_secs);
     let api = open_api(cli)?;
     let watcher = match &args.watch {
         // stdout carries the listening address; the watcher's activity goes to the log.
