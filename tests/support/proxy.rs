@@ -21,7 +21,9 @@ pub enum Mode {
     /// Forward after a pause.
     Delay(Duration),
     /// Answer 503 with `Retry-After: secs`, forwarding nothing.
-    Unavailable { retry_after_secs: u64 },
+    Unavailable {
+        retry_after_secs: u64,
+    },
     /// Forward, then drop this fraction of answers (0.0–1.0) before the client sees them.
     DropResponses(f64),
 }
@@ -236,10 +238,11 @@ async fn serve_client(
                 let mut up = TcpStream::connect(upstream).await?;
                 up.write_all(&req).await?;
                 let resp = read_response(&mut up).await?;
-                let drop_once = st
-                    .drop_next
-                    .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-                    .is_ok();
+                let drop_once = !is_token
+                    && st
+                        .drop_next
+                        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                        .is_ok();
                 let drop_random = match mode {
                     Mode::DropResponses(f) => rand_fraction() < f,
                     _ => false,

@@ -550,9 +550,11 @@ mod tests {
 
     #[test]
     fn a_given_order_is_read_and_checked() {
-        let r = parse_import(&json!({"external_job_id": "J1", "optimize": false, "stops": [
+        let r = parse_import(
+            &json!({"external_job_id": "J1", "optimize": false, "stops": [
             {"external_stop_id": "S1", "lat": 1.0, "lng": 2.0, "sequence": 2},
-            {"external_stop_id": "S2", "lat": 1.0, "lng": 2.5, "sequence": 1}]}))
+            {"external_stop_id": "S2", "lat": 1.0, "lng": 2.5, "sequence": 1}]}),
+        )
         .unwrap();
         assert_eq!(r.optimize, Some(false));
         assert_eq!(r.stops[0].sequence, Some(2));
@@ -560,10 +562,7 @@ mod tests {
             {"external_stop_id": "S1", "lat": 1.0, "lng": 2.0, "sequence": 1},
             {"external_stop_id": "S2", "lat": 1.0, "lng": 2.0, "sequence": 1},
             {"external_stop_id": "S3", "lat": 1.0, "lng": 2.0, "sequence": 0}]}));
-        assert_eq!(
-            got,
-            ["optimize", "stops[1].sequence", "stops[2].sequence"]
-        );
+        assert_eq!(got, ["optimize", "stops[1].sequence", "stops[2].sequence"]);
     }
 
     #[test]

@@ -91,7 +91,11 @@ pub fn check_url(url: &str) -> Result<Url, String> {
 }
 
 fn retry_after(resp: &reqwest::Response) -> Option<Duration> {
-    let v = resp.headers().get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    let v = resp
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?;
     v.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
@@ -157,24 +161,29 @@ impl Client {
         let after = retry_after(&resp);
         let value: Value = resp.json().await.unwrap_or(Value::Null);
         if !status.is_success() {
-            return Err(if is_retryable(status) || status == StatusCode::UNAUTHORIZED {
-                // A refused secret is retried with backoff: it may be rotated while we wait.
-                Failure::Retry {
-                    error: format!(
-                        "token: HTTP {} {}",
-                        status.as_u16(),
-                        value["error"].as_str().unwrap_or("")
-                    ),
-                    retry_after: after,
-                }
-            } else {
-                Failure::Park {
-                    status: status.as_u16(),
-                    problem: value,
-                }
-            });
+            return Err(
+                if is_retryable(status) || status == StatusCode::UNAUTHORIZED {
+                    // A refused secret is retried with backoff: it may be rotated while we wait.
+                    Failure::Retry {
+                        error: format!(
+                            "token: HTTP {} {}",
+                            status.as_u16(),
+                            value["error"].as_str().unwrap_or("")
+                        ),
+                        retry_after: after,
+                    }
+                } else {
+                    Failure::Park {
+                        status: status.as_u16(),
+                        problem: value,
+                    }
+                },
+            );
         }
-        let token = value["access_token"].as_str().unwrap_or_default().to_string();
+        let token = value["access_token"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         let ttl = value["expires_in"].as_u64().unwrap_or(60);
         let life = Duration::from_secs(ttl);
         let until = Instant::now() + life.saturating_sub(TOKEN_MARGIN.min(life / 4));
@@ -200,7 +209,10 @@ impl Client {
         let mut fresh = false;
         loop {
             let token = self.token(fresh).await?;
-            let mut req = self.http.request(method.clone(), url.clone()).bearer_auth(&token);
+            let mut req = self
+                .http
+                .request(method.clone(), url.clone())
+                .bearer_auth(&token);
             if let Some(b) = body {
                 req = req.json(b);
             }
@@ -265,7 +277,9 @@ mod tests {
             check_url("http://127.0.0.1:8787").unwrap().as_str(),
             "http://127.0.0.1:8787/"
         );
-        assert!(check_url("http://example.com").unwrap_err().contains("https"));
+        assert!(check_url("http://example.com")
+            .unwrap_err()
+            .contains("https"));
         assert!(check_url("ftp://x").is_err());
     }
 }

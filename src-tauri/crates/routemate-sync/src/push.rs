@@ -12,8 +12,8 @@ use chrono::Utc;
 use reqwest::Method;
 use routemate_engine::api::sync::{Prepared, StatusPush};
 use routemate_engine::jobs::JobView;
-use routemate_engine::sync::Applied;
 use routemate_engine::outbox::{backoff, retry, Entry};
+use routemate_engine::sync::Applied;
 use routemate_engine::Api;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -56,8 +56,13 @@ impl HostGate {
     }
 
     fn failed(&mut self, retry_after: Option<Duration>) {
-        let wait = backoff(self.attempts, retry::BASE, retry::CAP, &mut rand::thread_rng())
-            .max(retry_after.unwrap_or_default());
+        let wait = backoff(
+            self.attempts,
+            retry::BASE,
+            retry::CAP,
+            &mut rand::thread_rng(),
+        )
+        .max(retry_after.unwrap_or_default());
         self.open = false;
         self.attempts = self.attempts.saturating_add(1);
         self.next_probe = Instant::now() + wait;
@@ -120,7 +125,9 @@ async fn send(api: &Api, client: &Client, entry: &Entry) -> Result<Delivered, Fa
         let has_work = import.is_some() || !statuses.is_empty();
         if let (Some(hid), false, true) = (hosted_job_id.as_deref(), checked, has_work) {
             checked = true;
-            let hosted: JobView = client.call(Method::GET, job_url(client, hid)?, None).await?;
+            let hosted: JobView = client
+                .call(Method::GET, job_url(client, hid)?, None)
+                .await?;
             if Some(hosted.revision) != hosted_revision {
                 let account = entry.account.clone();
                 let applied =
@@ -134,7 +141,11 @@ async fn send(api: &Api, client: &Client, entry: &Entry) -> Result<Delivered, Fa
         if let Some(body) = import {
             let body = serde_json::to_value(&*body).unwrap_or_default();
             let hosted: JobView = client
-                .call(Method::POST, client.url("v1/integration-import"), Some(&body))
+                .call(
+                    Method::POST,
+                    client.url("v1/integration-import"),
+                    Some(&body),
+                )
                 .await?;
             hosted_job_id = Some(hosted.job_id.clone());
             let (id, c) = (job.job_id.clone(), content.clone());
@@ -150,9 +161,11 @@ async fn send(api: &Api, client: &Client, entry: &Entry) -> Result<Delivered, Fa
                 break; // not reachable: statuses only differ after a first push recorded the id
             };
             let mut url = job_url(client, hid)?;
-            url.path_segments_mut()
-                .map_err(|_| bad_url())?
-                .extend(["stops", external_stop_id.as_str(), "status"]);
+            url.path_segments_mut().map_err(|_| bad_url())?.extend([
+                "stops",
+                external_stop_id.as_str(),
+                "status",
+            ]);
             let body = serde_json::json!({"status": status, "note": note});
             let hosted: JobView = client.call(Method::POST, url, Some(&body)).await?;
             let id = job.job_id.clone();

@@ -135,11 +135,15 @@ pub async fn run_background(
     loop {
         if syncer.is_none() {
             let a = api.clone();
-            syncer = tokio::task::spawn_blocking(move || Syncer::open(&a, &ClientOptions::default()))
-                .await
-                .ok()
-                .and_then(|r| r.map_err(|e| tracing::warn!(error = %e, "sync not started")).ok())
-                .flatten();
+            syncer =
+                tokio::task::spawn_blocking(move || Syncer::open(&a, &ClientOptions::default()))
+                    .await
+                    .ok()
+                    .and_then(|r| {
+                        r.map_err(|e| tracing::warn!(error = %e, "sync not started"))
+                            .ok()
+                    })
+                    .flatten();
         }
         if let Some(s) = &syncer {
             let report = s.round(Duration::ZERO).await;
@@ -191,7 +195,11 @@ pub fn status(api: &Api) -> Result<Status, routemate_engine::EngineError> {
         .collect();
     let conflicts = parked
         .iter()
-        .filter(|e| e.parked.as_ref().is_some_and(|p| p.problem["type"] == "conflict"))
+        .filter(|e| {
+            e.parked
+                .as_ref()
+                .is_some_and(|p| p.problem["type"] == "conflict")
+        })
         .count();
     Ok(Status {
         configured: config.is_some(),

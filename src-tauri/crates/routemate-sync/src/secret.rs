@@ -154,7 +154,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(file_path(dir.path())).unwrap().permissions().mode();
+            let mode = std::fs::metadata(file_path(dir.path()))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
         assert_eq!(load(dir.path(), "file", "rm_ci_x").unwrap(), "s3cret-value");

@@ -4,8 +4,8 @@
 //! `jobs::write`.
 
 pub mod edit;
-pub mod sync;
 mod legacy;
+pub mod sync;
 
 use crate::auth::{self, CredentialInfo, IssuedToken, NewCredential};
 use crate::clock::{Clock, SystemClock};
@@ -172,7 +172,7 @@ impl Api {
             note,
             jobs::write::Origin::Local,
         )
-            .map(|j| j.view())
+        .map(|j| j.view())
     }
 
     // ---- credentials and tokens -------------------------------------------------------------

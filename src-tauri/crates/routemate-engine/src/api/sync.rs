@@ -43,7 +43,8 @@ pub enum Prepared {
 impl Api {
     /// Tells listeners (the background sync) that the sync login changed.
     pub fn notify_settings_changed(&self) {
-        self.context().emit(crate::events::EngineEvent::SettingsChanged);
+        self.context()
+            .emit(crate::events::EngineEvent::SettingsChanged);
     }
 
     pub fn sync_config(&self) -> Result<Option<SyncConfig>, EngineError> {
@@ -83,8 +84,8 @@ impl Api {
         let view = job.view();
         let st = sync_state::job_sync(self.store(), &job.job_id)?.unwrap_or_default();
         let content = content_fingerprint(&view);
-        let import =
-            (st.content.as_deref() != Some(content.as_str())).then(|| Box::new(push_request(&view)));
+        let import = (st.content.as_deref() != Some(content.as_str()))
+            .then(|| Box::new(push_request(&view)));
         let statuses = view
             .stops
             .iter()
@@ -180,7 +181,10 @@ impl Api {
     /// here (it needs [`Api::sync_resolve`]).
     pub fn outbox_retry(&self, id: u64) -> Result<bool, EngineError> {
         let conflicted = outbox::all(self.store())?.into_iter().any(|e| {
-            e.id == id && e.parked.as_ref().is_some_and(|p| p.problem["type"] == "conflict")
+            e.id == id
+                && e.parked
+                    .as_ref()
+                    .is_some_and(|p| p.problem["type"] == "conflict")
         });
         if conflicted {
             return Err(EngineError::invalid_field(
@@ -202,7 +206,11 @@ impl Api {
     }
 
     /// Applies a job the hosted side changed (see `sync::pull` for the rules).
-    pub fn sync_apply_hosted(&self, account: &str, hosted: &JobView) -> Result<Applied, EngineError> {
+    pub fn sync_apply_hosted(
+        &self,
+        account: &str,
+        hosted: &JobView,
+    ) -> Result<Applied, EngineError> {
         self.store()
             .guard(0, || pull::apply(self.context(), account, hosted))
     }
@@ -214,8 +222,11 @@ impl Api {
         account: &str,
         external_job_id: &str,
     ) -> Result<Option<chrono::DateTime<chrono::Utc>>, EngineError> {
-        let job = match jobs::find(self.store(), account, &JobRef::External(external_job_id.into()))
-        {
+        let job = match jobs::find(
+            self.store(),
+            account,
+            &JobRef::External(external_job_id.into()),
+        ) {
             Ok(j) => j,
             Err(EngineError::NotFound { .. }) => return Ok(None),
             Err(e) => return Err(e),
@@ -249,12 +260,14 @@ impl Api {
         if self.sync_config()?.is_none() {
             return Ok(SyncBadge::LocalOnly);
         }
-        Ok(match outbox::find(self.store(), EntryKind::SyncJob, job_id)? {
-            Some(e) if e.parked.is_some() => SyncBadge::Parked,
-            Some(_) => SyncBadge::Pending,
-            None if st.is_some_and(|s| s.hosted_job_id.is_some()) => SyncBadge::Synced,
-            None => SyncBadge::LocalOnly,
-        })
+        Ok(
+            match outbox::find(self.store(), EntryKind::SyncJob, job_id)? {
+                Some(e) if e.parked.is_some() => SyncBadge::Parked,
+                Some(_) => SyncBadge::Pending,
+                None if st.is_some_and(|s| s.hosted_job_id.is_some()) => SyncBadge::Synced,
+                None => SyncBadge::LocalOnly,
+            },
+        )
     }
 
     /// Jobs that came from the hosted side (local `job_id`s).

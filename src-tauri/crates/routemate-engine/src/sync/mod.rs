@@ -146,7 +146,11 @@ pub(crate) fn meta<T: serde::de::DeserializeOwned>(
     store.tree(TREE)?.get(key)?.map(|v| decode(&v)).transpose()
 }
 
-pub(crate) fn set_meta<T: Serialize>(store: &Store, key: &str, value: &T) -> Result<(), EngineError> {
+pub(crate) fn set_meta<T: Serialize>(
+    store: &Store,
+    key: &str,
+    value: &T,
+) -> Result<(), EngineError> {
     store.tree(TREE)?.insert(key, encode(value))?;
     store.flush()
 }

@@ -53,10 +53,17 @@ fn is_final(s: StopStatus) -> bool {
 
 /// Applies `hosted` (a job of the hosted side, as `GET /v1/integration-jobs/{id}` answers) to
 /// `account`'s jobs.
-pub(crate) fn apply(ctx: &Context, account: &str, hosted: &JobView) -> Result<Applied, EngineError> {
+pub(crate) fn apply(
+    ctx: &Context,
+    account: &str,
+    hosted: &JobView,
+) -> Result<Applied, EngineError> {
     let store = ctx.store();
-    let local = match jobs::find(store, account, &JobRef::External(hosted.external_job_id.clone()))
-    {
+    let local = match jobs::find(
+        store,
+        account,
+        &JobRef::External(hosted.external_job_id.clone()),
+    ) {
         Ok(j) => Some(j.view()),
         Err(EngineError::NotFound { .. }) => None,
         Err(e) => return Err(e),
@@ -170,19 +177,26 @@ fn set_statuses(
     if taken.is_empty() {
         return Ok(());
     }
-    write::edit(ctx, account, job_id, Change::Updated, Origin::Hosted, |job, _| {
-        let mut changed = false;
-        for (id, status, note) in taken {
-            if let Some(s) = job.stops.iter_mut().find(|s| &s.external_stop_id == id) {
-                if s.status != *status || s.status_note != *note {
-                    s.status = *status;
-                    s.status_note = note.clone();
-                    changed = true;
+    write::edit(
+        ctx,
+        account,
+        job_id,
+        Change::Updated,
+        Origin::Hosted,
+        |job, _| {
+            let mut changed = false;
+            for (id, status, note) in taken {
+                if let Some(s) = job.stops.iter_mut().find(|s| &s.external_stop_id == id) {
+                    if s.status != *status || s.status_note != *note {
+                        s.status = *status;
+                        s.status_note = note.clone();
+                        changed = true;
+                    }
                 }
             }
-        }
-        Ok(changed)
-    })?;
+            Ok(changed)
+        },
+    )?;
     Ok(())
 }
 

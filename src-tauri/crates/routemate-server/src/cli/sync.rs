@@ -84,8 +84,7 @@ pub fn run(cli: &Cli, cmd: &SyncCmd) -> anyhow::Result<()> {
             let syncer = routemate_sync::Syncer::open(&api, &Default::default())
                 .map_err(anyhow::Error::msg)?
                 .context("not logged in: run `routemate sync login --url URL --client-id ID --client-secret SECRET` first")?;
-            let report =
-                runtime()?.block_on(syncer.round(Duration::from_secs(a.max_wait_s)));
+            let report = runtime()?.block_on(syncer.round(Duration::from_secs(a.max_wait_s)));
             println!("{}", serde_json::to_string(&report)?);
             Ok(())
         }
