@@ -40,7 +40,7 @@ pub struct Stored {
 }
 
 fn keyring_allowed() -> bool {
-    std::env::var("ROUTEMATE_SECRET_STORE").map_or(true, |v| v != "file")
+    !std::env::var("ROUTEMATE_SECRET_STORE").is_ok_and(|v| v == "file")
 }
 
 /// Runs a keyring call with a deadline; `None` when it failed or took too long.

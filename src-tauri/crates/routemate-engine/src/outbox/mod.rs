@@ -79,7 +79,7 @@ pub struct Entry {
 impl Entry {
     /// Whether a sender may try this entry at `now`.
     pub fn is_due(&self, now: DateTime<Utc>) -> bool {
-        self.parked.is_none() && self.retry.next_attempt_at.map_or(true, |t| t <= now)
+        self.parked.is_none() && self.retry.next_attempt_at.is_none_or(|t| t <= now)
     }
 }
 

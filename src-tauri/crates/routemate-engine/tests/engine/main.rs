@@ -1,10 +1,12 @@
 //! The engine's integration tests in one binary (one link instead of one per file): the facade
 //! (`api`), the list index and token sweep (`hardening`), job files (`jobfile`, `jobfile_fuzz`,
-//! workbooks in `spreadsheet`) and the watched folder (`watch`).
+//! workbooks in `spreadsheet`), the sync outbox and conflict rules (`outbox`) and the watched
+//! folder (`watch`).
 
 mod api;
 mod hardening;
 mod jobfile;
 mod jobfile_fuzz;
+mod outbox;
 mod spreadsheet;
 mod watch;
