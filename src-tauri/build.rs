@@ -28,6 +28,13 @@ const COMMANDS: &[&str] = &[
     "tile_cache_info",
     "clear_tile_cache",
     "ui_ready",
+    "sync_status",
+    "sync_login",
+    "sync_test_connection",
+    "sync_retry",
+    "sync_discard",
+    "sync_resolve",
+    "sync_badges",
 ];
 
 fn main() {

@@ -309,6 +309,7 @@ def steps(s, a):
     print("  wms-export.csv imported, listed in the activity, moved to imported/")
 
     hostile_labels(s, a)
+    __import__("steps_sync").run(s, a)
 
 
 HOSTILE_IMG = '<img src=x onerror="window.__pwned=1">'

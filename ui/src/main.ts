@@ -9,6 +9,7 @@ import { JobScreen } from "./views/job";
 import { JobsView } from "./views/jobs";
 import { LogsView } from "./views/logs";
 import { SettingsView } from "./views/settings";
+import { followSync, syncIndicator } from "./views/sync";
 import { TriageView } from "./views/triage";
 import { followWatchActivity } from "./watchActivity";
 
@@ -39,6 +40,7 @@ const nav = h(
     ),
   ),
 );
+nav.append(syncIndicator());
 const main = h("main", {}, ...Object.values(views));
 document.getElementById("app")?.append(nav, main);
 
@@ -122,6 +124,7 @@ async function start(): Promise<void> {
     if (route === "triage") void triage.refresh();
   });
   await followWatchActivity();
+  await followSync().catch(() => undefined);
   document.body.dataset.ready = "true";
   requestAnimationFrame(() =>
     requestAnimationFrame(() => {

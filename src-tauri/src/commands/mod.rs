@@ -8,6 +8,7 @@ pub mod credentials;
 pub mod edit;
 pub mod jobs;
 pub mod settings;
+pub mod sync;
 pub mod system;
 
 use crate::state::Desktop;

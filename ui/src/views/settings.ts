@@ -7,6 +7,7 @@ import { clear, fmtTime, h } from "../dom";
 import { activityList } from "../watchActivity";
 import { showError, toast } from "../notify";
 import { RouteMap } from "../map/routeMap";
+import { SyncCard } from "./sync";
 import L from "leaflet";
 
 export class SettingsView {
@@ -14,6 +15,7 @@ export class SettingsView {
   private settings: Settings | null = null;
   private info: AppInfo | null = null;
   private secret: NewCredential | null = null;
+  private readonly sync = new SyncCard();
 
   async refresh(): Promise<void> {
     try {
@@ -33,6 +35,7 @@ export class SettingsView {
           { class: "cards" },
           this.apiAccess(creds),
           this.localApi(),
+          this.sync.el,
           this.planning(),
           this.map(tiles.tiles, tiles.bytes),
           this.automation(),

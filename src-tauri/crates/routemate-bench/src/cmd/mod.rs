@@ -5,6 +5,7 @@ pub mod geocode;
 pub mod optimize;
 pub mod sheets;
 pub mod solve;
+pub mod sync;
 pub mod watch;
 
 use clap::{Parser, Subcommand};
@@ -32,6 +33,8 @@ pub enum BenchCmd {
     Watch(watch::BenchWatchArgs),
     /// Geocoding throughput and accuracy on the shared geodata fixtures.
     Geocode(geocode::BenchGeocodeArgs),
+    /// Sync with a hosted server on loopback: drain, lossy drain, pull of stop statuses.
+    Sync(sync::BenchSyncArgs),
     /// Workbook job files: a 10,000-row .xlsx parsed and validated, beside the same CSV.
     Sheets(sheets::BenchSheetsArgs),
 }
@@ -45,5 +48,6 @@ pub fn run(cli: &BenchCli) -> anyhow::Result<()> {
         BenchCmd::Watch(args) => watch::run(args),
         BenchCmd::Geocode(args) => geocode::run(args),
         BenchCmd::Sheets(args) => sheets::run(args),
+        BenchCmd::Sync(args) => sync::run(args),
     }
 }
