@@ -31,6 +31,11 @@ function onSync(cb: (v: SyncView) => void): void {
   if (latest) cb(latest);
 }
 
+/** The elements that are there (conditional ones may be null). */
+function present(...els: (HTMLElement | null)[]): HTMLElement[] {
+  return els.filter((e): e is HTMLElement => e !== null);
+}
+
 const STATE_TEXT: Record<string, string> = {
   off: "Sync off",
   online: "Synced",
@@ -47,11 +52,13 @@ export function syncIndicator(): HTMLElement {
     el.dataset.queued = String(v.queued);
     el.dataset.parked = String(v.parked);
     el.append(
-      h("span", { class: "dot" }),
-      h("span", { class: "label" }, STATE_TEXT[v.state] ?? v.state),
-      v.configured ? h("span", { class: "small" }, ` · ${v.queued} queued`) : null,
-      v.parked ? h("span", { class: "small warn" }, ` · ${v.parked} need attention`) : null,
-      v.configured ? h("div", { class: "small muted" }, `Last sync ${fmtTime(v.last_success)}`) : null,
+      ...present(
+        h("span", { class: "dot" }),
+        h("span", { class: "label" }, STATE_TEXT[v.state] ?? v.state),
+        v.configured ? h("span", { class: "small" }, ` · ${v.queued} queued`) : null,
+        v.parked ? h("span", { class: "small warn" }, ` · ${v.parked} need attention`) : null,
+        v.configured ? h("div", { class: "small muted" }, `Last sync ${fmtTime(v.last_success)}`) : null,
+      ),
     );
     el.title = v.url ? `Hosted API: ${v.url}` : "Not logged in to a hosted API (Settings → Sync)";
   });
@@ -110,30 +117,32 @@ export class SyncCard {
       }
     };
     this.el.append(
-      h("h2", {}, "Sync with the hosted API"),
-      h(
-        "p",
-        { class: "muted small" },
-        "Jobs planned here are sent to the hosted RouteMate API when the network is there; stop progress and jobs created there come back.",
+      ...present(
+        h("h2", {}, "Sync with the hosted API"),
+        h(
+          "p",
+          { class: "muted small" },
+          "Jobs planned here are sent to the hosted RouteMate API when the network is there; stop progress and jobs created there come back.",
+        ),
+        h("label", {}, "Hosted URL", url),
+        h("label", {}, "Client ID", id),
+        h("label", {}, "Client secret", secret),
+        h(
+          "div",
+          { class: "row" },
+          h("button", { id: "sync-test", onclick: test }, "Test connection"),
+          h("button", { class: "primary", id: "sync-save", onclick: save }, "Save and sync"),
+        ),
+        result,
+        v.configured
+          ? h(
+              "p",
+              { class: "small", id: "sync-state", "data-state": v.state },
+              `${STATE_TEXT[v.state] ?? v.state}: ${v.queued} queued, ${v.parked} parked, last sync ${fmtTime(v.last_success)}. Secret kept in the ${v.secret_store === "keyring" ? "OS keyring" : "data folder (no OS keyring found; readable by this user only)"}.`,
+            )
+          : null,
+        this.parked(v),
       ),
-      h("label", {}, "Hosted URL", url),
-      h("label", {}, "Client ID", id),
-      h("label", {}, "Client secret", secret),
-      h(
-        "div",
-        { class: "row" },
-        h("button", { id: "sync-test", onclick: test }, "Test connection"),
-        h("button", { class: "primary", id: "sync-save", onclick: save }, "Save and sync"),
-      ),
-      result,
-      v.configured
-        ? h(
-            "p",
-            { class: "small", id: "sync-state", "data-state": v.state },
-            `${STATE_TEXT[v.state] ?? v.state}: ${v.queued} queued, ${v.parked} parked, last sync ${fmtTime(v.last_success)}. Secret kept in the ${v.secret_store === "keyring" ? "OS keyring" : "data folder (no OS keyring found; readable by this user only)"}.`,
-          )
-        : null,
-      this.parked(v),
     );
   }
 
@@ -154,8 +163,18 @@ export class SyncCard {
         h(
           "div",
           { class: "parked", "data-entry": p.id },
-          h("div", { class: "strong" }, p.title || p.external_job_id, " ", h("span", { class: "muted small" }, p.external_job_id)),
-          h("div", { class: "small warn" }, p.conflict ? "Changed here and on the hosted side." : `Refused (HTTP ${p.status}): ${p.problem}`),
+          h(
+            "div",
+            { class: "strong" },
+            p.title || p.external_job_id,
+            " ",
+            h("span", { class: "muted small" }, p.external_job_id),
+          ),
+          h(
+            "div",
+            { class: "small warn" },
+            p.conflict ? "Changed here and on the hosted side." : `Refused (HTTP ${p.status}): ${p.problem}`,
+          ),
           p.conflict
             ? h(
                 "div",

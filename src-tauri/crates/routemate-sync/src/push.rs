@@ -120,6 +120,9 @@ async fn send(api: &Api, client: &Client, entry: &Entry) -> Result<Delivered, Fa
             statuses,
         } = prepared
         else {
+            // The job is gone: nothing to tell; the entry leaves.
+            let (id, rev) = (entry.id, entry.payload_ref);
+            blocking(api, move |a| a.outbox_complete(id, rev)).await?;
             return Ok(Delivered::Done);
         };
         let has_work = import.is_some() || !statuses.is_empty();
