@@ -49,7 +49,8 @@ pub struct SyncView {
     pub client_id: Option<String>,
     /// "keyring" or "file".
     pub secret_store: Option<String>,
-    /// "off" (not logged in), "online", "offline", or "syncing" (work queued, host answering).
+    /// "off" (not logged in), "connecting" (no round yet), "online", "offline", or "syncing"
+    /// (work queued, host answering).
     pub state: String,
     pub queued: usize,
     pub parked: usize,
@@ -67,6 +68,7 @@ impl Syncing {
         let last = self.last.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let state = match (&last, st.configured) {
             (_, false) => "off",
+            (None, true) => "connecting",
             (Some(l), true) if l.online && st.queued > 0 => "syncing",
             (Some(l), true) if l.online => "online",
             _ => "offline",

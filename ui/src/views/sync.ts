@@ -38,6 +38,7 @@ function present(...els: (HTMLElement | null)[]): HTMLElement[] {
 
 const STATE_TEXT: Record<string, string> = {
   off: "Sync off",
+  connecting: "Connecting",
   online: "Synced",
   offline: "Offline",
   syncing: "Syncing",

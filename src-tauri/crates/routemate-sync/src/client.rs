@@ -47,7 +47,27 @@ impl Failure {
     pub fn is_retry(&self) -> bool {
         matches!(self, Failure::Retry { .. })
     }
+
+    /// Whether this failure says the host as a whole is down or overloaded (no connection, a
+    /// timeout, 5xx, 429, a `Retry-After`), rather than one exchange going wrong (an answer lost
+    /// on the way back).
+    pub fn host_down(&self) -> bool {
+        match self {
+            Failure::Retry { error, retry_after } => {
+                retry_after.is_some()
+                    || error == TRANSPORT_CONNECT
+                    || error == TRANSPORT_TIMEOUT
+                    || error.starts_with("HTTP 5")
+                    || error.starts_with("HTTP 429")
+                    || error.starts_with("token:")
+            }
+            Failure::Park { .. } => false,
+        }
+    }
 }
+
+const TRANSPORT_CONNECT: &str = "connection refused or unreachable";
+const TRANSPORT_TIMEOUT: &str = "timeout";
 
 /// A hosted API client for one set of credentials.
 pub struct Client {
@@ -252,9 +272,9 @@ impl Client {
 /// A transport error as a retryable failure (its kind only: no URL with ids, no token).
 fn transport(e: reqwest::Error) -> Failure {
     let kind = if e.is_timeout() {
-        "timeout"
+        TRANSPORT_TIMEOUT
     } else if e.is_connect() {
-        "connection refused or unreachable"
+        TRANSPORT_CONNECT
     } else if e.is_body() || e.is_decode() {
         "connection dropped during the answer"
     } else {

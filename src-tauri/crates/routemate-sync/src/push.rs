@@ -21,12 +21,15 @@ use tokio::sync::Mutex;
 
 /// Jobs delivered at once while the host is healthy.
 pub const PARALLEL: usize = 8;
+/// Lost answers in a row that close the gate.
+pub const STREAK: u32 = 3;
 
 /// The host's health as the sender sees it.
 #[derive(Debug)]
 pub struct HostGate {
     open: bool,
     attempts: u32,
+    streak: u32,
     next_probe: Instant,
 }
 
@@ -35,6 +38,7 @@ impl Default for HostGate {
         HostGate {
             open: false,
             attempts: 0,
+            streak: 0,
             next_probe: Instant::now(),
         }
     }
@@ -53,9 +57,15 @@ impl HostGate {
     fn succeeded(&mut self) {
         self.open = true;
         self.attempts = 0;
+        self.streak = 0;
     }
 
-    fn failed(&mut self, retry_after: Option<Duration>) {
+    /// Answers whether the gate is now closed.
+    fn failed(&mut self, retry_after: Option<Duration>, host_down: bool) -> bool {
+        self.streak += 1;
+        if self.open && !host_down && self.streak < STREAK {
+            return false;
+        }
         let wait = backoff(
             self.attempts,
             retry::BASE,
@@ -66,6 +76,7 @@ impl HostGate {
         self.open = false;
         self.attempts = self.attempts.saturating_add(1);
         self.next_probe = Instant::now() + wait;
+        true
     }
 }
 
@@ -75,7 +86,10 @@ pub enum Delivered {
     /// Acknowledged and removed (or superseded by a newer version, still queued).
     Done,
     Parked,
-    Retry(Option<Duration>),
+    Retry {
+        after: Option<Duration>,
+        host_down: bool,
+    },
 }
 
 /// Counts of one drain.
@@ -210,11 +224,18 @@ pub async fn deliver(api: &Api, client: &Client, entry: &Entry) -> Delivered {
             let _ = blocking(api, move |a| a.outbox_park(id, status, problem)).await;
             Delivered::Parked
         }
-        Err(Failure::Retry { error, retry_after }) => {
+        Err(f @ Failure::Retry { .. }) => {
+            let host_down = f.host_down();
+            let Failure::Retry { error, retry_after } = f else {
+                unreachable!("matched above")
+            };
             tracing::info!(entry = entry.id, %error, "sync attempt failed; will retry");
             let id = entry.id;
             let _ = blocking(api, move |a| a.outbox_failed(id, error, retry_after)).await;
-            Delivered::Retry(retry_after)
+            Delivered::Retry {
+                after: retry_after,
+                host_down,
+            }
         }
     }
 }
@@ -270,7 +291,11 @@ pub async fn drain(api: &Api, client: &Arc<Client>, gate: &Mutex<HostGate>) -> P
             let Some(done) = set.join_next().await else {
                 break;
             };
-            match done.unwrap_or(Delivered::Retry(None)) {
+            let done = done.unwrap_or(Delivered::Retry {
+                after: None,
+                host_down: true,
+            });
+            match done {
                 Delivered::Done => {
                     counts.pushed += 1;
                     gate.lock().await.succeeded();
@@ -280,9 +305,10 @@ pub async fn drain(api: &Api, client: &Arc<Client>, gate: &Mutex<HostGate>) -> P
                     // The host answered: it is up.
                     gate.lock().await.succeeded();
                 }
-                Delivered::Retry(after) => {
-                    failed = true;
-                    gate.lock().await.failed(after);
+                Delivered::Retry { after, host_down } => {
+                    if gate.lock().await.failed(after, host_down) {
+                        failed = true; // launch no more; the next pass probes
+                    }
                 }
             }
         }

@@ -146,6 +146,23 @@ mod tests {
 
     #[test]
     fn without_a_keyring_the_secret_is_a_private_file_and_reads_back() {
+        // The default path first: the keyring when one answers (a desktop session), else the
+        // file — on a headless machine without Secret Service it must degrade, not fail or hang.
+        std::env::remove_var("ROUTEMATE_SECRET_STORE");
+        let dir = tempfile::tempdir().unwrap();
+        let started = std::time::Instant::now();
+        let stored = store(dir.path(), "rm_ci_default", "default-secret").unwrap();
+        assert!(
+            started.elapsed() < KEYRING_DEADLINE * 3,
+            "bounded wait for a keyring"
+        );
+        assert_eq!(
+            load(dir.path(), stored.store, "rm_ci_default").unwrap(),
+            "default-secret"
+        );
+        assert_eq!(stored.warning.is_some(), stored.store == "file");
+        forget(dir.path(), "rm_ci_default");
+
         std::env::set_var("ROUTEMATE_SECRET_STORE", "file");
         let dir = tempfile::tempdir().unwrap();
         let stored = store(dir.path(), "rm_ci_x", "s3cret-value").unwrap();
