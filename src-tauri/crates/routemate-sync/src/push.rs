@@ -54,6 +54,11 @@ impl HostGate {
         self.next_probe
     }
 
+    /// A request that was not a delivery (the pull) reached the host: it is up.
+    pub fn reachable(&mut self) {
+        self.succeeded();
+    }
+
     fn succeeded(&mut self) {
         self.open = true;
         self.attempts = 0;

@@ -86,17 +86,23 @@ impl Syncer {
             }
             tokio::time::sleep_until(wake.into()).await;
         }
+        let mut pulled = false;
         if self.gate.lock().await.is_open() || report.pushed > 0 || self.waiting().await.is_empty()
         {
             match pull::pull(&self.api, &self.client, &self.config.account).await {
-                Ok(p) => report.pulled = p.pulled,
+                Ok(p) => {
+                    report.pulled = p.pulled;
+                    pulled = true;
+                    self.gate.lock().await.reachable();
+                }
                 Err(e) => tracing::info!(error = ?e, "pull failed; will retry"),
             }
         }
         let counts = self.api.outbox_counts().unwrap_or_default();
         report.parked = counts.parked;
         report.queued = counts.queued;
-        if counts.queued == 0 {
+        // A success: the hosted side holds everything and what it changed is here.
+        if pulled && counts.queued == 0 {
             let _ = self.api.set_sync_meta("last_success", &Utc::now());
         }
         report
