@@ -71,7 +71,7 @@ pub enum Command {
     Sync(sync::SyncCmd),
     /// Optimize one TSPLIB or delivery-JSON instance (runs `routemate-bench solve`).
     Optimize(bench::PassThrough),
-    /// Benchmarks: api, optimize, solve, geocode, watch, sheets (runs `routemate-bench`).
+    /// Benchmarks: api, optimize, solve, geocode, watch, sheets, sync (runs `routemate-bench`).
     Bench(bench::PassThrough),
 }
 
