@@ -308,7 +308,8 @@ export type SyncView = { configured: boolean, url: string | null, client_id: str
  */
 secret_store: string | null, 
 /**
- * "off" (not logged in), "online", "offline", or "syncing" (work queued, host answering).
+ * "off" (not logged in), "connecting" (no round yet), "online", "offline", or "syncing"
+ * (work queued, host answering).
  */
 state: string, queued: number, parked: number, conflicts: number, last_success: string | null, parked_items: Array<ParkedItem>, 
 /**
