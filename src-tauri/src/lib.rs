@@ -14,6 +14,7 @@ pub mod loopback;
 pub mod navigation;
 pub mod settings;
 pub mod state;
+pub mod syncing;
 pub mod tiles;
 pub mod updates;
 pub mod watching;
@@ -72,6 +73,13 @@ macro_rules! command_handler {
             $crate::commands::system::ui_ready,
             $crate::commands::roads::road_pack_status,
             $crate::commands::roads::import_road_pack,
+            $crate::commands::sync::sync_status,
+            $crate::commands::sync::sync_login,
+            $crate::commands::sync::sync_test_connection,
+            $crate::commands::sync::sync_retry,
+            $crate::commands::sync::sync_discard,
+            $crate::commands::sync::sync_resolve,
+            $crate::commands::sync::sync_badges,
         ]
     };
 }
@@ -143,9 +151,12 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
                 local_api: Mutex::new(LocalApi::Starting),
                 geocoding,
                 watching: std::sync::Arc::new(watching::Watching::default()),
+                syncing: std::sync::Arc::new(syncing::Syncing::default()),
             });
             app.state::<Desktop>().watching.apply(handle, &api);
             events::forward(handle.clone(), &api);
+            let syncing = app.state::<Desktop>().syncing.clone();
+            syncing::start(handle.clone(), api.clone(), syncing);
             loopback::start(handle, api);
             Ok(())
         })

@@ -64,6 +64,8 @@ pub struct Desktop {
     pub local_api: Mutex<LocalApi>,
     pub geocoding: Arc<Geocoding>,
     pub watching: Arc<Watching>,
+    /// Sync with the hosted API (`syncing`).
+    pub syncing: Arc<crate::syncing::Syncing>,
 }
 
 /// `app_info`'s answer.

@@ -85,6 +85,10 @@ fn render() -> String {
         decl::<crate::logging::LogTail>(&cfg),
         decl::<crate::updates::UpdateStatus>(&cfg),
         decl::<crate::tiles::TileCacheInfo>(&cfg),
+        decl::<routemate_engine::sync::SyncBadge>(&cfg),
+        decl::<crate::syncing::SyncView>(&cfg),
+        decl::<crate::syncing::ParkedItem>(&cfg),
+        decl::<crate::commands::sync::JobBadge>(&cfg),
     ];
     format!(
         "// Generated from the Rust types by `cargo test -p routemate-desktop ts_types` (ts-rs).\n\

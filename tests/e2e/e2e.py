@@ -310,6 +310,7 @@ def steps(s, a):
 
     hostile_labels(s, a)
     __import__("steps_plan").run(s, a)
+    __import__("steps_sync").run(s, a)
 
 
 HOSTILE_IMG = '<img src=x onerror="window.__pwned=1">'

@@ -17,6 +17,7 @@ cd "$root/ui"
 npm run build --silent
 cd "$root"
 cargo build -p routemate-desktop
+cargo build --bin routemate # the hosted side of steps_sync.py
 command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
 
 # A leftover driver on 4444 would silently run an old app: refuse instead.

@@ -3,6 +3,8 @@
 //! The binary is `$ROUTEMATE_BIN`, else `target/debug/routemate` of this workspace (built by
 //! `cargo build --bin routemate`, which the README's test command runs first).
 
+pub mod proxy;
+
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

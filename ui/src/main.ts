@@ -10,6 +10,7 @@ import { JobsView } from "./views/jobs";
 import { LogsView } from "./views/logs";
 import { PlanScreen } from "./views/plan";
 import { SettingsView } from "./views/settings";
+import { followSync, syncIndicator } from "./views/sync";
 import { TriageView } from "./views/triage";
 import { followWatchActivity } from "./watchActivity";
 
@@ -44,6 +45,7 @@ const nav = h(
     ),
   ),
 );
+nav.append(syncIndicator());
 const main = h("main", {}, ...Object.values(views));
 document.getElementById("app")?.append(nav, main);
 
@@ -128,6 +130,7 @@ async function start(): Promise<void> {
     if (route === "triage") void triage.refresh();
   });
   await followWatchActivity();
+  await followSync().catch(() => undefined);
   document.body.dataset.ready = "true";
   requestAnimationFrame(() =>
     requestAnimationFrame(() => {

@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod roads;
 pub mod plan;
 pub mod settings;
+pub mod sync;
 pub mod system;
 
 use crate::state::Desktop;

@@ -30,6 +30,13 @@ export const COMMAND_NAMES = [
   "get_settings",
   "update_settings",
   "pick_folder",
+  "sync_status",
+  "sync_login",
+  "sync_test_connection",
+  "sync_retry",
+  "sync_discard",
+  "sync_resolve",
+  "sync_badges",
   "app_info",
   "read_log",
   "check_update",
@@ -79,6 +86,16 @@ export const commands = {
   updateSettings: (settings: T.Settings): Promise<T.Settings> => invoke("update_settings", { settings }),
   /** Asks for a folder with the native dialog (the watched folder); `None` when cancelled. */
   pickFolder: (): Promise<string | null> => invoke("pick_folder"),
+  syncStatus: (): Promise<T.SyncView> => invoke("sync_status"),
+  /** Saves the hosted URL and credentials (secret to the keyring, else a 0600 file) after checking them; the answer carries the login's warnings. */
+  syncLogin: (url: string, clientId: string, clientSecret: string): Promise<T.SyncView> => invoke("sync_login", { url, clientId, clientSecret }),
+  /** "Test connection": asks the hosted API for a token with these credentials; saves nothing. */
+  syncTestConnection: (url: string, clientId: string, clientSecret: string): Promise<string> => invoke("sync_test_connection", { url, clientId, clientSecret }),
+  syncRetry: (id: number): Promise<T.SyncView> => invoke("sync_retry", { id }),
+  syncDiscard: (id: number): Promise<T.SyncView> => invoke("sync_discard", { id }),
+  /** The dispatcher's choice for a job changed on both sides. */
+  syncResolve: (jobId: string, keepMine: boolean): Promise<T.SyncView> => invoke("sync_resolve", { jobId, keepMine }),
+  syncBadges: (jobIds: string[]): Promise<T.JobBadge[]> => invoke("sync_badges", { jobIds }),
   appInfo: (): Promise<T.AppInfo> => invoke("app_info"),
   /** The last `max_lines` lines of the newest log file. */
   readLog: (maxLines: number): Promise<T.LogTail> => invoke("read_log", { maxLines }),

@@ -478,3 +478,44 @@ export type LogTail = { file: string | null, lines: Array<string>, };
 export type UpdateStatus = { "state": "up_to_date", current: string, } | { "state": "available", current: string, version: string, notes: string | null, } | { "state": "offline", message: string, };
 
 export type TileCacheInfo = { dir: string, tiles: number, bytes: number, };
+
+/**
+ * The sync badge of a job, for the job list.
+ */
+export type SyncBadge = "local_only" | "synced" | "pending" | "parked" | "conflict";
+
+/**
+ * The sync state for the status bar and Settings → Sync.
+ */
+export type SyncView = { configured: boolean, url: string | null, client_id: string | null, 
+/**
+ * "keyring" or "file".
+ */
+secret_store: string | null, 
+/**
+ * "off" (not logged in), "connecting" (no round yet), "online", "offline", or "syncing"
+ * (work queued, host answering).
+ */
+state: string, queued: number, parked: number, conflicts: number, last_success: string | null, parked_items: Array<ParkedItem>, 
+/**
+ * Warnings of the last login (e.g. the secret is in a file).
+ */
+warnings: Array<string>, };
+
+/**
+ * One parked outbox entry, as the parked list shows it.
+ */
+export type ParkedItem = { id: number, job_id: string, title: string, external_job_id: string, status: number, 
+/**
+ * The server's problem, as text.
+ */
+problem: string, 
+/**
+ * Changed on both sides: settled by keep mine / take hosted, not by retry.
+ */
+conflict: boolean, };
+
+/**
+ * A job's sync badge, for the job list.
+ */
+export type JobBadge = { job_id: string, badge: SyncBadge, };

@@ -6,6 +6,7 @@ import type { JobSummary } from "../api/types";
 import { clear, fmtKm, fmtMinutes, fmtTime, h } from "../dom";
 import { importFile, importSample } from "../importing";
 import { showError } from "../notify";
+import { fillSyncBadges } from "./sync";
 
 export interface JobsFilter {
   status: string;
@@ -131,7 +132,7 @@ export class JobsView {
                 "td",
                 {},
                 h("div", { class: "strong" }, j.title),
-                h("div", { class: "muted small" }, j.external_job_id),
+                h("div", { class: "muted small" }, j.external_job_id, h("span", { "data-sync-job": j.job_id })),
               ),
               h("td", {}, j.driver_email ?? h("span", { class: "muted" }, "unassigned")),
               h("td", {}, h("span", { class: `pill ${j.status}` }, j.status.replace("_", " "))),
@@ -150,5 +151,6 @@ export class JobsView {
       ),
     );
     if (!shown.length) this.list.append(h("p", { class: "empty" }, "No job matches the filter."));
+    void fillSyncBadges(this.list);
   }
 }

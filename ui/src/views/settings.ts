@@ -8,6 +8,7 @@ import { activityList } from "../watchActivity";
 import { showError, toast } from "../notify";
 import { RouteMap } from "../map/routeMap";
 import { roadsCard } from "./roadsCard";
+import { SyncCard } from "./sync";
 import L from "leaflet";
 import { fleetCard } from "./fleet";
 
@@ -16,6 +17,7 @@ export class SettingsView {
   private settings: Settings | null = null;
   private info: AppInfo | null = null;
   private secret: NewCredential | null = null;
+  private readonly sync = new SyncCard();
 
   async refresh(): Promise<void> {
     try {
@@ -36,6 +38,7 @@ export class SettingsView {
           { class: "cards" },
           this.apiAccess(creds),
           this.localApi(),
+          this.sync.el,
           this.planning(),
           fleetCard(),
           this.map(tiles.tiles, tiles.bytes),

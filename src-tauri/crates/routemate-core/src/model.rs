@@ -22,6 +22,10 @@ pub struct ImportRequest {
     pub return_to_depot: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
+    /// Extension: `false` keeps the order given by the stops' `sequence` instead of optimizing
+    /// (what a RouteMate desktop sends when it syncs a dispatcher's route). Default `true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub optimize: Option<bool>,
 }
 
 /// One stop as the integrator sends it.
@@ -53,6 +57,11 @@ pub struct StopInput {
     pub service_minutes: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_window: Option<TimeWindow>,
+    /// Extension, read with `"optimize": false`: the stop's 1-based place in the route. Stops
+    /// without one follow those with one, in the order given.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5000))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<u32>,
 }
 
 fn default_parcels() -> u32 {

@@ -150,7 +150,20 @@ pub fn parse_import(body: &Value) -> Result<ImportRequest, Vec<FieldError>> {
         }
         ok
     });
+    let optimize = match obj.get("optimize") {
+        None | Some(Value::Null) => None,
+        Some(Value::Bool(b)) => Some(*b),
+        Some(_) => {
+            errs.push(
+                &[Seg::Key("optimize")],
+                "invalid_type",
+                "must be true or false",
+            );
+            None
+        }
+    };
     let mut stops = Vec::new();
+    let mut sequences = HashSet::new();
     match obj.get("stops") {
         None | Some(Value::Null) => errs.push(
             &[Seg::Key("stops")],
@@ -198,6 +211,13 @@ pub fn parse_import(body: &Value) -> Result<ImportRequest, Vec<FieldError>> {
                     }
                 }
                 if let Some(stop) = parse_stop(item, i, &mut errs) {
+                    if let Some(seq) = stop.sequence.filter(|s| !sequences.insert(*s)) {
+                        errs.push(
+                            &[Seg::Key("stops"), Seg::Index(i), Seg::Key("sequence")],
+                            "duplicate",
+                            format!("sequence {seq} is used by an earlier stop"),
+                        );
+                    }
                     stops.push(stop);
                 }
             }
@@ -219,6 +239,7 @@ pub fn parse_import(body: &Value) -> Result<ImportRequest, Vec<FieldError>> {
         depot,
         return_to_depot,
         date,
+        optimize,
     })
 }
 
@@ -266,10 +287,26 @@ pub(crate) fn parse_stop(item: &Value, i: usize, errs: &mut Errors) -> Option<St
         None | Some(Value::Null) => None,
         Some(v) => parse_window(v, &base, errs),
     };
+    let sequence = match obj.get("sequence") {
+        None | Some(Value::Null) => None,
+        Some(v) => match v.as_u64().filter(|n| (1..=MAX_STOPS as u64).contains(n)) {
+            Some(n) => Some(n as u32),
+            None => {
+                let path = [base[0], base[1], Seg::Key("sequence")];
+                errs.push(
+                    &path,
+                    "invalid_value",
+                    format!("must be a whole number from 1 to {MAX_STOPS}"),
+                );
+                None
+            }
+        },
+    };
     if errs.count() > before {
         return None;
     }
     Some(StopInput {
+        sequence,
         external_stop_id: id?,
         address,
         label,
@@ -514,6 +551,23 @@ mod tests {
             {"external_stop_id": "S1", "address": "1 George St, Brisbane QLD 4000"}]}))
         .unwrap();
         assert_eq!(r.stops[0].parcel_count, 1);
+    }
+
+    #[test]
+    fn a_given_order_is_read_and_checked() {
+        let r = parse_import(
+            &json!({"external_job_id": "J1", "optimize": false, "stops": [
+            {"external_stop_id": "S1", "lat": 1.0, "lng": 2.0, "sequence": 2},
+            {"external_stop_id": "S2", "lat": 1.0, "lng": 2.5, "sequence": 1}]}),
+        )
+        .unwrap();
+        assert_eq!(r.optimize, Some(false));
+        assert_eq!(r.stops[0].sequence, Some(2));
+        let got = fields(json!({"external_job_id": "J", "optimize": "no", "stops": [
+            {"external_stop_id": "S1", "lat": 1.0, "lng": 2.0, "sequence": 1},
+            {"external_stop_id": "S2", "lat": 1.0, "lng": 2.0, "sequence": 1},
+            {"external_stop_id": "S3", "lat": 1.0, "lng": 2.0, "sequence": 0}]}));
+        assert_eq!(got, ["optimize", "stops[1].sequence", "stops[2].sequence"]);
     }
 
     #[test]

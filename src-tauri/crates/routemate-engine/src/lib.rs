@@ -19,8 +19,10 @@ pub mod jobfile;
 pub mod jobs;
 pub mod log_budget;
 pub mod plan;
+pub mod outbox;
 pub mod settings;
 pub mod store;
+pub mod sync;
 pub mod travel;
 pub mod watch;
 

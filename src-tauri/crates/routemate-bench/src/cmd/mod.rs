@@ -9,6 +9,7 @@ pub mod sheets;
 pub mod solve;
 pub mod vrp;
 pub mod vrp_solve;
+pub mod sync;
 pub mod watch;
 
 use clap::{Parser, Subcommand};
@@ -44,6 +45,8 @@ pub enum BenchCmd {
     VrpSolve(vrp_solve::VrpSolveArgs),
     /// The multi-vehicle planner on the shared VRP set: gap to best known, optionally beside PyVRP.
     Vrp(vrp::BenchVrpArgs),
+    /// Sync with a hosted server on loopback: drain, lossy drain, pull of stop statuses.
+    Sync(sync::BenchSyncArgs),
     /// Workbook job files: a 10,000-row .xlsx parsed and validated, beside the same CSV.
     Sheets(sheets::BenchSheetsArgs),
 }
@@ -61,5 +64,6 @@ pub fn run(cli: &BenchCli) -> anyhow::Result<()> {
         BenchCmd::Roads(args) => roads::run(args),
         BenchCmd::VrpSolve(args) => vrp_solve::run(args),
         BenchCmd::Vrp(args) => vrp::run(args),
+        BenchCmd::Sync(args) => sync::run(args),
     }
 }

@@ -327,6 +327,7 @@ impl Api {
             account,
             job_id,
             Change::Updated,
+            write::Origin::Local,
             |job, settings| edit(job, settings).map(|()| true),
         )
     }

@@ -7,6 +7,7 @@ pub mod edit;
 mod legacy;
 pub mod roads;
 mod plan;
+pub mod sync;
 
 use crate::auth::{self, CredentialInfo, IssuedToken, NewCredential};
 use crate::clock::{Clock, SystemClock};
@@ -15,6 +16,7 @@ use crate::error::{AuthError, EngineError};
 use crate::events::EngineEvent;
 use crate::import::{self, ImportOutcome};
 use crate::jobfile::{self, FileReport, JobFileError};
+use crate::jobs::write::Origin;
 use crate::jobs::{self, JobPage, JobQuery, JobRef, JobView};
 use crate::settings::Settings;
 use crate::store::Store;
@@ -112,7 +114,7 @@ impl Api {
         // Refused on a full or failed disk before anything is written (store::space, Health).
         self.ctx
             .store()
-            .guard(0, || import::import(&self.ctx, account, req))
+            .guard(0, || import::import(&self.ctx, account, req, Origin::Local))
     }
 
     /// Validates an untyped body, then imports it.
@@ -163,8 +165,16 @@ impl Api {
         status: StopStatus,
         note: Option<String>,
     ) -> Result<JobView, EngineError> {
-        jobs::set_stop_status(&self.ctx, account, job_id, external_stop_id, status, note)
-            .map(|j| j.view())
+        jobs::set_stop_status(
+            &self.ctx,
+            account,
+            job_id,
+            external_stop_id,
+            status,
+            note,
+            jobs::write::Origin::Local,
+        )
+        .map(|j| j.view())
     }
 
     // ---- credentials and tokens -------------------------------------------------------------

@@ -33,6 +33,19 @@ pub const SECRET_PREFIX: &str = "rm_cs_";
 pub const TOKEN_PREFIX: &str = "rm_at_";
 /// Token lifetime in seconds.
 pub const TOKEN_TTL_SECS: i64 = 3600;
+
+/// The lifetime of new tokens in this process (`routemate serve --token-ttl-secs`; shorter in
+/// tests of token expiry). Process-wide like the disk reserve.
+static TOKEN_TTL: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(TOKEN_TTL_SECS);
+
+/// Sets the lifetime of tokens issued from now on (at least 1 s).
+pub fn set_token_ttl_secs(secs: i64) {
+    TOKEN_TTL.store(secs.max(1), std::sync::atomic::Ordering::Relaxed);
+}
+
+fn token_ttl() -> i64 {
+    TOKEN_TTL.load(std::sync::atomic::Ordering::Relaxed)
+}
 /// Failed attempts allowed per (client id, peer) within [`FAILURE_WINDOW_SECS`].
 pub const MAX_FAILURES: u32 = 10;
 /// Failed attempts allowed per peer address over all client ids: much higher than
@@ -352,7 +365,7 @@ pub(crate) fn issue_token(
     let rec = TokenRecord {
         account: record.account.clone(),
         client_id: client_id.to_string(),
-        expires_at: now + Duration::seconds(TOKEN_TTL_SECS),
+        expires_at: now + Duration::seconds(token_ttl()),
     };
     store.tokens.insert(token_key(&token), encode(&rec))?;
     let mut used = record;
@@ -365,7 +378,7 @@ pub(crate) fn issue_token(
     Ok(IssuedToken {
         access_token: token,
         token_type: "Bearer".into(),
-        expires_in: TOKEN_TTL_SECS,
+        expires_in: token_ttl(),
     })
 }
 

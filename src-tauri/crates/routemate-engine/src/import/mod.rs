@@ -10,7 +10,7 @@ pub mod plan;
 
 use crate::context::Context;
 use crate::error::EngineError;
-use crate::jobs::write::{self, Change, ImportRecords};
+use crate::jobs::write::{self, Change, ImportRecords, Origin};
 use crate::jobs::{self, ImportKey, JobRecord, JobView};
 use crate::settings::Settings;
 use crate::store::{decode, encode, key2};
@@ -49,6 +49,7 @@ pub(crate) fn import(
     ctx: &Context,
     account: &str,
     req: ImportRequest,
+    origin: Origin,
 ) -> Result<ImportOutcome, EngineError> {
     let store = ctx.store();
     let fp = fingerprint(&req);
@@ -81,6 +82,8 @@ pub(crate) fn import(
         .map(|s| (s.external_stop_id.as_str(), s))
         .collect();
 
+    // `"optimize": false` (a synced copy of a dispatcher's route): the given order is kept.
+    let keep_order = req.optimize == Some(false);
     let mut stops = Vec::with_capacity(req.stops.len());
     for input in &req.stops {
         let id = input.external_stop_id.as_str();
@@ -100,7 +103,11 @@ pub(crate) fn import(
         };
         stops.push(Stop {
             external_stop_id: id.to_string(),
-            sequence: old.filter(|o| o.locked).and_then(|o| o.sequence),
+            sequence: if keep_order {
+                input.sequence
+            } else {
+                old.filter(|o| o.locked).and_then(|o| o.sequence)
+            },
             address: input.address.clone(),
             label: input.label.clone(),
             parcel_count: input.parcel_count,
@@ -130,7 +137,11 @@ pub(crate) fn import(
         return_to_depot,
         &settings,
         costs.as_ref(),
-        PlanMode::Optimize { time_limit: None },
+        if keep_order {
+            PlanMode::KeepOrder
+        } else {
+            PlanMode::Optimize { time_limit: None }
+        },
     );
     warnings.extend(planned.warnings);
 
@@ -210,7 +221,7 @@ pub(crate) fn import(
     } else {
         Change::Updated
     };
-    write::store(ctx, &record, Some(&records), change)?;
+    write::store(ctx, &record, Some(&records), change, origin)?;
     tracing::info!(%job_id, account, created, stops = record.stops.len(), "job imported");
     Ok(ImportOutcome {
         created,

@@ -12,6 +12,7 @@ use super::{decode, parse, Encoding, Format, JobFileError};
 use crate::context::Context;
 use crate::error::EngineError;
 use crate::import::{self, ImportOutcome};
+use crate::jobs::write::Origin;
 use crate::jobs::JobRef;
 use crate::plan::{self, PlanOutcome};
 use routemate_core::dayplan::{PlanRequest, PlanStopInput};
@@ -103,7 +104,7 @@ pub fn import_bytes(
         jobs.push(JobReport {
             index,
             external_job_id: req.external_job_id.clone(),
-            result: import::import(ctx, account, req),
+            result: import::import(ctx, account, req, Origin::Local),
         });
     }
     tracing::info!(file = name, ?format, single, "job file imported");

@@ -216,12 +216,13 @@ pub(crate) fn set_stop_status(
     external_stop_id: &str,
     status: StopStatus,
     note: Option<String>,
+    origin: write::Origin,
 ) -> Result<JobRecord, EngineError> {
     write::check_note(note.as_deref())?;
     let kind = write::Change::StopStatus {
         external_stop_id: external_stop_id.to_string(),
     };
-    write::edit(ctx, account, job_id, kind, |job, _| {
+    write::edit(ctx, account, job_id, kind, origin, |job, _| {
         let job_id = job.job_id.clone();
         let stop = job
             .stops

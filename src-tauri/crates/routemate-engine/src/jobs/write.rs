@@ -6,6 +6,7 @@ use super::{find, JobRecord, JobRef};
 use crate::context::Context;
 use crate::error::EngineError;
 use crate::events::EngineEvent;
+use crate::outbox::{Enqueue, EntryKind, Outbox};
 use crate::settings::Settings;
 use crate::store::{encode, key2};
 use routemate_core::validate::MAX_TEXT_LEN;
@@ -21,6 +22,14 @@ pub(crate) enum Change {
     Updated,
     /// One stop's status or note changed.
     StopStatus { external_stop_id: String },
+}
+
+/// Where a change comes from: a local one is queued for the hosted API in the outbox (in the
+/// same transaction); one pulled from the hosted API is not sent back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Origin {
+    Local,
+    Hosted,
 }
 
 /// The extra records an import writes with its job, in the same transaction.
@@ -68,20 +77,36 @@ pub(crate) fn store(
     job: &JobRecord,
     import: Option<&ImportRecords>,
     change: Change,
+    origin: Origin,
 ) -> Result<(), EngineError> {
     validate(job)?;
     let store = ctx.store();
     let job_bytes = encode(job);
-    // The list index row (`job_index`) is written in the same transaction as the job.
+    // The list index row (`job_index`) and the outbox entry for the hosted API (`outbox`) are
+    // written in the same transaction as the job.
     let index = crate::job_index::JobIndex::open(store)?;
+    let outbox = Outbox::open(store)?;
+    let enqueue = match origin {
+        Origin::Local => Some(Enqueue {
+            kind: EntryKind::SyncJob,
+            account: job.account.clone(),
+            target: job.job_id.clone(),
+            payload_ref: job.revision,
+            now: ctx.now(),
+            fresh_id: crate::outbox::fresh_id(store)?,
+        }),
+        Origin::Hosted => None,
+    };
     let trees = (
         &store.jobs,
         &store.imports,
         &store.drivers,
         &index.summaries,
         &index.keys,
+        &outbox.entries,
+        &outbox.keys,
     );
-    trees.transaction(|(tj, ti, td, ts, tk)| {
+    trees.transaction(|(tj, ti, td, ts, tk, toe, tok)| {
         if let Some(records) = import {
             if let Some((k, v)) = &records.new_driver {
                 if td.get(k)?.is_none() {
@@ -92,6 +117,9 @@ pub(crate) fn store(
         }
         tj.insert(job.job_id.as_bytes(), job_bytes.as_slice())?;
         crate::job_index::put(ts, tk, job)?;
+        if let Some(e) = &enqueue {
+            crate::outbox::enqueue(toe, tok, e)?;
+        }
         Ok::<_, sled::transaction::ConflictableTransactionError<EngineError>>(())
     })?;
     store.flush()?;
@@ -127,6 +155,7 @@ pub(crate) fn edit(
     account: &str,
     job_id: &str,
     kind: Change,
+    origin: Origin,
     change: impl FnOnce(&mut JobRecord, &Settings) -> Result<bool, EngineError>,
 ) -> Result<JobRecord, EngineError> {
     let id = JobRef::Id(job_id.to_string());
@@ -140,7 +169,7 @@ pub(crate) fn edit(
     }
     job.updated_at = ctx.now();
     job.revision += 1;
-    store(ctx, &job, None, kind)?;
+    store(ctx, &job, None, kind, origin)?;
     tracing::info!(job_id, revision = job.revision, "job edited");
     Ok(job)
 }

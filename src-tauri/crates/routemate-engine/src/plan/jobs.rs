@@ -6,7 +6,7 @@
 use crate::context::Context;
 use crate::error::EngineError;
 use crate::import::{fingerprint, DriverRecord};
-use crate::jobs::write::{self, Change, ImportRecords};
+use crate::jobs::write::{self, Change, ImportRecords, Origin};
 use crate::jobs::{self, ImportKey, JobRecord};
 use crate::settings::Settings;
 use crate::store::{decode, encode, key2};
@@ -64,6 +64,7 @@ pub fn store(
         depot: req.depot.clone(),
         return_to_depot: Some(!open_end),
         date: req.date.clone(),
+        optimize: None,
     };
     // The payload and its schedule: a re-plan that only moves the times rewrites the job too.
     let fp = fingerprint(&request) + &format!(":{}:{:?}", dr.route.departure, dr.route.starts);
@@ -182,13 +183,13 @@ pub fn store(
     } else {
         Change::Created
     };
-    write::store(ctx, &record, Some(&records), change)?;
+    write::store(ctx, &record, Some(&records), change, Origin::Local)?;
     Ok(record)
 }
 
 /// Cancels a job an earlier revision of the plan gave a driver who now has no stops.
 pub fn cancel(ctx: &Context, account: &str, job_id: &str) -> Result<(), EngineError> {
-    write::edit(ctx, account, job_id, Change::Updated, |job, _| {
+    write::edit(ctx, account, job_id, Change::Updated, Origin::Local, |job, _| {
         if job.cancelled {
             return Ok(false);
         }

@@ -184,6 +184,7 @@ fn job_set() -> impl Strategy<Value = Vec<ImportRequest>> {
                         start: format!("{a:02}:00"),
                         end: format!("{b:02}:30"),
                     }),
+                    sequence: None,
                 })
                 .collect();
             out.push(ImportRequest {
@@ -194,6 +195,7 @@ fn job_set() -> impl Strategy<Value = Vec<ImportRequest>> {
                 depot: None,
                 return_to_depot: None,
                 date: None,
+                optimize: None,
             });
         }
         out

@@ -1,6 +1,7 @@
 //! The engine's integration tests in one binary (one link instead of one per file): the facade
-//! (`api`), the day planner (`plan`), the list index and token sweep (`hardening`), job files (`jobfile`, `jobfile_fuzz`,
-//! workbooks in `spreadsheet`) and the watched folder (`watch`).
+//! (`api`), the day planner (`plan`), the list index and token sweep (`hardening`), job files
+//! (`jobfile`, `jobfile_fuzz`, workbooks in `spreadsheet`), road packs (`roads`), the sync outbox and conflict rules (`outbox`) and the watched
+//! folder (`watch`).
 
 mod api;
 mod hardening;
@@ -8,5 +9,6 @@ mod jobfile;
 mod jobfile_fuzz;
 mod roads;
 mod plan;
+mod outbox;
 mod spreadsheet;
 mod watch;

@@ -13,6 +13,7 @@ pub mod roads;
 pub mod plan;
 pub mod serve;
 pub mod store;
+pub mod sync;
 pub mod watch;
 
 use anyhow::Context;
@@ -80,7 +81,11 @@ pub enum Command {
     Optimize(bench::PassThrough),
     /// Plan a Solomon or VRPLIB multi-vehicle instance (runs `routemate-bench vrp-solve`).
     Vrp(bench::PassThrough),
-    /// Benchmarks: api, optimize, solve, geocode, watch, sheets, atsp, roads, vrp (runs `routemate-bench`).
+    /// Sync with the hosted RouteMate API: login, now, status, retry, discard, resolve, logout.
+    #[command(subcommand)]
+    Sync(sync::SyncCmd),
+    /// Benchmarks: api, optimize, solve, geocode, watch, sheets, atsp, roads, vrp, sync (runs
+    /// `routemate-bench`).
     Bench(bench::PassThrough),
 }
 
@@ -99,6 +104,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Geocode(args) => geocode::run(&cli, args),
         Command::Gazetteer(cmd) => gazetteer::run(&cli, cmd),
         Command::Roads(cmd) => roads::run(&cli, cmd),
+        Command::Sync(cmd) => sync::run(&cli, cmd),
         Command::Optimize(pass) => bench::run("solve", pass),
         Command::Vrp(pass) => bench::run("vrp-solve", pass),
         Command::Bench(pass) => match pass.args.split_first() {

@@ -44,9 +44,13 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub allowed_hosts: Vec<String>,
+    /// Lifetime of the bearer tokens this server issues, in seconds.
+    #[arg(long, env = "ROUTEMATE_TOKEN_TTL_SECS", default_value_t = 3600)]
+    pub token_ttl_secs: i64,
 }
 
 pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
+    routemate_engine::auth::set_token_ttl_secs(args.token_ttl_secs);
     let api = open_api(cli)?;
     let watcher = match &args.watch {
         // stdout carries the listening address; the watcher's activity goes to the log.
@@ -87,6 +91,12 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
         std::io::stdout().flush()?;
         let health = api.store().health().clone();
         tokio::spawn(daily_backups(api.clone()));
+        // Once logged in (`routemate sync login`), push local changes and pull hosted ones.
+        tokio::spawn(routemate_sync::run_background(
+            api.clone(),
+            std::future::pending::<()>(),
+            |_, _| {},
+        ));
         // Stop on a signal, or on the first storage error (exit 75 so a supervisor restarts us
         // once the disk is fixed); after a storage error, in-flight requests get 5 s to finish.
         let failed = health.clone();
