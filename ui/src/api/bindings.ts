@@ -27,6 +27,8 @@ export const COMMAND_NAMES = [
   "evaluate_plan",
   "assign_plan",
   "replan_day",
+  "road_pack_status",
+  "import_road_pack",
   "get_settings",
   "update_settings",
   "pick_folder",
@@ -81,6 +83,10 @@ export const commands = {
   assignPlan: (planId: string, routes: T.DriverStops[]): Promise<T.PlanView> => invoke("assign_plan", { planId, routes }),
   /** Plans the day again with these stops locked to these drivers. */
   replanDay: (planId: string, locks: T.StopLock[]): Promise<T.PlanView> => invoke("replan_day", { planId, locks }),
+  /** The road pack the engine plans on (read from its header). */
+  roadPackStatus: (): Promise<T.RoadPackStatus> => invoke("road_pack_status"),
+  /** Asks for an `.osm.pbf` and builds the road pack from it (the previous one keeps working if the file is refused); `None` when the user cancels. */
+  importRoadPack: (): Promise<T.RoadPackStatus | null> => invoke("import_road_pack"),
   getSettings: (): Promise<T.Settings> => invoke("get_settings"),
   /** Saves the planning settings and the desktop's own; a bad field saves nothing. */
   updateSettings: (settings: T.Settings): Promise<T.Settings> => invoke("update_settings", { settings }),
