@@ -4,6 +4,7 @@
 
 pub mod bench;
 pub mod credentials;
+pub mod export;
 pub mod gazetteer;
 pub mod geocode;
 pub mod import;
@@ -55,6 +56,8 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Print a job's status, or all jobs newest first.
     Jobs(jobs::JobsArgs),
+    /// Export a job's run sheet (PDF), GPX, CSV or XLSX, or driver packs for several jobs.
+    Export(export::ExportArgs),
     /// Back up, restore and verify the store.
     #[command(subcommand)]
     Store(store::StoreCmd),
@@ -79,6 +82,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Credentials(cmd) => credentials::run(&cli, cmd),
         Command::Import(args) => import::run(&cli, args),
         Command::Jobs(args) => jobs::run(&cli, args),
+        Command::Export(args) => export::run(&cli, args),
         Command::Watch(args) => watch::run(&cli, args),
         Command::Store(cmd) => store::run(&cli, cmd),
         Command::Geocode(args) => geocode::run(&cli, args),

@@ -237,14 +237,14 @@ pub(crate) async fn stop_status(
 
 /// A path segment axum cannot decode (percent-encoded bytes that are not UTF-8): a problem like
 /// every other error, not axum's plain-text answer, and only after the token was checked.
-fn bad_path(rejection: PathRejection) -> Problem {
+pub(crate) fn bad_path(rejection: PathRejection) -> Problem {
     Problem::bad_request(format!(
         "the URL path is invalid: {}",
         rejection.body_text()
     ))
 }
 
-fn field_error(field: &str, detail: &str) -> routemate_core::validate::FieldError {
+pub(crate) fn field_error(field: &str, detail: &str) -> routemate_core::validate::FieldError {
     routemate_core::validate::FieldError {
         field: field.into(),
         pointer: format!("/{field}"),
@@ -293,7 +293,7 @@ async fn json_body(
     })
 }
 
-fn query_map(uri: &Uri) -> Result<HashMap<String, String>, Problem> {
+pub(crate) fn query_map(uri: &Uri) -> Result<HashMap<String, String>, Problem> {
     let mut map = HashMap::new();
     for (k, v) in form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()) {
         if v.is_empty() {

@@ -8,6 +8,7 @@
 
 mod bearer;
 pub mod conn;
+mod export;
 mod jobs;
 pub mod openapi;
 pub mod problem;
@@ -91,6 +92,7 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(jobs::status_or_list))
         .routes(routes!(jobs::status_by_path))
         .routes(routes!(jobs::stop_status))
+        .routes(routes!(export::export))
         .routes(routes!(openapi_json))
         .routes(routes!(healthz))
 }
