@@ -16,6 +16,8 @@ const COMMANDS: &[&str] = &[
     "reoptimize_job",
     "restore_stops",
     "list_triage",
+    "export_job",
+    "print_run_sheet",
     "create_credential",
     "list_credentials",
     "revoke_credential",

@@ -12,6 +12,8 @@ pub mod importing;
 pub mod logging;
 pub mod loopback;
 pub mod navigation;
+pub mod packs;
+pub mod printing;
 pub mod settings;
 pub mod state;
 pub mod tiles;
@@ -51,6 +53,8 @@ macro_rules! command_handler {
             $crate::commands::edit::reoptimize_job,
             $crate::commands::edit::restore_stops,
             $crate::commands::edit::list_triage,
+            $crate::commands::export::export_job,
+            $crate::commands::export::print_run_sheet,
             $crate::commands::credentials::create_credential,
             $crate::commands::credentials::list_credentials,
             $crate::commands::credentials::revoke_credential,
@@ -137,6 +141,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             });
             app.state::<Desktop>().watching.apply(handle, &api);
             events::forward(handle.clone(), &api);
+            packs::start(handle.clone(), &api);
             loopback::start(handle, api);
             Ok(())
         })

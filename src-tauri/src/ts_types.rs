@@ -69,6 +69,8 @@ fn render() -> String {
         decl::<crate::logging::LogTail>(&cfg),
         decl::<crate::updates::UpdateStatus>(&cfg),
         decl::<crate::tiles::TileCacheInfo>(&cfg),
+        decl::<crate::printing::PrintedSheet>(&cfg),
+        decl::<crate::packs::PackEvent>(&cfg),
     ];
     format!(
         "// Generated from the Rust types by `cargo test -p routemate-desktop ts_types` (ts-rs).\n\

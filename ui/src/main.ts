@@ -8,6 +8,7 @@ import { enableDrop, importSample } from "./importing";
 import { JobScreen } from "./views/job";
 import { JobsView } from "./views/jobs";
 import { LogsView } from "./views/logs";
+import { listenForPacks } from "./views/packsCard";
 import { SettingsView } from "./views/settings";
 import { TriageView } from "./views/triage";
 import { followWatchActivity } from "./watchActivity";
@@ -122,6 +123,7 @@ async function start(): Promise<void> {
     if (route === "triage") void triage.refresh();
   });
   await followWatchActivity();
+  await listenForPacks();
   document.body.dataset.ready = "true";
   requestAnimationFrame(() =>
     requestAnimationFrame(() => {

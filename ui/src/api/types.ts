@@ -28,6 +28,8 @@ export type {
   LocalApi,
   LogTail,
   NewCredential,
+  PackEvent,
+  PrintedSheet,
   Optimization,
   ReoptimizeOutcome,
   Stop,

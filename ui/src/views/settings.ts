@@ -5,6 +5,7 @@ import { commands } from "../api/client";
 import type { AppInfo, CredentialInfo, NewCredential, Settings } from "../api/types";
 import { clear, fmtTime, h } from "../dom";
 import { activityList } from "../watchActivity";
+import { packsCard } from "./packsCard";
 import { showError, toast } from "../notify";
 import { RouteMap } from "../map/routeMap";
 import L from "leaflet";
@@ -36,6 +37,7 @@ export class SettingsView {
           this.planning(),
           this.map(tiles.tiles, tiles.bytes),
           this.automation(),
+          packsCard(this.settings as Settings, (patch) => this.save(patch)),
           this.about(),
         ),
       );

@@ -1,6 +1,7 @@
 //! The `routemate-bench` commands, one file each; every one prints its figures on stdout.
 
 pub mod api;
+pub mod export;
 pub mod geocode;
 pub mod optimize;
 pub mod sheets;
@@ -34,6 +35,8 @@ pub enum BenchCmd {
     Geocode(geocode::BenchGeocodeArgs),
     /// Workbook job files: a 10,000-row .xlsx parsed and validated, beside the same CSV.
     Sheets(sheets::BenchSheetsArgs),
+    /// Exports: a 200-stop run sheet (PDF) and the driver packs of a 40-driver plan.
+    Export(export::BenchExportArgs),
 }
 
 /// Runs the parsed command.
@@ -45,5 +48,6 @@ pub fn run(cli: &BenchCli) -> anyhow::Result<()> {
         BenchCmd::Watch(args) => watch::run(args),
         BenchCmd::Geocode(args) => geocode::run(args),
         BenchCmd::Sheets(args) => sheets::run(args),
+        BenchCmd::Export(args) => export::run(args),
     }
 }

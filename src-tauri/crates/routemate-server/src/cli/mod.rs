@@ -70,7 +70,7 @@ pub enum Command {
     Gazetteer(gazetteer::GazetteerCmd),
     /// Optimize one TSPLIB or delivery-JSON instance (runs `routemate-bench solve`).
     Optimize(bench::PassThrough),
-    /// Benchmarks: api, optimize, solve, geocode, watch, sheets (runs `routemate-bench`).
+    /// Benchmarks: api, optimize, solve, geocode, watch, sheets, export (runs `routemate-bench`).
     Bench(bench::PassThrough),
 }
 

@@ -19,6 +19,7 @@ use utoipa::{IntoParams, ToSchema};
 #[allow(dead_code)] // documentation only: the handler reads the query itself
 pub(crate) struct ExportQuery {
     /// `pdf` (the printable run sheet), `gpx`, `csv` or `xlsx`.
+    #[param(inline)]
     format: ExportFormat,
 }
 
@@ -38,6 +39,7 @@ pub(crate) enum ExportFormat {
 #[schema(value_type = String, format = Binary)]
 pub(crate) struct ExportFile(Vec<u8>);
 
+/// `GET /v1/integration-jobs/{job_id}/export?format=pdf|gpx|csv|xlsx`: the job as a file.
 #[utoipa::path(get, path = "/v1/integration-jobs/{job_id}/export", tag = "jobs",
     params(("job_id" = String, Path, description = "The job's `job_id`."), ExportQuery),
     security(("bearerAuth" = [])),
