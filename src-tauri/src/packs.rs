@@ -126,3 +126,32 @@ pub fn check_folder(path: &std::path::Path, data_dir: &std::path::Path) -> Resul
     crate::settings::check_folder(path, &rules)
         .map_err(|e| e.replace("for job files", "for driver packs"))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::settings::{DesktopSettings, FolderRules};
+    use serde_json::json;
+
+    #[test]
+    fn a_packs_folder_must_be_an_existing_folder_outside_the_app_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let packs = dir.path().join("packs");
+        std::fs::create_dir_all(&data).unwrap();
+        std::fs::create_dir_all(&packs).unwrap();
+        let rules = FolderRules {
+            home: None,
+            data_dir: &data,
+        };
+        let s = DesktopSettings::parse(&json!({"packs_folder": packs}), &rules).unwrap();
+        let canonical = std::fs::canonicalize(&packs).unwrap();
+        assert_eq!(s.packs_folder.as_deref(), canonical.to_str());
+        for bad in [dir.path().join("missing"), data.clone(), "/etc".into()] {
+            let errs = DesktopSettings::parse(&json!({"packs_folder": bad}), &rules).unwrap_err();
+            assert_eq!(errs[0].field, "ui.packs_folder", "{}", bad.display());
+            assert!(!errs[0].detail.contains("job files"), "{}", errs[0].detail);
+        }
+        let none = DesktopSettings::parse(&json!({"packs_folder": ""}), &rules).unwrap();
+        assert_eq!(none.packs_folder, None);
+    }
+}

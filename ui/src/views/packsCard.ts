@@ -35,7 +35,11 @@ export function packsCard(s: Settings, save: (patch: Partial<Settings>) => Promi
         "Choose folder…",
       ),
       s.ui.packs_folder
-        ? h("button", { class: "ghost", onclick: () => save({ ui: { ...s.ui, packs_folder: null } }) }, "Stop writing packs")
+        ? h(
+            "button",
+            { class: "ghost", onclick: () => save({ ui: { ...s.ui, packs_folder: null } }) },
+            "Stop writing packs",
+          )
         : null,
     ),
   );
