@@ -49,17 +49,21 @@ def run(s, a):
     text = subprocess.run(["pdftotext", "-x", "86", "-y", "0", "-W", "164", "-H", "842", path, "-"],
                           capture_output=True, text=True, check=True).stdout
     flat = " ".join(text.split())
-    view = s.js("return window.__TAURI_INTERNALS__.invoke('get_job', {jobId: arguments[0]})"
-                ".then(function (j) { return j; })", s.js("return location.hash.split('/')[2]"))
-    if isinstance(view, dict) and "stops" in view:
-        ordered = sorted((x for x in view["stops"] if x["sequence"]), key=lambda x: x["sequence"])
-        at = 0
-        for st in ordered:
-            found = flat.find(st["address"], at)
-            if found < 0:
-                raise Fail(f"stop {st['sequence']} ({st['address']}) is not on the run sheet in order")
-            at = found + len(st["address"])
-        print(f"  all {len(ordered)} stops on the run sheet in driving order")
+    job_id = s.js("return location.hash.split('/')[2]")
+    view = s.call("POST", "/execute/async", {
+        "script": "const done = arguments[arguments.length - 1];"
+                  " window.__TAURI_INTERNALS__.invoke('get_job', {jobId: arguments[0]}).then(done, () => done(null));",
+        "args": [job_id]})
+    if not isinstance(view, dict) or "stops" not in view:
+        raise Fail(f"get_job answered {view!r}")
+    ordered = sorted((x for x in view["stops"] if x["sequence"]), key=lambda x: x["sequence"])
+    at = 0
+    for st in ordered:
+        found = flat.find(st["address"], at)
+        if found < 0:
+            raise Fail(f"stop {st['sequence']} ({st['address']}) is not on the run sheet in order")
+        at = found + len(st["address"])
+    print(f"  all {len(ordered)} stops on the run sheet in driving order")
     png = f"{a.out}/11-run-sheet-page1"
     subprocess.run(["pdftoppm", "-png", "-r", "90", "-f", "1", "-l", "1", "-singlefile", path, png], check=True)
     if os.path.getsize(png + ".png") < 20_000:
