@@ -283,7 +283,12 @@ online_geocoder: boolean,
 /**
  * The online geocoder (Nominatim API), https only.
  */
-online_geocoder_url: string, };
+online_geocoder_url: string, 
+/**
+ * Driver packs (run sheet, GPX, CSV, XLSX) are written here after every import or change
+ * of a job (`packs.rs`); `null`: none. An existing folder, stored canonical.
+ */
+packs_folder: string | null, };
 
 /**
  * The end of the current log file.
@@ -293,3 +298,33 @@ export type LogTail = { file: string | null, lines: Array<string>, };
 export type UpdateStatus = { "state": "up_to_date", current: string, } | { "state": "available", current: string, version: string, notes: string | null, } | { "state": "offline", message: string, };
 
 export type TileCacheInfo = { dir: string, tiles: number, bytes: number, };
+
+/**
+ * What "Print run sheet" did.
+ */
+export type PrintedSheet = { 
+/**
+ * The PDF written.
+ */
+path: string, 
+/**
+ * Whether a PDF viewer was started.
+ */
+opened: boolean, 
+/**
+ * Why it was not, when it was not.
+ */
+message: string | null, };
+
+/**
+ * A pack written or not, as the UI is told.
+ */
+export type PackEvent = { job_id: string, external_job_id: string, 
+/**
+ * The pack's folder (written) or the folder it was meant for (failed).
+ */
+folder: string, 
+/**
+ * Why it failed; `None` when written.
+ */
+error: string | null, };
