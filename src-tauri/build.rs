@@ -23,6 +23,8 @@ const COMMANDS: &[&str] = &[
     "evaluate_plan",
     "assign_plan",
     "replan_day",
+    "export_job",
+    "print_run_sheet",
     "create_credential",
     "list_credentials",
     "revoke_credential",

@@ -4,6 +4,7 @@
 
 mod api_flow;
 mod cli;
+mod cli_export;
 mod durability;
 mod hardening_attacks;
 mod hardening_disk;

@@ -7,8 +7,9 @@
 #   src-tauri/scripts/run-app.sh                   build and start the app
 #   src-tauri/scripts/run-app.sh --deps-only       only install what is missing
 #   src-tauri/scripts/run-app.sh --with-test-deps  also install what the tests need (Xvfb,
-#                                                  ImageMagick, WebKitWebDriver, python3-venv;
-#                                                  test-all.sh)
+#                                                  ImageMagick, WebKitWebDriver, python3-venv,
+#                                                  poppler-utils and libxml2-utils for the export
+#                                                  tests; test-all.sh)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 
@@ -20,7 +21,8 @@ deps_only=false
 for arg in "$@"; do
   case "$arg" in
     --deps-only) deps_only=true ;;
-    --with-test-deps) pkgs+=(xvfb xauth imagemagick webkit2gtk-driver dbus-x11 python3-venv) ;;
+    --with-test-deps) pkgs+=(xvfb xauth imagemagick webkit2gtk-driver dbus-x11 python3-venv
+                             poppler-utils libxml2-utils) ;;
     *) echo "run-app.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done

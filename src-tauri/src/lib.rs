@@ -12,6 +12,8 @@ pub mod importing;
 pub mod logging;
 pub mod loopback;
 pub mod navigation;
+pub mod packs;
+pub mod printing;
 pub mod settings;
 pub mod state;
 pub mod syncing;
@@ -59,6 +61,8 @@ macro_rules! command_handler {
             $crate::commands::plan::evaluate_plan,
             $crate::commands::plan::assign_plan,
             $crate::commands::plan::replan_day,
+            $crate::commands::export::export_job,
+            $crate::commands::export::print_run_sheet,
             $crate::commands::credentials::create_credential,
             $crate::commands::credentials::list_credentials,
             $crate::commands::credentials::revoke_credential,
@@ -157,6 +161,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             events::forward(handle.clone(), &api);
             let syncing = app.state::<Desktop>().syncing.clone();
             syncing::start(handle.clone(), api.clone(), syncing);
+            packs::start(handle.clone(), &api);
             loopback::start(handle, api);
             Ok(())
         })

@@ -43,6 +43,9 @@ pub struct DesktopSettings {
     pub online_geocoder: bool,
     /// The online geocoder (Nominatim API), https only.
     pub online_geocoder_url: String,
+    /// Driver packs (run sheet, GPX, CSV, XLSX) are written here after every import or change
+    /// of a job (`packs.rs`); `null`: none. An existing folder, stored canonical.
+    pub packs_folder: Option<String>,
 }
 
 impl Default for DesktopSettings {
@@ -54,6 +57,7 @@ impl Default for DesktopSettings {
             watched_folder: None,
             online_geocoder: false,
             online_geocoder_url: DEFAULT_ONLINE_URL.into(),
+            packs_folder: None,
         }
     }
 }
@@ -106,6 +110,14 @@ impl DesktopSettings {
                 Ok(canonical) => settings.watched_folder = Some(canonical.display().to_string()),
                 Err(detail) => {
                     problems.push(field_error("ui.watched_folder", "invalid_value", &detail))
+                }
+            }
+        }
+        if let Some(folder) = &settings.packs_folder {
+            match crate::packs::check_folder(Path::new(folder), rules.data_dir) {
+                Ok(canonical) => settings.packs_folder = Some(canonical.display().to_string()),
+                Err(detail) => {
+                    problems.push(field_error("ui.packs_folder", "invalid_value", &detail))
                 }
             }
         }

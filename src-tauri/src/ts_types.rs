@@ -89,6 +89,8 @@ fn render() -> String {
         decl::<crate::syncing::SyncView>(&cfg),
         decl::<crate::syncing::ParkedItem>(&cfg),
         decl::<crate::commands::sync::JobBadge>(&cfg),
+        decl::<crate::printing::PrintedSheet>(&cfg),
+        decl::<crate::packs::PackEvent>(&cfg),
     ];
     format!(
         "// Generated from the Rust types by `cargo test -p routemate-desktop ts_types` (ts-rs).\n\

@@ -17,6 +17,8 @@ import time
 import urllib.error
 import urllib.request
 
+import steps_export
+
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
 # Ports of tauri-driver and WebKitWebDriver (E2E_DRIVER_PORT and the next one; 4444 by default).
 DRIVER_PORT = int(os.environ.get("E2E_DRIVER_PORT", "4444"))
@@ -311,6 +313,7 @@ def steps(s, a):
     hostile_labels(s, a)
     __import__("steps_plan").run(s, a)
     __import__("steps_sync").run(s, a)
+    steps_export.run(s, a)
 
 
 HOSTILE_IMG = '<img src=x onerror="window.__pwned=1">'

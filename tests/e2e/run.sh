@@ -34,6 +34,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export ROUTEMATE_DATA="$tmp/data" ROUTEMATE_LISTEN="127.0.0.1:$api_port" XDG_DATA_HOME="$tmp/xdg"
 export GSETTINGS_BACKEND=memory
+# The run sheet's Print writes the PDF without opening a viewer over the app (steps_export.py).
+export ROUTEMATE_NO_VIEWER=1
 xvfb-run -a -s "-screen 0 1280x800x24" \
   python3 "$root/tests/e2e/e2e.py" --app "$root/target/debug/routemate-desktop" --out "$out" \
   --api "127.0.0.1:$api_port" --sample "$root/assets/sample-job.json"

@@ -9,6 +9,7 @@ import { JobScreen } from "./views/job";
 import { JobsView } from "./views/jobs";
 import { LogsView } from "./views/logs";
 import { PlanScreen } from "./views/plan";
+import { listenForPacks } from "./views/packsCard";
 import { SettingsView } from "./views/settings";
 import { followSync, syncIndicator } from "./views/sync";
 import { TriageView } from "./views/triage";
@@ -131,6 +132,7 @@ async function start(): Promise<void> {
   });
   await followWatchActivity();
   await followSync().catch(() => undefined);
+  await listenForPacks();
   document.body.dataset.ready = "true";
   requestAnimationFrame(() =>
     requestAnimationFrame(() => {

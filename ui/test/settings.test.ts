@@ -24,6 +24,7 @@ const settings: Settings = {
     watched_folder: null,
     online_geocoder: false,
     online_geocoder_url: "https://nominatim.openstreetmap.org",
+    packs_folder: null,
   },
 };
 const info: AppInfo = {

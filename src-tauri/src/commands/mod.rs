@@ -6,6 +6,7 @@
 
 pub mod credentials;
 pub mod edit;
+pub mod export;
 pub mod jobs;
 pub mod roads;
 pub mod plan;

@@ -14,6 +14,8 @@ export const COMMAND_NAMES = [
   "reoptimize_job",
   "restore_stops",
   "list_triage",
+  "export_job",
+  "print_run_sheet",
   "list_jobs",
   "get_job",
   "set_stop_status",
@@ -61,6 +63,10 @@ export const commands = {
   reoptimizeJob: (jobId: string): Promise<T.ReoptimizeOutcome> => invoke("reoptimize_job", { jobId }),
   restoreStops: (jobId: string, placements: T.StopPlacement[]): Promise<T.JobView> => invoke("restore_stops", { jobId, placements }),
   listTriage: (): Promise<T.TriageItem[]> => invoke("list_triage"),
+  /** Asks where to save the job's export (native dialog) and writes it there; `None` when the user cancels. `format`: pdf, gpx, csv or xlsx. */
+  exportJob: (jobId: string, format: string): Promise<string | null> => invoke("export_job", { jobId, format }),
+  /** Writes the job's run sheet under the app's data folder and opens it in the system's PDF viewer, whose print dialog prints it as laid out (A4). */
+  printRunSheet: (jobId: string): Promise<T.PrintedSheet> => invoke("print_run_sheet", { jobId }),
   listJobs: (args: T.JobListArgs): Promise<T.JobPage> => invoke("list_jobs", { args }),
   getJob: (jobId: string): Promise<T.JobView> => invoke("get_job", { jobId }),
   setStopStatus: (jobId: string, stopId: string, status: string, note: string | null): Promise<T.JobView> => invoke("set_stop_status", { jobId, stopId, status, note }),

@@ -34,6 +34,8 @@ export type {
   LogTail,
   NewCredential,
   ParkedItem,
+  PackEvent,
+  PrintedSheet,
   Optimization,
   PlanEvaluation,
   PlanJob,

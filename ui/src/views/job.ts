@@ -7,6 +7,7 @@ import { clear, fmtKm, fmtMinutes, h } from "../dom";
 import { EditHistory, type StatusChange } from "../edits/history";
 import { RouteMap } from "../map/routeMap";
 import { busy, showError, toast } from "../notify";
+import { exportControls } from "./exportMenu";
 import { placementsOf, previewMove } from "../stops/reorder";
 import { renderStopTable, ROW_HEIGHT, rowIndex } from "../stops/table";
 
@@ -129,6 +130,7 @@ export class JobScreen {
         },
         "Redo",
       ),
+      ...exportControls(j.job_id),
       h("button", { id: "reoptimize", class: "primary", onclick: () => this.reoptimize() }, "Re-optimize"),
     );
     this.setTotals(j.optimization.total_distance_km, j.optimization.total_duration_minutes, false);

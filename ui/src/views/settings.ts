@@ -5,6 +5,7 @@ import { commands } from "../api/client";
 import type { AppInfo, CredentialInfo, NewCredential, Settings } from "../api/types";
 import { clear, fmtTime, h } from "../dom";
 import { activityList } from "../watchActivity";
+import { packsCard } from "./packsCard";
 import { showError, toast } from "../notify";
 import { RouteMap } from "../map/routeMap";
 import { roadsCard } from "./roadsCard";
@@ -44,6 +45,7 @@ export class SettingsView {
           this.map(tiles.tiles, tiles.bytes),
           roadsCard(roads, () => this.refresh()),
           this.automation(),
+          packsCard(this.settings as Settings, (patch) => this.save(patch)),
           this.about(),
         ),
       );

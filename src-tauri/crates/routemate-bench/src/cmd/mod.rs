@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod atsp;
+pub mod export;
 pub mod geocode;
 pub mod optimize;
 pub mod roads;
@@ -49,6 +50,8 @@ pub enum BenchCmd {
     Sync(sync::BenchSyncArgs),
     /// Workbook job files: a 10,000-row .xlsx parsed and validated, beside the same CSV.
     Sheets(sheets::BenchSheetsArgs),
+    /// Exports: a 200-stop run sheet (PDF) and the driver packs of a 40-driver plan.
+    Export(export::BenchExportArgs),
 }
 
 /// Runs the parsed command.
@@ -65,5 +68,6 @@ pub fn run(cli: &BenchCli) -> anyhow::Result<()> {
         BenchCmd::VrpSolve(args) => vrp_solve::run(args),
         BenchCmd::Vrp(args) => vrp::run(args),
         BenchCmd::Sync(args) => sync::run(args),
+        BenchCmd::Export(args) => export::run(args),
     }
 }

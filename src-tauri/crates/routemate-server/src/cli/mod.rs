@@ -5,6 +5,7 @@
 pub mod bench;
 pub mod credentials;
 pub mod fleet;
+pub mod export;
 pub mod gazetteer;
 pub mod geocode;
 pub mod import;
@@ -64,6 +65,8 @@ pub enum Command {
     Fleet(fleet::FleetCmd),
     /// Plan a day across drivers: a plan body (.json) or a day's job file (.csv, sheets).
     Plan(plan::PlanArgs),
+    /// Export a job's run sheet (PDF), GPX, CSV or XLSX, or driver packs for several jobs.
+    Export(export::ExportArgs),
     /// Back up, restore and verify the store.
     #[command(subcommand)]
     Store(store::StoreCmd),
@@ -84,8 +87,8 @@ pub enum Command {
     /// Sync with the hosted RouteMate API: login, now, status, retry, discard, resolve, logout.
     #[command(subcommand)]
     Sync(sync::SyncCmd),
-    /// Benchmarks: api, optimize, solve, geocode, watch, sheets, atsp, roads, vrp, sync (runs
-    /// `routemate-bench`).
+    /// Benchmarks: api, optimize, solve, geocode, watch, sheets, atsp, roads, vrp, sync, export
+    /// (runs `routemate-bench`).
     Bench(bench::PassThrough),
 }
 
@@ -99,6 +102,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Jobs(args) => jobs::run(&cli, args),
         Command::Fleet(cmd) => fleet::run(&cli, cmd),
         Command::Plan(args) => plan::run(&cli, args),
+        Command::Export(args) => export::run(&cli, args),
         Command::Watch(args) => watch::run(&cli, args),
         Command::Store(cmd) => store::run(&cli, cmd),
         Command::Geocode(args) => geocode::run(&cli, args),

@@ -244,7 +244,7 @@ pub(crate) fn bad_path(rejection: PathRejection) -> Problem {
     ))
 }
 
-fn field_error(field: &str, detail: &str) -> routemate_core::validate::FieldError {
+pub(crate) fn field_error(field: &str, detail: &str) -> routemate_core::validate::FieldError {
     routemate_core::validate::FieldError {
         field: field.into(),
         pointer: format!("/{field}"),
@@ -293,7 +293,7 @@ pub(crate) async fn json_body(
     })
 }
 
-fn query_map(uri: &Uri) -> Result<HashMap<String, String>, Problem> {
+pub(crate) fn query_map(uri: &Uri) -> Result<HashMap<String, String>, Problem> {
     let mut map = HashMap::new();
     for (k, v) in form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()) {
         if v.is_empty() {

@@ -8,6 +8,7 @@
 
 mod bearer;
 pub mod conn;
+mod export;
 mod jobs;
 pub mod openapi;
 mod plans;
@@ -94,6 +95,7 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(jobs::stop_status))
         .routes(routes!(plans::create_plan))
         .routes(routes!(plans::get_plan))
+        .routes(routes!(export::export))
         .routes(routes!(openapi_json))
         .routes(routes!(healthz))
 }

@@ -49,6 +49,7 @@ fn document_is_openapi_3_1_with_every_call() {
             "/v1/integration-jobs/{job_id}/stops/{external_stop_id}/status",
             "post",
         ),
+        ("/v1/integration-jobs/{job_id}/export", "get"),
         ("/v1/openapi.json", "get"),
         ("/healthz", "get"),
     ] {
