@@ -1,6 +1,7 @@
 //! `routemate export JOB_ID --format pdf|gpx|csv|xlsx --out FILE`: one job's run sheet, GPX,
 //! CSV or XLSX; `routemate export --jobs ID,ID,… --out DIR`: a driver pack (all four files) per
-//! job into DIR. `--plan PLAN_ID` is refused: this build has no plan store yet.
+//! job into DIR; `routemate export --plan PLAN_ID --out DIR`: a driver pack for every driver's job
+//! of a day plan.
 
 use super::{open_api, print_json, Cli};
 use anyhow::{bail, Context as _};
@@ -34,9 +35,6 @@ fn parse_format(s: &str) -> Result<Format, String> {
 }
 
 pub fn run(cli: &Cli, args: &ExportArgs) -> anyhow::Result<()> {
-    if args.plan.is_some() {
-        bail!("plans are not available in this build; export the plan's jobs with --jobs ID,ID,…");
-    }
     let api = open_api(cli)?;
     if let Some(id) = &args.job_id {
         let format = match args.format {
@@ -53,14 +51,23 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> anyhow::Result<()> {
             "bytes": bytes.len(),
         }));
     }
-    let jobs = args
-        .jobs
+    let ids: Vec<String> = match &args.plan {
+        Some(plan_id) => api
+            .plan(&cli.account, plan_id)
+            .with_context(|| format!("plan {plan_id}"))?
+            .jobs
+            .into_iter()
+            .map(|j| j.job_id)
+            .collect(),
+        None => args.jobs.clone(),
+    };
+    let jobs = ids
         .iter()
         .filter(|id| !id.trim().is_empty())
         .map(|id| find(&api, &cli.account, id.trim()))
         .collect::<anyhow::Result<Vec<JobView>>>()?;
     if jobs.is_empty() {
-        bail!("--jobs names no job");
+        bail!("--jobs or --plan names no job");
     }
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
