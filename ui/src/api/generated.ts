@@ -320,7 +320,7 @@ jobs: Array<PlanJob>,
  */
 unassigned: Array<PlanUnassigned>, totals: PlanTotals, 
 /**
- * "straight_line_estimate" (haversine × road factor) until road matrices land.
+ * "road" (the imported road pack covers every place) or "straight_line_estimate".
  */
 distance_source: string, elapsed_ms: number, created_at: string, updated_at: string, 
 /**
@@ -468,7 +468,12 @@ online_geocoder: boolean,
 /**
  * The online geocoder (Nominatim API), https only.
  */
-online_geocoder_url: string, };
+online_geocoder_url: string, 
+/**
+ * Driver packs (run sheet, GPX, CSV, XLSX) are written here after every import or change
+ * of a job (`packs.rs`); `null`: none. An existing folder, stored canonical.
+ */
+packs_folder: string | null, };
 
 /**
  * The end of the current log file.
@@ -519,3 +524,33 @@ conflict: boolean, };
  * A job's sync badge, for the job list.
  */
 export type JobBadge = { job_id: string, badge: SyncBadge, };
+
+/**
+ * What "Print run sheet" did.
+ */
+export type PrintedSheet = { 
+/**
+ * The PDF written.
+ */
+path: string, 
+/**
+ * Whether a PDF viewer was started.
+ */
+opened: boolean, 
+/**
+ * Why it was not, when it was not.
+ */
+message: string | null, };
+
+/**
+ * A pack written or not, as the UI is told.
+ */
+export type PackEvent = { job_id: string, external_job_id: string, 
+/**
+ * The pack's folder (written) or the folder it was meant for (failed).
+ */
+folder: string, 
+/**
+ * Why it failed; `None` when written.
+ */
+error: string | null, };

@@ -8,9 +8,9 @@ pub mod optimize;
 pub mod roads;
 pub mod sheets;
 pub mod solve;
+pub mod sync;
 pub mod vrp;
 pub mod vrp_solve;
-pub mod sync;
 pub mod watch;
 
 use clap::{Parser, Subcommand};

@@ -5,8 +5,8 @@
 
 pub mod edit;
 mod legacy;
-pub mod roads;
 mod plan;
+pub mod roads;
 pub mod sync;
 
 use crate::auth::{self, CredentialInfo, IssuedToken, NewCredential};

@@ -22,7 +22,11 @@ pub fn travel(points: &[LatLng], costs: &dyn TravelCosts) -> Travel {
 
 /// The solver's matrices for a cost matrix already asked for (the single-job planner has one).
 pub fn from_costs(m: &CostMatrix) -> Travel {
-    from_fn(m.size, |i, j| (m.distance_m(i, j), m.duration_s(i, j)), m.source.as_str())
+    from_fn(
+        m.size,
+        |i, j| (m.distance_m(i, j), m.duration_s(i, j)),
+        m.source.as_str(),
+    )
 }
 
 /// The solver's matrices from `leg(i, j) = (metres, seconds)`.

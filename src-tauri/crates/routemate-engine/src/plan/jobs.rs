@@ -189,17 +189,24 @@ pub fn store(
 
 /// Cancels a job an earlier revision of the plan gave a driver who now has no stops.
 pub fn cancel(ctx: &Context, account: &str, job_id: &str) -> Result<(), EngineError> {
-    write::edit(ctx, account, job_id, Change::Updated, Origin::Local, |job, _| {
-        if job.cancelled {
-            return Ok(false);
-        }
-        job.cancelled = true;
-        job.warnings.push(Warning::job(
-            codes::JOB_UPDATED,
-            "the day was planned again and this driver has no stops now: job cancelled",
-        ));
-        Ok(true)
-    })
+    write::edit(
+        ctx,
+        account,
+        job_id,
+        Change::Updated,
+        Origin::Local,
+        |job, _| {
+            if job.cancelled {
+                return Ok(false);
+            }
+            job.cancelled = true;
+            job.warnings.push(Warning::job(
+                codes::JOB_UPDATED,
+                "the day was planned again and this driver has no stops now: job cancelled",
+            ));
+            Ok(true)
+        },
+    )
     .map(|_| ())
 }
 

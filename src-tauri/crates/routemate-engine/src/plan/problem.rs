@@ -4,10 +4,10 @@
 //! lock). The same building serves planning, the stored plan's check and the desktop's live
 //! feasibility of a dispatcher's moves, so all three see the same problem.
 
-use crate::travel::TravelCosts;
 use super::costs::{self, Travel};
 use crate::error::EngineError;
 use crate::settings::Settings;
+use crate::travel::TravelCosts;
 use routemate_core::dayplan::{
     Balance, FleetDriver, PlanObjective, PlanOptions, PlanStopInput, Priority,
 };

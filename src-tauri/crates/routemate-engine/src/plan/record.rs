@@ -45,7 +45,7 @@ pub struct PlanView {
     /// Every stop left out, with why.
     pub unassigned: Vec<PlanUnassigned>,
     pub totals: PlanTotals,
-    /// "straight_line_estimate" (haversine × road factor) until road matrices land.
+    /// "road" (the imported road pack covers every place) or "straight_line_estimate".
     pub distance_source: String,
     pub elapsed_ms: u64,
     pub created_at: DateTime<Utc>,

@@ -4,14 +4,14 @@
 
 pub mod bench;
 pub mod credentials;
-pub mod fleet;
 pub mod export;
+pub mod fleet;
 pub mod gazetteer;
 pub mod geocode;
 pub mod import;
 pub mod jobs;
-pub mod roads;
 pub mod plan;
+pub mod roads;
 pub mod serve;
 pub mod store;
 pub mod sync;
