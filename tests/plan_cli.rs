@@ -1,6 +1,7 @@
 //! `routemate fleet` and `routemate plan` as a user meets them: the sample day over the sample
 //! fleet becomes one job per driver, readable with `routemate jobs`; without a fleet the error
-//! names the fix; a bad fleet saves nothing and names every bad field.
+//! names the fix; a bad fleet saves nothing and names every bad field; `routemate export --plan`
+//! writes a driver pack per driver.
 
 use routemate_blackbox::{cli, cli_json};
 use serde_json::json;
@@ -55,5 +56,35 @@ fn the_sample_day_is_planned_over_the_saved_fleet() {
         let job = cli_json(&data, &["jobs", "--external-job-id", ext]);
         assert_eq!(job["driver_email"], j["driver"]);
         assert_eq!(job["stop_count"], j["stop_count"]);
+    }
+
+    // Driver packs for the whole plan: one folder per driver's job, each with its run sheet.
+    let packs = dir.path().join("packs");
+    let plan_id = plan["plan_id"].as_str().unwrap();
+    let out = cli_json(
+        &data,
+        &[
+            "export",
+            "--plan",
+            plan_id,
+            "--out",
+            packs.to_str().unwrap(),
+        ],
+    );
+    let written = out["packs"].as_array().unwrap();
+    assert_eq!(written.len(), jobs.len(), "{out}");
+    for folder in written {
+        let folder = PathBuf::from(folder.as_str().unwrap());
+        let pdfs = std::fs::read_dir(&folder)
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .path()
+                    .extension()
+                    .is_some_and(|x| x == "pdf")
+            })
+            .count();
+        assert_eq!(pdfs, 1, "{}", folder.display());
     }
 }

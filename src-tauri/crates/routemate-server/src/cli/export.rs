@@ -53,8 +53,7 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> anyhow::Result<()> {
     }
     let ids: Vec<String> = match &args.plan {
         Some(plan_id) => api
-            .plan(&cli.account, plan_id)
-            .with_context(|| format!("plan {plan_id}"))?
+            .plan(&cli.account, plan_id)?
             .jobs
             .into_iter()
             .map(|j| j.job_id)
