@@ -160,7 +160,8 @@ pub struct PlanOptions {
     pub objective: PlanObjective,
     #[serde(default)]
     pub balance: Balance,
-    /// Solver budget; absent: grows with the day (1 s up to 100 stops … 10 s beyond 1,000).
+    /// Solver budget, an upper bound (a day of n stops uses at most 1 s + 50 ms × n); absent:
+    /// grows with the day (1 s up to 100 stops … 10 s beyond 1,000).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional, type = "number"))]
     #[cfg_attr(feature = "openapi", schema(minimum = 10, maximum = 60000))]

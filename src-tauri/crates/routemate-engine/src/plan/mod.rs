@@ -57,6 +57,12 @@ pub fn default_budget(n: usize) -> Duration {
     })
 }
 
+/// The most time a day of `n` stops can use: a caller's `time_limit_ms` is an upper bound, so
+/// a small day never holds its request (and the solver) for up to a minute for nothing.
+pub fn useful_budget(n: usize) -> Duration {
+    Duration::from_millis(1_000 + 50 * n as u64)
+}
+
 /// Plans the day `req` for `account` (see the module doc).
 ///
 /// Errors: no drivers in the request and no fleet saved (`drivers`, `required`); a driver
@@ -129,10 +135,10 @@ pub(crate) fn plan_day(
         &*ctx.travel_costs(&settings),
     )?;
     let p = &built.problem;
-    let budget = req
-        .options
-        .time_limit_ms
-        .map_or_else(|| default_budget(p.stops.len()), Duration::from_millis);
+    let budget = req.options.time_limit_ms.map_or_else(
+        || default_budget(p.stops.len()),
+        |ms| Duration::from_millis(ms).min(useful_budget(p.stops.len())),
+    );
     let solved = vrp::solve(
         p,
         &SolveOptions {
