@@ -139,17 +139,7 @@ pub fn parse_import(body: &Value) -> Result<ImportRequest, Vec<FieldError>> {
             None
         }
     };
-    let date = opt_text(obj, "date", &[], &mut errs).filter(|d| {
-        let ok = is_date(d);
-        if !ok {
-            errs.push(
-                &[Seg::Key("date")],
-                "invalid_value",
-                "must be a date YYYY-MM-DD",
-            );
-        }
-        ok
-    });
+    let date = opt_date(obj, &mut errs);
     let optimize = match obj.get("optimize") {
         None | Some(Value::Null) => None,
         Some(Value::Bool(b)) => Some(*b),
@@ -509,7 +499,22 @@ pub fn parse_hhmm(s: &str) -> Option<u32> {
     (h < 24 && m < 60).then_some(h * 60 + m)
 }
 
-pub(crate) fn is_date(s: &str) -> bool {
+/// The optional top-level `date` (`YYYY-MM-DD`) of an import or a plan body.
+pub(crate) fn opt_date(obj: &Map<String, Value>, errs: &mut Errors) -> Option<String> {
+    opt_text(obj, "date", &[], errs).filter(|d| {
+        let ok = is_date(d);
+        if !ok {
+            errs.push(
+                &[Seg::Key("date")],
+                "invalid_value",
+                "must be a date YYYY-MM-DD",
+            );
+        }
+        ok
+    })
+}
+
+fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;

@@ -8,7 +8,7 @@ use super::{
     PointInput, Priority, MAX_DRIVERS, MAX_TIME_LIMIT_MS,
 };
 use crate::validate::{
-    is_date, looks_like_email, opt_number, opt_text, parse_depot, parse_hhmm, parse_stop,
+    looks_like_email, opt_date, opt_number, opt_text, parse_depot, parse_hhmm, parse_stop,
     parse_window, present, req_id, Errors, FieldError, Seg, MAX_STOPS,
 };
 use serde_json::{Map, Value};
@@ -30,17 +30,7 @@ pub fn parse_plan(body: &Value) -> Result<PlanRequest, Vec<FieldError>> {
     };
     let external_plan_id = req_id(obj, "external_plan_id", &[], &mut errs);
     let title = opt_text(obj, "title", &[], &mut errs);
-    let date = opt_text(obj, "date", &[], &mut errs).filter(|d| {
-        let ok = is_date(d);
-        if !ok {
-            errs.push(
-                &[Seg::Key("date")],
-                "invalid_value",
-                "must be a date YYYY-MM-DD",
-            );
-        }
-        ok
-    });
+    let date = opt_date(obj, &mut errs);
     let depot = match obj.get("depot") {
         None | Some(Value::Null) => None,
         Some(v) => parse_depot(v, &mut errs),
