@@ -6,6 +6,7 @@
 //! no network, no tauri, no store access. The front ends (CLI, HTTP, desktop) fetch the job and
 //! call [`export`] or [`pack::write_pack`].
 
+pub mod basemap;
 pub mod gpx;
 pub mod navlink;
 pub mod pack;
@@ -100,6 +101,9 @@ pub struct ExportOptions {
     /// Context lines drawn faintly under the route on the run sheet's map (streets of a road
     /// pack, coastlines of an outline basemap), each a list of points. Empty: none.
     pub background: Vec<LatLngLine>,
+    /// A road pack's streets under the route, drawn in greys by rank ([`basemap::streets_for`]).
+    /// Empty (and no `background`): a light lat/lng grid instead.
+    pub streets: Vec<basemap::MapStreet>,
 }
 
 /// Exports `job` in `format` with no extra drawing input.

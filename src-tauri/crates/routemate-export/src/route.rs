@@ -124,7 +124,12 @@ pub fn point(s: &Stop) -> Option<LatLng> {
 /// Legs without geometry, or whose geometry does not decode to valid coordinates, are skipped;
 /// if none decode, the route has no road geometry.
 fn leg_geometry(wire: &Value) -> Vec<LatLngLine> {
-    let Some(legs) = wire.get("legs").and_then(Value::as_array) else {
+    // `optimization.legs` where the engine puts them; a top-level `legs` as written before.
+    let legs = wire
+        .pointer("/optimization/legs")
+        .or_else(|| wire.get("legs"))
+        .and_then(Value::as_array);
+    let Some(legs) = legs else {
         return Vec::new();
     };
     legs.iter()
@@ -181,6 +186,13 @@ mod tests {
             {"geometry": "_p~iF~ps|U_ulLnnqC_mqNvxq`@"}, {"geometry": null}, {}]});
         assert_eq!(leg_geometry(&wire).len(), 1);
         assert!(leg_geometry(&serde_json::json!({})).is_empty());
+        let nested = serde_json::json!({"optimization": {"legs": [
+            {"geometry": "_p~iF~ps|U_ulLnnqC_mqNvxq`@"}]}});
+        assert_eq!(
+            leg_geometry(&nested).len(),
+            1,
+            "the engine's optimization.legs"
+        );
         assert_eq!(
             vehicle(&serde_json::json!({"vehicle": {"name": "Van 3"}})).as_deref(),
             Some("Van 3")

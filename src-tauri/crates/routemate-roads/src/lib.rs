@@ -7,6 +7,7 @@
 //! - [`ch`]: contraction hierarchies (`fast_paths` preparation, our own many-to-many queries).
 //! - [`snap`]: nearest drivable segment; [`query`]: matrices and routes; [`reference`]: plain
 //!   Dijkstra for tests and benchmarks.
+//! - [`streets`]: the roads in a box by class and zoom, for drawing (basemap, run sheet).
 //! - [`pack`]: the file under `<data>/roads/`, written atomically; [`build`]: import → pack.
 
 pub mod build;
@@ -19,12 +20,14 @@ pub mod profile;
 pub mod query;
 pub mod reference;
 pub mod snap;
+pub mod streets;
 
 pub use build::{import_extract, ImportSummary};
 pub use geometry::Coord;
 pub use graph::Metric;
 pub use pack::{pack_path, read_meta, PackMeta, RoadPack};
 pub use query::{Matrix, Route, Solver, DEFAULT_MAX_SNAP_M};
+pub use streets::{BBox, StreetIndex, Streets};
 
 use std::path::{Path, PathBuf};
 

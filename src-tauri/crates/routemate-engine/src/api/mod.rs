@@ -6,7 +6,9 @@
 pub mod edit;
 mod legacy;
 mod plan;
+pub mod preview;
 pub mod roads;
+pub mod streets;
 pub mod sync;
 
 use crate::auth::{self, CredentialInfo, IssuedToken, NewCredential};

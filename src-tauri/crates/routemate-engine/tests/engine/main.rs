@@ -4,6 +4,7 @@
 //! folder (`watch`).
 
 mod api;
+mod basemap;
 mod hardening;
 mod jobfile;
 mod jobfile_fuzz;

@@ -1,10 +1,12 @@
-//! The run sheet's route map, drawn offline as vector graphics: optional context lines (a road
-//! pack's streets, an outline basemap) in light grey, the route line (road geometry when the job
-//! carries it, else straight lines between stops, dashed), the depot as a black square and every
-//! stop as a numbered circle; a scale bar and a north mark. Web Mercator, fitted to the box.
+//! The run sheet's route map, drawn offline as vector graphics: the road pack's streets in thin
+//! greys by class when a pack covers the job (else the caller's context lines, else a light
+//! lat/lng grid), the route line (road geometry when the job carries it, else straight lines
+//! between stops, dashed), the depot as a black square and every stop as a numbered circle; a
+//! scale bar and a north mark. Web Mercator, fitted to the box.
 
 use super::draw::{grey, stroke, Pen};
-use crate::route::{point, LatLngLine, Route};
+use crate::route::{point, Route};
+use crate::ExportOptions;
 use krilla::geom::{PathBuilder, Rect};
 use krilla::paint::FillRule;
 use routemate_core::geo::LatLng;
@@ -69,6 +71,17 @@ impl Projection {
         })
     }
 
+    /// The lat/lng under a page point (the inverse of [`Projection::at`]).
+    fn lat_lng(&self, x: f32, y: f32) -> LatLng {
+        let mx = f64::from(x - self.frame.x) - self.off_x;
+        let my = f64::from(y - self.frame.y) - self.off_y;
+        let (mx, my) = (mx / self.scale + self.west, self.north - my / self.scale);
+        LatLng {
+            lat: (2.0 * my.exp().atan() - std::f64::consts::FRAC_PI_2).to_degrees(),
+            lng: mx.to_degrees(),
+        }
+    }
+
     fn at(&self, p: LatLng) -> (f32, f32) {
         let (x, y) = mercator(p);
         (
@@ -83,8 +96,29 @@ impl Projection {
     }
 }
 
+/// Every point the map is fitted to: route lines, depot, stops.
+fn route_points(route: &Route) -> Vec<LatLng> {
+    let mut points: Vec<LatLng> = route.lines.iter().flatten().copied().collect();
+    points.extend(route.depot);
+    points.extend(route.routed.iter().filter_map(point));
+    points
+}
+
+/// What the map of `route` in `frame` shows: `[south, west, north, east]` in degrees, `None`
+/// when no stop is placed.
+pub(crate) fn visible_bbox(route: &Route, frame: Frame) -> Option<[f64; 4]> {
+    let proj = Projection::fit(frame, &route_points(route))?;
+    let nw = proj.lat_lng(frame.x, frame.y);
+    let se = proj.lat_lng(frame.x + frame.w, frame.y + frame.h);
+    Some([se.lat, nw.lng, nw.lat, se.lng])
+}
+
+/// Streets by rank (0 = motorways … 3 = service roads): width in points and grey level.
+/// Light enough that the route line (1.2 pt, near black) stays the darkest thing on the map.
+const STREET_PENS: [(f32, u8); 4] = [(1.5, 150), (1.0, 165), (0.55, 180), (0.35, 200)];
+
 /// Draws the map of `route` into `frame`.
-pub(crate) fn draw(pen: &mut Pen<'_, '_>, route: &Route, background: &[LatLngLine], frame: Frame) {
+pub(crate) fn draw(pen: &mut Pen<'_, '_>, route: &Route, options: &ExportOptions, frame: Frame) {
     pen.rect(
         frame.x,
         frame.y,
@@ -93,9 +127,7 @@ pub(crate) fn draw(pen: &mut Pen<'_, '_>, route: &Route, background: &[LatLngLin
         Some(grey(255)),
         Some(stroke(0, 0.8, None)),
     );
-    let mut points: Vec<LatLng> = route.lines.iter().flatten().copied().collect();
-    points.extend(route.depot);
-    points.extend(route.routed.iter().filter_map(point));
+    let points = route_points(route);
     let Some(proj) = Projection::fit(frame, &points) else {
         pen.text_centred(
             frame.x + frame.w / 2.0,
@@ -116,9 +148,17 @@ pub(crate) fn draw(pen: &mut Pen<'_, '_>, route: &Route, background: &[LatLngLin
     if let Some(clip) = &clip {
         pen.s.push_clip_path(clip, &FillRule::NonZero);
     }
-    for line in background {
+    for street in &options.streets {
+        let (width, level) = STREET_PENS[usize::from(street.rank.min(3))];
+        let pts: Vec<(f32, f32)> = street.points.iter().map(|p| proj.at(*p)).collect();
+        pen.polyline(&pts, stroke(level, width, None));
+    }
+    for line in &options.background {
         let pts: Vec<(f32, f32)> = line.iter().map(|p| proj.at(*p)).collect();
         pen.polyline(&pts, stroke(190, 0.5, None));
+    }
+    if options.streets.is_empty() && options.background.is_empty() {
+        grid(pen, &proj, frame);
     }
     // Straight lines are an estimate of the way, so they are dashed; roads are solid.
     let dash = (!route.road_geometry).then(|| vec![3.0, 2.0]);
@@ -174,6 +214,57 @@ pub(crate) fn draw(pen: &mut Pen<'_, '_>, route: &Route, background: &[LatLngLin
         "Route line: straight between stops (not the roads)"
     };
     pen.text_grey(frame.x + 6.0, frame.y + 10.0, 6.5, false, note, 60);
+    if !options.streets.is_empty() {
+        let credit = "Streets © OpenStreetMap contributors (ODbL)";
+        let w = pen.fonts.width(false, 6.0, credit);
+        let (x, y) = (frame.x + frame.w - w - 6.0, frame.y + frame.h - 5.0);
+        pen.rect(x - 2.0, y - 7.0, w + 4.0, 9.0, Some(grey(255)), None);
+        pen.text_grey(x, y, 6.0, false, credit, 80);
+    }
+}
+
+/// With no streets and no outline: light lines of latitude and longitude at a round step
+/// (4–10 across the frame), labelled in degrees, so distances and directions still read.
+fn grid(pen: &mut Pen<'_, '_>, proj: &Projection, frame: Frame) {
+    let nw = proj.lat_lng(frame.x, frame.y);
+    let se = proj.lat_lng(frame.x + frame.w, frame.y + frame.h);
+    let span = (se.lng - nw.lng).max(1e-6);
+    let step = [
+        1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0,
+    ]
+    .into_iter()
+    .find(|s| span / s <= 10.0)
+    .unwrap_or(10.0);
+    let decimals = (-step.log10()).ceil().max(0.0) as usize;
+    let line = stroke(215, 0.4, None);
+    let mut lng = (nw.lng / step).ceil() * step;
+    while lng < se.lng {
+        let (x, _) = proj.at(LatLng { lat: nw.lat, lng });
+        pen.polyline(&[(x, frame.y), (x, frame.y + frame.h)], line.clone());
+        pen.text_grey(
+            x + 2.0,
+            frame.y + frame.h - 16.0,
+            5.5,
+            false,
+            &format!("{lng:.decimals$}°"),
+            150,
+        );
+        lng += step;
+    }
+    let mut lat = (se.lat / step).ceil() * step;
+    while lat < nw.lat {
+        let (_, y) = proj.at(LatLng { lat, lng: nw.lng });
+        pen.polyline(&[(frame.x, y), (frame.x + frame.w, y)], line.clone());
+        pen.text_grey(
+            frame.x + frame.w - 40.0,
+            y - 2.0,
+            5.5,
+            false,
+            &format!("{lat:.decimals$}°"),
+            150,
+        );
+        lat += step;
+    }
 }
 
 /// A bar of a round length (1, 2 or 5 × 10ⁿ m) near 70 pt long, bottom left.

@@ -38,6 +38,12 @@ const BOTTOM: f32 = PAGE_H - 34.0;
 const QR_SIZE: f32 = 92.0;
 const MAP_TOP: f32 = MARGIN + 104.0;
 const MAP_H: f32 = 300.0;
+const MAP_FRAME: map::Frame = map::Frame {
+    x: MARGIN,
+    y: MAP_TOP,
+    w: CONTENT_W,
+    h: MAP_H,
+};
 /// The navigation page: a grid of codes.
 const GRID_QR: f32 = 112.0;
 const GRID_COLS: usize = 4;
@@ -71,11 +77,44 @@ struct Row {
 /// Renders the run sheet of `route`.
 pub fn run_sheet(route: &Route, options: &ExportOptions) -> Result<Vec<u8>, ExportError> {
     let fonts = Fonts::load()?;
+    let mut doc = Document::new();
+    doc.set_metadata(
+        Metadata::new()
+            .title(format!("Run sheet: {}", route.title))
+            .creator("RouteMate".into()),
+    );
+    write_sheet(&mut doc, &fonts, route, options)?;
+    doc.finish().map_err(|e| ExportError::Pdf(format!("{e:?}")))
+}
+
+/// Renders the run sheets of several routes (a plan's drivers) one after another in one PDF,
+/// each numbered on its own ("Page i of N" per driver), for printing in one go.
+pub fn run_sheets(title: &str, sheets: &[(Route, ExportOptions)]) -> Result<Vec<u8>, ExportError> {
+    let fonts = Fonts::load()?;
+    let mut doc = Document::new();
+    doc.set_metadata(
+        Metadata::new()
+            .title(format!("Run sheets: {title}"))
+            .creator("RouteMate".into()),
+    );
+    for (route, options) in sheets {
+        write_sheet(&mut doc, &fonts, route, options)?;
+    }
+    doc.finish().map_err(|e| ExportError::Pdf(format!("{e:?}")))
+}
+
+/// Adds the pages of `route`'s run sheet to `doc`.
+fn write_sheet(
+    doc: &mut Document,
+    fonts: &Fonts,
+    route: &Route,
+    options: &ExportOptions,
+) -> Result<(), ExportError> {
     let rows: Vec<Row> = route
         .routed
         .iter()
-        .map(|s| layout_row(&fonts, s, false))
-        .chain(route.unplaced.iter().map(|s| layout_row(&fonts, s, true)))
+        .map(|s| layout_row(fonts, s, false))
+        .chain(route.unplaced.iter().map(|s| layout_row(fonts, s, true)))
         .collect();
     let table_pages = paginate(&rows);
     let links = navlink::links(route);
@@ -87,12 +126,6 @@ pub fn run_sheet(route: &Route, options: &ExportOptions) -> Result<Vec<u8>, Expo
     };
     let total = table_pages.len() + link_pages;
 
-    let mut doc = Document::new();
-    doc.set_metadata(
-        Metadata::new()
-            .title(format!("Run sheet: {}", route.title))
-            .creator("RouteMate".into()),
-    );
     for (i, page_rows) in table_pages.iter().enumerate() {
         let mut page = doc.start_page_with(page_settings()?);
         let mut annotations = Vec::new();
@@ -100,7 +133,7 @@ pub fn run_sheet(route: &Route, options: &ExportOptions) -> Result<Vec<u8>, Expo
             let mut surface = page.surface();
             let mut pen = Pen {
                 s: &mut surface,
-                fonts: &fonts,
+                fonts,
             };
             let mut y = if i == 0 {
                 header(&mut pen, route, &links, table_pages.len() + 1);
@@ -111,17 +144,7 @@ pub fn run_sheet(route: &Route, options: &ExportOptions) -> Result<Vec<u8>, Expo
                             .push((Rect::from_xywh(x, qy, QR_SIZE, QR_SIZE), first.url.clone()));
                     }
                 }
-                map::draw(
-                    &mut pen,
-                    route,
-                    &options.background,
-                    map::Frame {
-                        x: MARGIN,
-                        y: MAP_TOP,
-                        w: CONTENT_W,
-                        h: MAP_H,
-                    },
-                );
+                map::draw(&mut pen, route, options, MAP_FRAME);
                 MAP_TOP + MAP_H + 12.0
             } else {
                 let running = format!(
@@ -152,7 +175,7 @@ pub fn run_sheet(route: &Route, options: &ExportOptions) -> Result<Vec<u8>, Expo
                 let mut surface = page.surface();
                 let mut pen = Pen {
                     s: &mut surface,
-                    fonts: &fonts,
+                    fonts,
                 };
                 let a = link_grid(&mut pen, route, chunk, links.len());
                 footer(&mut pen, table_pages.len() + p + 1, total);
@@ -163,7 +186,17 @@ pub fn run_sheet(route: &Route, options: &ExportOptions) -> Result<Vec<u8>, Expo
             page.finish();
         }
     }
-    doc.finish().map_err(|e| ExportError::Pdf(format!("{e:?}")))
+    Ok(())
+}
+
+/// What page 1's map of `route` shows, `[south, west, north, east]` in degrees, and the web
+/// map zoom whose road classes and simplification suit it on paper (a point is counted as two
+/// pixels: print is finer than a screen). `None` when no stop is placed.
+pub fn map_view(route: &Route) -> Option<([f64; 4], u8)> {
+    let bbox = map::visible_bbox(route, MAP_FRAME)?;
+    let zoom =
+        routemate_roads::streets::zoom_for_span(bbox[3] - bbox[1], 2.0 * f64::from(MAP_FRAME.w));
+    Some((bbox, zoom))
 }
 
 fn page_settings() -> Result<PageSettings, ExportError> {

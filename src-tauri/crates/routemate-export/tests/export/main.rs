@@ -5,4 +5,5 @@ mod files;
 mod navlinks;
 mod packs;
 mod run_sheet;
+mod streets;
 mod support;

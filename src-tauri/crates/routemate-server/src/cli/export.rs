@@ -8,7 +8,7 @@ use anyhow::{bail, Context as _};
 use clap::Args;
 use routemate_engine::jobs::{JobRef, JobView};
 use routemate_engine::Api;
-use routemate_export::{pack, ExportOptions, Format};
+use routemate_export::{pack, Format};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
@@ -42,7 +42,8 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> anyhow::Result<()> {
             None => format_of(&args.out)?,
         };
         let job = find(&api, &cli.account, id)?;
-        let bytes = routemate_export::export(&job, format)?;
+        let options = routemate_export::basemap::options_for(&api, &job);
+        let bytes = routemate_export::export_with(&job, format, &options)?;
         pack::write_atomic(&args.out, &bytes)?;
         return print_json(&serde_json::json!({
             "job_id": job.job_id,
@@ -70,7 +71,8 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> anyhow::Result<()> {
     }
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
-    let report = pack::write_packs(&args.out, &jobs, &ExportOptions::default());
+    // Each run sheet's map with the road pack's streets around its job.
+    let report = routemate_export::basemap::write_packs(&api, &args.out, &jobs);
     for (job_id, e) in &report.failed {
         eprintln!("job {job_id}: {e}");
     }

@@ -14,6 +14,7 @@ pub mod plan;
 pub mod roads;
 pub mod serve;
 pub mod store;
+pub mod streets;
 pub mod sync;
 pub mod watch;
 

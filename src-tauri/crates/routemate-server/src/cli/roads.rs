@@ -19,6 +19,8 @@ pub enum RoadsCmd {
     Matrix(MatrixArgs),
     /// The route between two points: distance, duration and the line (encoded polyline).
     Route(RouteArgs),
+    /// The pack's streets inside a box, by class for a zoom level, as GeoJSON.
+    Streets(super::streets::StreetsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -150,6 +152,7 @@ pub fn run(cli: &Cli, cmd: &RoadsCmd) -> anyhow::Result<()> {
                     .collect(),
             })
         }
+        RoadsCmd::Streets(args) => super::streets::run(&load(&path)?, args),
         RoadsCmd::Route(args) => {
             let (from, to) = (
                 parse_point(&args.from, "--from")?,

@@ -93,7 +93,13 @@ pub(crate) async fn export(
     let api = s.api.clone();
     let (name, drawn) = blocking(move || {
         let job = api.job(&account, &JobRef::Id(job_id))?;
-        let drawn = routemate_export::export(&job, format);
+        // The run sheet's map gets the road pack's streets when one covers the job.
+        let options = if format == Format::Pdf {
+            routemate_export::basemap::options_for(&api, &job)
+        } else {
+            routemate_export::ExportOptions::default()
+        };
+        let drawn = routemate_export::export_with(&job, format, &options);
         Ok((routemate_export::file_name(&job, format), drawn))
     })
     .await?;
