@@ -7,12 +7,14 @@
 
 pub mod commands;
 pub mod events;
+pub mod extract;
 pub mod geocoding;
 pub mod importing;
 pub mod logging;
 pub mod loopback;
 pub mod navigation;
 pub mod packs;
+pub mod plan_export;
 pub mod printing;
 pub mod settings;
 pub mod state;
@@ -77,6 +79,13 @@ macro_rules! command_handler {
             $crate::commands::system::ui_ready,
             $crate::commands::roads::road_pack_status,
             $crate::commands::roads::import_road_pack,
+            $crate::commands::plan_export::export_plan,
+            $crate::commands::plan_export::export_plan_to,
+            $crate::commands::plan_export::print_plan,
+            $crate::commands::streets::road_streets,
+            $crate::commands::streets::preview_order,
+            $crate::commands::streets::import_extract,
+            $crate::commands::streets::import_extract_from,
             $crate::commands::sync::sync_status,
             $crate::commands::sync::sync_login,
             $crate::commands::sync::sync_test_connection,

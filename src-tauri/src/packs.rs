@@ -10,7 +10,7 @@ use crate::settings::DesktopSettings;
 use routemate_engine::events::EngineEvent;
 use routemate_engine::jobs::JobRef;
 use routemate_engine::{Api, DEFAULT_ACCOUNT};
-use routemate_export::{pack, ExportOptions};
+use routemate_export::pack;
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -109,7 +109,11 @@ fn write_one(api: &Api, folder: &std::path::Path, job_id: &str) -> PackEvent {
         ));
         return event;
     }
-    match pack::write_pack(folder, &job, &ExportOptions::default()) {
+    match pack::write_pack(
+        folder,
+        &job,
+        &routemate_export::basemap::options_for(api, &job),
+    ) {
         Ok(dir) => event.folder = dir.display().to_string(),
         Err(e) => event.error = Some(e.to_string()),
     }

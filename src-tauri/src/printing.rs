@@ -53,20 +53,27 @@ pub fn print(api: &Api, dir: &Path, job_id: &str) -> Result<PrintedSheet, UiErro
     std::fs::create_dir_all(dir)
         .map_err(|e| UiError::new("export_io_failed", format!("{}: {e}", dir.display())))?;
     let path = dir.join(routemate_export::file_name(&job, Format::Pdf));
-    let bytes = routemate_export::export(&job, Format::Pdf).map_err(ui_error)?;
+    // The map with the road pack's streets when a pack covers the job.
+    let options = routemate_export::basemap::options_for(api, &job);
+    let bytes = routemate_export::export_with(&job, Format::Pdf, &options).map_err(ui_error)?;
     pack::write_atomic(&path, &bytes).map_err(ui_error)?;
-    let (opened, message) = match open_in_viewer(&path) {
+    Ok(open_written(&path))
+}
+
+/// Opens a written run sheet in the viewer; says why not when it could not.
+pub fn open_written(path: &Path) -> PrintedSheet {
+    let (opened, message) = match open_in_viewer(path) {
         Ok(()) => (true, None),
         Err(why) => {
             tracing::warn!(error = %why, "no PDF viewer started");
             (false, Some(why))
         }
     };
-    Ok(PrintedSheet {
+    PrintedSheet {
         path: path.display().to_string(),
         opened,
         message,
-    })
+    }
 }
 
 /// Starts the system's default viewer for `path`, without waiting for it to close.

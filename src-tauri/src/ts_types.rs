@@ -91,6 +91,13 @@ fn render() -> String {
         decl::<crate::commands::sync::JobBadge>(&cfg),
         decl::<crate::printing::PrintedSheet>(&cfg),
         decl::<crate::packs::PackEvent>(&cfg),
+        decl::<crate::plan_export::PlanPacks>(&cfg),
+        decl::<crate::plan_export::PackFailure>(&cfg),
+        decl::<crate::extract::ExtractProgress>(&cfg),
+        decl::<crate::extract::ExtractImport>(&cfg),
+        decl::<routemate_engine::api::streets::StreetsView>(&cfg),
+        decl::<routemate_engine::api::streets::StreetLine>(&cfg),
+        decl::<routemate_engine::api::preview::OrderTotals>(&cfg),
     ];
     format!(
         "// Generated from the Rust types by `cargo test -p routemate-desktop ts_types` (ts-rs).\n\

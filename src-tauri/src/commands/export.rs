@@ -32,8 +32,10 @@ pub async fn export_job(
         return Ok(None);
     };
     let out = path.clone();
+    let api = state.api.clone();
     tauri::async_runtime::spawn_blocking(move || {
-        let bytes = routemate_export::export(&job, format)?;
+        let options = routemate_export::basemap::options_for(&api, &job);
+        let bytes = routemate_export::export_with(&job, format, &options)?;
         pack::write_atomic(&out, &bytes)
     })
     .await

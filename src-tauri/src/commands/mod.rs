@@ -9,8 +9,10 @@ pub mod edit;
 pub mod export;
 pub mod jobs;
 pub mod plan;
+pub mod plan_export;
 pub mod roads;
 pub mod settings;
+pub mod streets;
 pub mod sync;
 pub mod system;
 

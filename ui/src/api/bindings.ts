@@ -29,11 +29,18 @@ export const COMMAND_NAMES = [
   "evaluate_plan",
   "assign_plan",
   "replan_day",
+  "export_plan",
+  "export_plan_to",
+  "print_plan",
   "road_pack_status",
   "import_road_pack",
   "get_settings",
   "update_settings",
   "pick_folder",
+  "road_streets",
+  "preview_order",
+  "import_extract",
+  "import_extract_from",
   "sync_status",
   "sync_login",
   "sync_test_connection",
@@ -89,6 +96,12 @@ export const commands = {
   assignPlan: (planId: string, routes: T.DriverStops[]): Promise<T.PlanView> => invoke("assign_plan", { planId, routes }),
   /** Plans the day again with these stops locked to these drivers. */
   replanDay: (planId: string, locks: T.StopLock[]): Promise<T.PlanView> => invoke("replan_day", { planId, locks }),
+  /** Asks for a folder (native dialog) and writes a driver pack for every driver of the plan there; `None` when the user cancels. */
+  exportPlan: (planId: string): Promise<T.PlanPacks | null> => invoke("export_plan", { planId }),
+  /** Writes a driver pack for every driver of the plan into `folder` (created when missing). */
+  exportPlanTo: (planId: string, folder: string): Promise<T.PlanPacks> => invoke("export_plan_to", { planId, folder }),
+  /** Writes every run sheet of the plan into one PDF under the app's data folder and opens it in the system's PDF viewer for printing. */
+  printPlan: (planId: string): Promise<T.PrintedSheet> => invoke("print_plan", { planId }),
   /** The road pack the engine plans on (read from its header). */
   roadPackStatus: (): Promise<T.RoadPackStatus> => invoke("road_pack_status"),
   /** Asks for an `.osm.pbf` and builds the road pack from it (the previous one keeps working if the file is refused); `None` when the user cancels. */
@@ -98,6 +111,14 @@ export const commands = {
   updateSettings: (settings: T.Settings): Promise<T.Settings> => invoke("update_settings", { settings }),
   /** Asks for a folder with the native dialog (the watched folder); `None` when cancelled. */
   pickFolder: (): Promise<string | null> => invoke("pick_folder"),
+  /** The road pack's streets inside `bbox` (`[south, west, north, east]`, degrees) of the classes drawn at `zoom`; `covered: false` without a pack or outside it. */
+  roadStreets: (bbox: number[], zoom: number): Promise<T.StreetsView> => invoke("road_streets", { bbox, zoom }),
+  /** Totals the job would have with its routed stops in `order` (external stop ids), planned as the drop would plan it (road pack or estimate); nothing is written. */
+  previewOrder: (jobId: string, order: string[]): Promise<T.OrderTotals> => invoke("preview_order", { jobId, order }),
+  /** Asks for an `.osm.pbf` (native dialog) and builds the road pack and the address gazetteer from it, with `extract://progress` events; `None` when the user cancels. */
+  importExtract: (): Promise<T.ExtractImport | null> => invoke("import_extract"),
+  /** Builds the road pack and the address gazetteer from the `.osm.pbf` at `path`, with `extract://progress` events (an `ExtractProgress`). */
+  importExtractFrom: (path: string): Promise<T.ExtractImport> => invoke("import_extract_from", { path }),
   syncStatus: (): Promise<T.SyncView> => invoke("sync_status"),
   /** Saves the hosted URL and credentials (secret to the keyring, else a 0600 file) after checking them; the answer carries the login's warnings. */
   syncLogin: (url: string, clientId: string, clientSecret: string): Promise<T.SyncView> => invoke("sync_login", { url, clientId, clientSecret }),

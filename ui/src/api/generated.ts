@@ -554,3 +554,77 @@ folder: string,
  * Why it failed; `None` when written.
  */
 error: string | null, };
+
+/**
+ * What exporting a plan's packs did.
+ */
+export type PlanPacks = { 
+/**
+ * The folder the packs were written into.
+ */
+folder: string, 
+/**
+ * One folder per driver's job, written (`<date>_<external id>`).
+ */
+packs: Array<string>, 
+/**
+ * Jobs whose pack failed, with why (the others are written regardless).
+ */
+failed: Array<PackFailure>, };
+
+/**
+ * One job whose pack could not be written.
+ */
+export type PackFailure = { job_id: string, message: string, };
+
+/**
+ * Where the combined import is: `step` (`roads`, `addresses`), the step's own stage, and the
+ * fraction of the whole import, 0–1.
+ */
+export type ExtractProgress = { step: string, stage: string, fraction: number, };
+
+/**
+ * What the import built.
+ */
+export type ExtractImport = { roads: RoadPackStatus, 
+/**
+ * Address points, named street pieces and localities stored in the gazetteer.
+ */
+addresses: number, street_ways: number, localities: number, };
+
+/**
+ * The streets of a box at a zoom level. `covered` is false when no road pack is loaded or
+ * the box lies outside it (the caller draws its fallback).
+ */
+export type StreetsView = { covered: boolean, 
+/**
+ * Minor classes first: draw in order and the big roads lie on top.
+ */
+streets: Array<StreetLine>, 
+/**
+ * The box held more than [`MAX_STREETS`] roads; the most minor were left out.
+ */
+truncated: boolean, 
+/**
+ * The attribution to show with them.
+ */
+attribution: string, };
+
+/**
+ * One road to draw: its OSM class, its rank (0 = motorway/trunk, 1 = primary/secondary,
+ * 2 = tertiary/residential, 3 = service) and its points as `[lat, lng]`.
+ */
+export type StreetLine = { class: string, rank: number, points: Array<[number, number]>, };
+
+/**
+ * The totals of a proposed order.
+ */
+export type OrderTotals = { total_distance_km: number, 
+/**
+ * Driving plus service time.
+ */
+total_duration_minutes: number, 
+/**
+ * `road` or `straight_line_estimate`, as `optimization.distance_source`.
+ */
+distance_source: string, estimate: boolean, };

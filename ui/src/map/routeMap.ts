@@ -8,6 +8,7 @@ import type { JobView, Stop } from "../api/types";
 import { h } from "../dom";
 import { depotMarker, type NumberedMarker, stopMarker } from "./markers";
 import { addBasemap } from "./basemap";
+import { addStreetsLayer } from "./streetsLayer";
 import { roadRoutePoints } from "./roadLine";
 
 export interface MapProbe {
@@ -39,6 +40,7 @@ export class RouteMap {
       worldCopyJump: true,
     }).setView([-27.47, 153.02], 4);
     addBasemap(this.map);
+    addStreetsLayer(this.map);
     L.tileLayer("tiles://localhost/{z}/{x}/{y}.png", {
       maxZoom: 19,
       attribution: "Map data © OpenStreetMap contributors",

@@ -8,7 +8,8 @@ import { EditHistory, type StatusChange } from "../edits/history";
 import { RouteMap } from "../map/routeMap";
 import { busy, showError, toast } from "../notify";
 import { exportControls } from "./exportMenu";
-import { placementsOf, previewMove } from "../stops/reorder";
+import { LiveTotals } from "../stops/liveTotals";
+import { placementsOf } from "../stops/reorder";
 import { renderStopTable, ROW_HEIGHT, rowIndex } from "../stops/table";
 
 export class JobScreen {
@@ -19,6 +20,11 @@ export class JobScreen {
   private readonly history = new EditHistory();
   private readonly head = h("header", { class: "view-head" });
   private readonly totals = h("div", { class: "totals", id: "totals" });
+  /** Drag-preview totals from the engine's travel costs (the road pack when the job is on it). */
+  private readonly live = new LiveTotals(async (jobId, order) => {
+    const t = await commands.previewOrder(jobId, order);
+    return { km: t.total_distance_km, minutes: t.total_duration_minutes };
+  });
   private readonly banner = h("div", { class: "banner", hidden: true, id: "reopt-banner" });
   private readonly tableBox = h("div", { class: "table-box" });
   private readonly side = h("div", { class: "notes" });
@@ -184,12 +190,10 @@ export class JobScreen {
           },
           pin: (id) => this.startPin(id),
           preview: (from, to) => {
-            if (from === null || to === null || from === to)
+            if (from === null || to === null || from === to) {
+              this.live.cancel();
               this.setTotals(j.optimization.total_distance_km, j.optimization.total_duration_minutes, false);
-            else {
-              const t = previewMove(j, from, to);
-              this.setTotals(t.km, t.minutes, true);
-            }
+            } else this.live.request(j, from, to, (t) => this.setTotals(t.km, t.minutes, true));
           },
         },
         this.tableBox.parentElement ?? undefined,

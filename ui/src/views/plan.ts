@@ -8,6 +8,8 @@ import { commands } from "../api/client";
 import type { DriverStops, PlanEvaluation, PlanView as Plan, Stop } from "../api/types";
 import { clear, fmtKm, fmtMinutes, h } from "../dom";
 import { addBasemap } from "../map/basemap";
+import { addStreetsLayer } from "../map/streetsLayer";
+import { planExportControls } from "./planExportMenu";
 import { busy, showError, toast } from "../notify";
 
 /** One colour per driver, in the plan's driver order. */
@@ -80,6 +82,7 @@ export class PlanScreen {
     );
     this.map = L.map(mapEl, { preferCanvas: true, renderer: this.renderer }).setView([-27.47, 153.02], 11);
     addBasemap(this.map);
+    addStreetsLayer(this.map);
     L.tileLayer("tiles://localhost/{z}/{x}/{y}.png", { maxZoom: 19, errorTileUrl: "" }).addTo(this.map);
     this.layer = L.layerGroup().addTo(this.map);
   }
@@ -148,6 +151,7 @@ export class PlanScreen {
         ),
         h("button", { id: "plan-undo", disabled: !this.history.canUndo, onclick: () => this.undo() }, "Undo"),
         h("button", { id: "plan-redo", disabled: !this.history.canRedo, onclick: () => this.redo() }, "Redo"),
+        ...(p ? planExportControls(p.plan_id) : []),
       ),
     );
   }
