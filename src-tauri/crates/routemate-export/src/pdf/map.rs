@@ -255,14 +255,17 @@ fn grid(pen: &mut Pen<'_, '_>, proj: &Projection, frame: Frame) {
     while lat < nw.lat {
         let (_, y) = proj.at(LatLng { lat, lng: nw.lng });
         pen.polyline(&[(frame.x, y), (frame.x + frame.w, y)], line.clone());
-        pen.text_grey(
-            frame.x + frame.w - 40.0,
-            y - 2.0,
-            5.5,
-            false,
-            &format!("{lat:.decimals$}°"),
-            150,
-        );
+        // Not under the north mark (top right).
+        if y > frame.y + 40.0 {
+            pen.text_grey(
+                frame.x + frame.w - 40.0,
+                y - 2.0,
+                5.5,
+                false,
+                &format!("{lat:.decimals$}°"),
+                150,
+            );
+        }
         lat += step;
     }
 }
