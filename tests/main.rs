@@ -5,6 +5,7 @@
 mod api_flow;
 mod cli;
 mod cli_export;
+mod cli_streets;
 mod durability;
 mod hardening_attacks;
 mod hardening_disk;
