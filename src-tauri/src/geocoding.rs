@@ -13,6 +13,11 @@ use std::sync::{Arc, RwLock};
 pub struct Geocoding(RwLock<Option<Arc<GeocodeStack>>>);
 
 impl Geocoding {
+    /// The open stack (`None` while it opens, or when it could not).
+    pub fn stack(&self) -> Option<Arc<GeocodeStack>> {
+        self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
     /// Opens the stack for `data_dir` (online per Settings) and hands it to the engine; once
     /// open, later calls only switch the online backend, keeping the stack's store. A stack
     /// that cannot open is logged: stops with coordinates still route, the rest are warned.

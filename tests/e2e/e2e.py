@@ -314,6 +314,7 @@ def steps(s, a):
     __import__("steps_plan").run(s, a)
     __import__("steps_sync").run(s, a)
     steps_export.run(s, a)
+    __import__("steps_native").run(s, a)
 
 
 HOSTILE_IMG = '<img src=x onerror="window.__pwned=1">'
