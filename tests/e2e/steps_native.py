@@ -7,12 +7,13 @@ focuses the first.
 How the native parts are driven: the menu is opened and its shortcuts pressed with real X key
 events (xdotool), which GTK turns into the same menu events a dispatcher's keys and clicks make;
 the native file dialog is answered by typing a path into it. Closing the window is the window's
-own close request (Tauri's `window.close()`, as the title bar's button does; there is no window
-manager under Xvfb to draw one). The tray needs an XEmbed tray host: run.sh starts `trayer`
+close request: WM_DELETE_WINDOW sent to it, as a window manager does when the title bar's close
+button is clicked (there is no window manager under Xvfb to draw one). The tray needs an XEmbed tray host: run.sh starts `trayer`
 (tests/e2e/with_tray.sh) inside a D-Bus session (dbus-run-session), which single instance uses.
 """
 
 import base64
+import ctypes
 import json
 import os
 import subprocess
@@ -33,6 +34,40 @@ def xdo(*args, check=True):
 def app_window():
     ids = xdo("search", "--onlyvisible", "--name", "^RouteMate$", check=False).split()
     return ids[0] if ids else None
+
+
+class _ClientMessage(ctypes.Structure):
+    _fields_ = [("type", ctypes.c_int), ("serial", ctypes.c_ulong), ("send_event", ctypes.c_int),
+                ("display", ctypes.c_void_p), ("window", ctypes.c_ulong), ("message_type", ctypes.c_ulong),
+                ("format", ctypes.c_int), ("l", ctypes.c_long * 5)]
+
+
+class _XEvent(ctypes.Union):
+    _fields_ = [("xclient", _ClientMessage), ("pad", ctypes.c_long * 24)]
+
+
+def close_window(win):
+    """What a window manager does for the close button: a WM_DELETE_WINDOW client message."""
+    x11 = ctypes.CDLL("libX11.so.6")
+    x11.XOpenDisplay.restype = ctypes.c_void_p
+    x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    x11.XInternAtom.restype = ctypes.c_ulong
+    x11.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+    x11.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_long, ctypes.c_void_p]
+    x11.XFlush.argtypes = [ctypes.c_void_p]
+    x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
+    d = x11.XOpenDisplay(None)
+    if not d:
+        raise Fail("cannot open the X display")
+    ev = _XEvent()
+    ev.xclient.type = 33  # ClientMessage
+    ev.xclient.window = int(win)
+    ev.xclient.message_type = x11.XInternAtom(d, b"WM_PROTOCOLS", 0)
+    ev.xclient.format = 32
+    ev.xclient.l[0] = x11.XInternAtom(d, b"WM_DELETE_WINDOW", 0)
+    x11.XSendEvent(d, int(win), 0, 0, ctypes.byref(ev))
+    x11.XFlush(d)
+    x11.XCloseDisplay(d)
 
 
 def keys(*combo):
@@ -247,7 +282,7 @@ def keep_watching_and_second_launch(s, a):
     marker = os.path.join(os.environ["ROUTEMATE_DATA"], "told-keep-watching")
     if os.path.exists(marker):
         raise Fail("the keep-watching notice was marked as told before any close")
-    s.js("window.__TAURI_INTERNALS__.invoke('plugin:window|close', {label: 'main'})")
+    close_window(app_window())
     s.wait("the window hidden", lambda: app_window() is None, timeout=10)
     s.wait("the notice told once", lambda: os.path.exists(marker), timeout=10)
     rows = ["external_job_id,title,driver_email,external_stop_id,address,lat,lng"]

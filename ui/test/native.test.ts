@@ -1,5 +1,7 @@
-import { describe, expect, it } from "vitest";
-import type { StopPlacement } from "../src/api/types";
+import { describe, expect, it, vi } from "vitest";
+import type { JobView, StopPlacement } from "../src/api/types";
+import { renderStopTable, type TableHandlers } from "../src/stops/table";
+import fixture from "./fixtures/sample-job-view.json";
 import { JobHistories } from "../src/edits/histories";
 import { keyIntent, type KeyLike } from "../src/stops/keyboard";
 import { markerMode } from "../src/map/routeMap";
@@ -129,5 +131,55 @@ describe("markerMode (dense view of big jobs)", () => {
     expect(markerMode(1000, 12)).toBe("draggable-dots");
     expect(markerMode(1000, 14)).toBe("draggable-dots");
     expect(markerMode(1000, 15)).toBe("numbered");
+  });
+});
+
+describe("the stop table from the keyboard", () => {
+  const job = fixture as JobView;
+  const setup = () => {
+    const on: TableHandlers = {
+      select: vi.fn(),
+      move: vi.fn(),
+      lock: vi.fn(),
+      status: vi.fn(),
+      pin: vi.fn(),
+      preview: vi.fn(),
+      focus: vi.fn(),
+    };
+    const table = renderStopTable(job, null, on);
+    document.body.replaceChildren(table);
+    const rows = [...table.querySelectorAll<HTMLTableRowElement>("tbody tr[data-stop]")];
+    const press = (tr: HTMLElement, key: string, mods: Partial<KeyboardEventInit> = {}) =>
+      tr.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true, ...mods }));
+    return { on, table, rows, press };
+  };
+
+  it("has one row in the tab order and moves the focus with the arrows", () => {
+    const { on, rows, press } = setup();
+    expect(rows.filter((r) => r.tabIndex === 0)).toEqual([rows[0]]);
+    rows[0].focus();
+    press(rows[0], "ArrowDown");
+    expect(document.activeElement).toBe(rows[1]);
+    expect(rows[1].tabIndex).toBe(0);
+    expect(rows[0].tabIndex).toBe(-1);
+    expect(on.focus).toHaveBeenLastCalledWith(rows[1].dataset.stop);
+  });
+
+  it("reorders with Alt+arrows, locks with L, selects with Enter", () => {
+    const { on, rows, press } = setup();
+    const id = rows[1].dataset.stop;
+    press(rows[1], "ArrowDown", { altKey: true });
+    expect(on.move).toHaveBeenCalledWith(id, 1, 2);
+    press(rows[1], "l");
+    expect(on.lock).toHaveBeenCalledWith(id, true);
+    press(rows[1], "Enter");
+    expect(on.select).toHaveBeenCalledWith(id);
+  });
+
+  it("puts the focus back on a stop after a redraw", () => {
+    const { table, rows } = setup();
+    const id = rows[3].dataset.stop as string;
+    expect(table.focusStop(id)).toBe(true);
+    expect((document.activeElement as HTMLElement).dataset.stop).toBe(id);
   });
 });

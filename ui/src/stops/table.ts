@@ -116,15 +116,17 @@ export function renderStopTable(
   );
   const tabStop = rows.find((r) => r.id === selected)?.id ?? rows[0]?.id;
   const make = (r: StopRow) => rowElement(r, selected, routedCount, on, drag, r.id === tabStop);
+  const rowOf = (id: string) =>
+    [...body.querySelectorAll<HTMLTableRowElement>("tr[data-stop]")].find((tr) => tr.dataset.stop === id);
   const focusIndex = (i: number): boolean => {
     const r = rows[i];
     if (!r) return false;
-    let tr = body.querySelector<HTMLElement>(`tr[data-stop="${CSS.escape(r.id)}"]`);
+    let tr = rowOf(r.id);
     if (!tr && viewport) {
       // Not rendered (virtual table): scroll it into the window, draw, then focus.
       viewport.scrollTop = Math.max(0, table.offsetTop + i * ROW_HEIGHT - viewport.clientHeight / 2);
       draw();
-      tr = body.querySelector<HTMLElement>(`tr[data-stop="${CSS.escape(r.id)}"]`);
+      tr = rowOf(r.id);
     }
     if (!tr) return false;
     for (const other of body.querySelectorAll<HTMLElement>("tr[tabindex='0']")) other.tabIndex = -1;
