@@ -32,7 +32,10 @@ pub fn plugin<R: Runtime>() -> TauriPlugin<R> {
             }
             Ok(())
         })
-        .on_window_event(closing::on_window_event)
+        .on_window_ready(|window| {
+            let w = window.clone();
+            window.on_window_event(move |event| closing::on_window_event(&w, event));
+        })
         .build()
 }
 
