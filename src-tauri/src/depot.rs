@@ -33,7 +33,7 @@ pub fn candidates(address: &str, g: &Geocoded) -> Vec<GeocodeCandidate> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use routemate_core::geocode::LatLng;
+    use routemate_core::geo::LatLng;
 
     fn cand(lat: f64, lng: f64, matched: &str) -> GeocodeCandidate {
         GeocodeCandidate {

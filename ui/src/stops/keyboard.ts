@@ -24,7 +24,13 @@ export const PAGE = 10;
  * What a key press on row `index` (of `count` rows) means. `routeIndex` is the row's place in
  * the route (-1: not routed, cannot move or lock), `routedCount` how many stops are routed.
  */
-export function keyIntent(e: KeyLike, index: number, count: number, routeIndex: number, routedCount: number): KeyIntent {
+export function keyIntent(
+  e: KeyLike,
+  index: number,
+  count: number,
+  routeIndex: number,
+  routedCount: number,
+): KeyIntent {
   if (e.ctrlKey || e.metaKey) return null;
   const clamp = (i: number) => Math.max(0, Math.min(count - 1, i));
   if (e.altKey) {

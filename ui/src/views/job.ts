@@ -169,36 +169,36 @@ export class JobScreen {
     const hadFocus = this.tableBox.contains(document.activeElement);
     clear(this.tableBox);
     const table: StopTable = renderStopTable(
-        j,
-        this.selected,
-        {
-          select: (id) => this.select(id, true),
-          move: (id, from, to) => this.edit(`move ${id}`, () => commands.moveStopTo(j.job_id, id, to + 1), from !== to),
-          lock: (id, locked) =>
-            this.edit(`${locked ? "lock" : "unlock"} ${id}`, () => commands.setStopLocked(j.job_id, id, locked)),
-          status: (id, status) => {
-            const before = j.stops.find((x) => x.external_stop_id === id)?.status ?? "pending";
-            void this.edit(`mark ${id} ${status}`, () => commands.setStopStatus(j.job_id, id, status, null), true, {
-              stopId: id,
-              before,
-              after: status,
-            });
-          },
-          pin: (id) => this.startPin(id),
-          preview: (from, to) => {
-            if (from === null || to === null || from === to)
-              this.setTotals(j.optimization.total_distance_km, j.optimization.total_duration_minutes, false);
-            else {
-              const t = previewMove(j, from, to);
-              this.setTotals(t.km, t.minutes, true);
-            }
-          },
-          focus: (id) => {
-            this.focusedStop = id;
-          },
+      j,
+      this.selected,
+      {
+        select: (id) => this.select(id, true),
+        move: (id, from, to) => this.edit(`move ${id}`, () => commands.moveStopTo(j.job_id, id, to + 1), from !== to),
+        lock: (id, locked) =>
+          this.edit(`${locked ? "lock" : "unlock"} ${id}`, () => commands.setStopLocked(j.job_id, id, locked)),
+        status: (id, status) => {
+          const before = j.stops.find((x) => x.external_stop_id === id)?.status ?? "pending";
+          void this.edit(`mark ${id} ${status}`, () => commands.setStopStatus(j.job_id, id, status, null), true, {
+            stopId: id,
+            before,
+            after: status,
+          });
         },
-        this.tableBox.parentElement ?? undefined,
-      );
+        pin: (id) => this.startPin(id),
+        preview: (from, to) => {
+          if (from === null || to === null || from === to)
+            this.setTotals(j.optimization.total_distance_km, j.optimization.total_duration_minutes, false);
+          else {
+            const t = previewMove(j, from, to);
+            this.setTotals(t.km, t.minutes, true);
+          }
+        },
+        focus: (id) => {
+          this.focusedStop = id;
+        },
+      },
+      this.tableBox.parentElement ?? undefined,
+    );
     this.tableBox.append(table);
     // A keyboard edit redraws the table: the focus stays on the stop that was edited.
     if (hadFocus && this.focusedStop) table.focusStop(this.focusedStop);
