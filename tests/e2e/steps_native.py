@@ -187,11 +187,11 @@ def keyboard_table(s, a):
     keys("l")
     s.wait("the stop locked", lambda: s.js(
         "return document.activeElement.querySelector('button[data-action=lock]').classList.contains('on')"))
-    outline = s.js("return getComputedStyle(document.activeElement).outlineStyle")
+    outline = s.js("return getComputedStyle(document.activeElement.cells[1]).boxShadow")
     if outline in ("none", ""):
-        raise Fail("the focused row has no visible focus outline")
+        raise Fail("the focused row has no visible focus frame")
     s.screenshot(f"{a.out}/native-04-keyboard-table.png")
-    print(f"  ↓ focus, Alt+↓ moved {first[1]} to place 3, L locked it; focus outline {outline}")
+    print(f"  ↓ focus, Alt+↓ moved {first[1]} to place 3, L locked it; focus frame {outline}")
 
 
 def history_per_job(s, a):
