@@ -16,7 +16,10 @@ pub fn candidates(address: &str, g: &Geocoded) -> Vec<GeocodeCandidate> {
             lng: p.lng,
             level: g.level,
             confidence: g.confidence,
-            matched: g.matched.clone().unwrap_or_else(|| address.trim().to_string()),
+            matched: g
+                .matched
+                .clone()
+                .unwrap_or_else(|| address.trim().to_string()),
         });
     }
     for c in &g.candidates {

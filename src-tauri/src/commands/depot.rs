@@ -14,7 +14,10 @@ pub async fn geocode_depot(
     address: String,
 ) -> Result<Vec<GeocodeCandidate>, UiError> {
     if address.trim().is_empty() {
-        return Err(UiError::new("validation_failed", "Type the depot address first"));
+        return Err(UiError::new(
+            "validation_failed",
+            "Type the depot address first",
+        ));
     }
     let Some(stack) = state.geocoding.stack() else {
         return Err(UiError::new(

@@ -60,7 +60,10 @@ pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
         OnClose::KeepRunning { tell } => {
             api.prevent_close();
             let _ = window.hide();
-            tracing::info!(told = tell, "window closed: RouteMate keeps running in the tray");
+            tracing::info!(
+                told = tell,
+                "window closed: RouteMate keeps running in the tray"
+            );
             if tell {
                 tell_once(app, &marker, &message(&state.watching.status()));
             }

@@ -154,7 +154,11 @@ mod tests {
         let mut unique = keys.clone();
         unique.sort_unstable();
         unique.dedup();
-        assert_eq!(unique.len(), keys.len(), "two items share a shortcut: {keys:?}");
+        assert_eq!(
+            unique.len(),
+            keys.len(),
+            "two items share a shortcut: {keys:?}"
+        );
         // Ctrl+F (find in lists) and Ctrl+Y (redo) belong to the page, not to an item.
         assert!(!keys.iter().any(|k| k.ends_with("+F") || k.ends_with("+Y")));
     }

@@ -139,6 +139,9 @@ mod tests {
             sync_line(Some(&view("offline", 2, 1))),
             "Sync: offline, 2 queued, 1 need a look"
         );
-        assert_eq!(sync_line(Some(&view("syncing", 5, 0))), "Sync: syncing, 5 queued");
+        assert_eq!(
+            sync_line(Some(&view("syncing", 5, 0))),
+            "Sync: syncing, 5 queued"
+        );
     }
 }

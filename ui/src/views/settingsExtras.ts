@@ -49,29 +49,32 @@ export function depotFinder(
       list.replaceChildren(
         ...(found.length === 0
           ? [h("li", { class: "warn small" }, "No place found: check the spelling, or pick the depot on the map.")]
-          : found.map((c, i) =>
-              h(
-                "li",
-                {},
+          : [
+              h("li", { class: "muted small" }, found.length > 1 ? "Choose where the depot is:" : "Found:"),
+              ...found.map((c, i) =>
                 h(
-                  "button",
-                  {
-                    class: "ghost small",
-                    "data-candidate": i,
-                    onclick: () => {
-                      lat.value = c.lat.toFixed(6);
-                      lng.value = c.lng.toFixed(6);
-                      address.value = c.matched;
-                      placed(c.lat, c.lng);
-                      list.replaceChildren(
-                        h("li", { class: "ok small" }, `Chosen: ${describeCandidate(c)}. Save to keep it.`),
-                      );
+                  "li",
+                  {},
+                  h(
+                    "button",
+                    {
+                      class: "small",
+                      "data-candidate": i,
+                      onclick: () => {
+                        lat.value = c.lat.toFixed(6);
+                        lng.value = c.lng.toFixed(6);
+                        address.value = c.matched;
+                        placed(c.lat, c.lng);
+                        list.replaceChildren(
+                          h("li", { class: "ok small" }, `Chosen: ${describeCandidate(c)}. Save to keep it.`),
+                        );
+                      },
                     },
-                  },
-                  describeCandidate(c),
+                    describeCandidate(c),
+                  ),
                 ),
               ),
-            )),
+            ]),
       );
     } catch (e) {
       list.replaceChildren();
