@@ -31,6 +31,7 @@ const COMMANDS: &[&str] = &[
     "get_settings",
     "update_settings",
     "pick_folder",
+    "geocode_depot",
     "app_info",
     "read_log",
     "check_update",

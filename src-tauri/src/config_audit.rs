@@ -58,6 +58,16 @@ fn csp_is_strict() {
     assert!(sec.get("dangerousDisableAssetCspModification").is_none());
 }
 
+/// The only core and plugin permissions the window has, each one call: events and showing
+/// notifications.
+const NAMED_PLUGIN_PERMISSIONS: &[&str] = &[
+    "core:event:allow-listen",
+    "core:event:allow-unlisten",
+    "notification:allow-is-permission-granted",
+    "notification:allow-request-permission",
+    "notification:allow-notify",
+];
+
 #[test]
 fn capability_is_narrow() {
     let cap = json("capabilities/default.json");
@@ -69,9 +79,7 @@ fn capability_is_narrow() {
     for p in cap["permissions"].as_array().unwrap() {
         let p = p.as_str().expect("plain permission names");
         assert!(
-            p.starts_with("allow-")
-                || p == "core:event:allow-listen"
-                || p == "core:event:allow-unlisten",
+            p.starts_with("allow-") || NAMED_PLUGIN_PERMISSIONS.contains(&p),
             "unexpected permission {p}"
         );
         assert!(!p.ends_with(":default"), "broad default set {p}");

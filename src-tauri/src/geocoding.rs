@@ -13,7 +13,7 @@ use std::sync::{Arc, RwLock};
 pub struct Geocoding(RwLock<Option<Arc<GeocodeStack>>>);
 
 impl Geocoding {
-    /// The attached stack, if it opened (Settings imports into its gazetteer).
+    /// The open stack (`None` while it opens, or when it could not).
     pub fn stack(&self) -> Option<Arc<GeocodeStack>> {
         self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
     }

@@ -6,12 +6,14 @@
 //! is given its data dir (`ROUTEMATE_DATA` or the app data dir) and never looks it up itself.
 
 pub mod commands;
+pub mod depot;
 pub mod events;
 pub mod extract;
 pub mod geocoding;
 pub mod importing;
 pub mod logging;
 pub mod loopback;
+pub mod native;
 pub mod navigation;
 pub mod packs;
 pub mod plan_export;
@@ -71,6 +73,7 @@ macro_rules! command_handler {
             $crate::commands::settings::get_settings,
             $crate::commands::settings::update_settings,
             $crate::commands::settings::pick_folder,
+            $crate::commands::depot::geocode_depot,
             $crate::commands::system::app_info,
             $crate::commands::system::read_log,
             $crate::commands::system::check_update,
@@ -110,7 +113,10 @@ pub fn run() {
     }
     // One TLS stack (ring) for the updater and tile fetches, installed before any client exists.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let result = build(tauri::Builder::default())
+    // Single instance first, so a second launch hands over before opening anything.
+    let builder = tauri::Builder::default().plugin(native::single_instance::plugin());
+    let result = build(builder)
+        .plugin(native::plugin())
         .invoke_handler(command_handler!())
         .run(tauri::generate_context!());
     if let Err(e) = result {
@@ -126,6 +132,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(navigation::guard())
         .plugin(tauri_plugin_updater::Builder::new().build())
+        .plugin(tauri_plugin_notification::init())
         .register_asynchronous_uri_scheme_protocol("tiles", |ctx, request, responder| {
             let app = ctx.app_handle().clone();
             let path = request.uri().path().to_string();

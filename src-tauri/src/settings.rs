@@ -46,6 +46,8 @@ pub struct DesktopSettings {
     /// Driver packs (run sheet, GPX, CSV, XLSX) are written here after every import or change
     /// of a job (`packs.rs`); `null`: none. An existing folder, stored canonical.
     pub packs_folder: Option<String>,
+    /// Closing the window hides it and the app keeps watching (tray, `native::closing`).
+    pub keep_watching_on_close: bool,
 }
 
 impl Default for DesktopSettings {
@@ -58,6 +60,7 @@ impl Default for DesktopSettings {
             online_geocoder: false,
             online_geocoder_url: DEFAULT_ONLINE_URL.into(),
             packs_folder: None,
+            keep_watching_on_close: true,
         }
     }
 }

@@ -316,6 +316,7 @@ def steps(s, a):
     steps_export.run(s, a)
     __import__("steps_basemap").run(s, a)
     __import__("steps_roads").run(s, a)
+    __import__("steps_native").run(s, a)
 
 
 HOSTILE_IMG = '<img src=x onerror="window.__pwned=1">'

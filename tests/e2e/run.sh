@@ -4,7 +4,8 @@
 # in target/e2e/*.png. Exit 0 when every step passed. E2E_DRIVER_PORT (default 4444) moves
 # tauri-driver (and WebKitWebDriver to the next port) when another run uses those.
 #
-# Needs: the apt packages of src-tauri/scripts/run-app.sh (webkit2gtk-driver, xvfb, imagemagick),
+# Needs: the apt packages of src-tauri/scripts/run-app.sh (webkit2gtk-driver, xvfb, imagemagick,
+# xdotool and trayer for the native steps, dbus for dbus-run-session),
 # node/npm, python3, curl, and tauri-driver (installed here with cargo if missing).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -36,6 +37,7 @@ export ROUTEMATE_DATA="$tmp/data" ROUTEMATE_LISTEN="127.0.0.1:$api_port" XDG_DAT
 export GSETTINGS_BACKEND=memory
 # The run sheet's Print writes the PDF without opening a viewer over the app (steps_export.py).
 export ROUTEMATE_NO_VIEWER=1
-xvfb-run -a -s "-screen 0 1280x800x24" \
+# A D-Bus session of its own (single instance, notifications) and a tray host (steps_native.py).
+dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" "$root/tests/e2e/with_tray.sh" \
   python3 "$root/tests/e2e/e2e.py" --app "$root/target/debug/routemate-desktop" --out "$out" \
   --api "127.0.0.1:$api_port" --sample "$root/assets/sample-job.json"

@@ -4,7 +4,9 @@
 import "./style.css";
 import { changesShownJob, commands, onJobsChanged } from "./api/client";
 import { h } from "./dom";
-import { enableDrop, importSample } from "./importing";
+import { enableDrop, importFile, importSample } from "./importing";
+import { followShortcuts } from "./shortcuts";
+import { toast } from "./notify";
 import { JobScreen } from "./views/job";
 import { JobsView } from "./views/jobs";
 import { LogsView } from "./views/logs";
@@ -115,6 +117,13 @@ function welcome(): HTMLElement {
   return el;
 }
 
+/** File → Export…: the open job's export menu, or a word on where to find it. */
+function exportShown(): void {
+  const menu = route === "job" ? document.getElementById("export-job") : null;
+  if (menu) menu.focus();
+  else toast("Open a job to export it.", "info", 3000);
+}
+
 async function start(): Promise<void> {
   const [r, id] = location.hash.split("/").slice(1);
   await go((r && r in views ? r : "jobs") as Route, id);
@@ -129,6 +138,19 @@ async function start(): Promise<void> {
     if (route === "jobs") void jobs.refresh();
     if (route === "job" && changesShownJob(e, job.job)) void job.reload();
     if (route === "triage") void triage.refresh();
+  });
+  await followShortcuts({
+    import: async () => {
+      const id = await importFile();
+      if (id) await go("job", id);
+    },
+    export: () => exportShown(),
+    settings: () => go("settings"),
+    undo: () => (route === "job" ? job.undo() : undefined),
+    redo: () => (route === "job" ? job.redo() : undefined),
+    jobs: () => go("jobs"),
+    triage: () => go("triage"),
+    logs: () => go("logs"),
   });
   await followWatchActivity();
   await followSync().catch(() => undefined);
@@ -149,6 +171,9 @@ Object.assign(window, {
     probe: () => job.map.probe(),
     markerPoint: (l: string) => job.map.markerPoint(l),
     route: () => route,
+    job: () => job.job,
+    zoom: () => job.map.map.getZoom(),
+    zoomTo: (label: string, zoom: number) => job.map.zoomToMarker(label, zoom),
     lastRender: () => job.lastRender,
   },
 });

@@ -3,6 +3,7 @@
 
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { WatchEvent } from "./api/types";
+import { desktopNotify } from "./desktopNotify";
 import { h } from "./dom";
 import { toast } from "./notify";
 
@@ -83,17 +84,10 @@ export function activityList(): HTMLElement {
   return host;
 }
 
-/** A desktop notification when the platform allows it; an in-app toast always. */
+/** An in-app toast always; a desktop notification too when the user allowed them. */
 function notify(r: ActivityRow): void {
   toast(r.text, r.kind === "error" ? "error" : r.kind === "ok" ? "ok" : "info");
-  const N = (globalThis as { Notification?: typeof Notification }).Notification;
-  if (!N) return;
-  try {
-    if (N.permission === "granted") new N("RouteMate", { body: r.text });
-    else if (N.permission === "default") void N.requestPermission();
-  } catch {
-    // Notifications are a nicety; the toast and the list already told the dispatcher.
-  }
+  void desktopNotify(r.text);
 }
 
 /** Starts following the watcher's events for the app's lifetime. */

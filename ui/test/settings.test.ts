@@ -25,6 +25,7 @@ const settings: Settings = {
     online_geocoder: false,
     online_geocoder_url: "https://nominatim.openstreetmap.org",
     packs_folder: null,
+    keep_watching_on_close: true,
   },
 };
 const info: AppInfo = {

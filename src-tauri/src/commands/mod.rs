@@ -5,6 +5,7 @@
 //! `build.rs` and `capabilities/default.json` list the same commands (checked by tests).
 
 pub mod credentials;
+pub mod depot;
 pub mod edit;
 pub mod export;
 pub mod jobs;

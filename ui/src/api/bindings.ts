@@ -8,6 +8,7 @@ export const COMMAND_NAMES = [
   "create_credential",
   "list_credentials",
   "revoke_credential",
+  "geocode_depot",
   "move_stop_to",
   "set_stop_locked",
   "move_stop_pin",
@@ -64,6 +65,8 @@ export const commands = {
   createCredential: (name: string): Promise<T.NewCredential> => invoke("create_credential", { name }),
   listCredentials: (): Promise<T.CredentialInfo[]> => invoke("list_credentials"),
   revokeCredential: (clientId: string): Promise<null> => invoke("revoke_credential", { clientId }),
+  /** The places the depot address could be, best first (empty: it could not be placed). */
+  geocodeDepot: (address: string): Promise<T.GeocodeCandidate[]> => invoke("geocode_depot", { address }),
   moveStopTo: (jobId: string, stopId: string, position: number): Promise<T.JobView> => invoke("move_stop_to", { jobId, stopId, position }),
   setStopLocked: (jobId: string, stopId: string, locked: boolean): Promise<T.JobView> => invoke("set_stop_locked", { jobId, stopId, locked }),
   moveStopPin: (jobId: string, stopId: string, lat: number, lng: number): Promise<T.JobView> => invoke("move_stop_pin", { jobId, stopId, lat, lng }),

@@ -473,7 +473,11 @@ online_geocoder_url: string,
  * Driver packs (run sheet, GPX, CSV, XLSX) are written here after every import or change
  * of a job (`packs.rs`); `null`: none. An existing folder, stored canonical.
  */
-packs_folder: string | null, };
+packs_folder: string | null, 
+/**
+ * Closing the window hides it and the app keeps watching (tray, `native::closing`).
+ */
+keep_watching_on_close: boolean, };
 
 /**
  * The end of the current log file.

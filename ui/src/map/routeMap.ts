@@ -21,13 +21,14 @@ export interface MapProbe {
 
 export class RouteMap {
   readonly map: L.Map;
-  private readonly renderer = L.canvas({ padding: 0.3 });
+  // A little hit tolerance: the dense view's dots are small to grab with a mouse.
+  private readonly renderer = L.canvas({ padding: 0.3, tolerance: 3 });
   private readonly layer: L.LayerGroup;
   private markers: NumberedMarker[] = [];
   private line: L.Polyline | null = null;
   private depot: L.CircleMarker | null = null;
   private pinHandler: ((lat: number, lng: number) => void) | null = null;
-  private shown: { job: JobView; selected: string | null; dense: boolean } | null = null;
+  private shown: { job: JobView; selected: string | null; mode: MarkerMode } | null = null;
   onStopClick: (stopId: string) => void = () => {};
   /** A marker was dragged to a new place: the dispatcher's geocode fix. */
   onStopDrag: (stopId: string, lat: number, lng: number) => void = () => {};
@@ -51,7 +52,7 @@ export class RouteMap {
     // Big jobs draw small unnumbered dots until zoomed in far enough to read numbers.
     this.map.on("zoomend", () => {
       const s = this.shown;
-      if (s && s.dense !== this.isDense(s.job)) this.show(s.job, s.selected, false);
+      if (s && s.mode !== markerMode(s.job.stops.length, this.map.getZoom())) this.show(s.job, s.selected, false);
     });
     this.map.on("click", (e: L.LeafletMouseEvent) => {
       if (this.pinHandler) {
@@ -74,8 +75,8 @@ export class RouteMap {
     const routed = job.stops
       .filter((s) => s.sequence !== null && s.lat !== null && s.lng !== null)
       .sort((a, b) => (a.sequence ?? 0) - (b.sequence ?? 0));
-    const dense = this.isDense(job);
-    this.shown = { job, selected, dense };
+    const mode = markerMode(job.stops.length, this.map.getZoom());
+    this.shown = { job, selected, mode };
     const pts: L.LatLngExpression[] = [];
     if (job.depot) pts.push([job.depot.lat, job.depot.lng]);
     for (const s of routed) pts.push([s.lat as number, s.lng as number]);
@@ -85,24 +86,20 @@ export class RouteMap {
     this.line = L.polyline(road ?? pts, { renderer: this.renderer, color: "#1d4ed8", weight: 3, opacity: 0.75 }).addTo(
       this.layer,
     );
-    this.markers = routed.map((s) => this.addStop(s, s.external_stop_id === selected, dense));
+    this.markers = routed.map((s) => this.addStop(s, s.external_stop_id === selected, mode));
     this.depot = job.depot ? depotMarker([job.depot.lat, job.depot.lng]).addTo(this.layer) : null;
     // Stops placed but not routed (should not happen) still show, greyed, so nothing hides.
     if (fit && pts.length) this.map.fitBounds(L.latLngBounds(pts).pad(0.08), { animate: false });
   }
 
-  private isDense(job: JobView): boolean {
-    return job.stops.length > 400 && this.map.getZoom() < 15;
-  }
-
-  private addStop(s: Stop, selected: boolean, dense: boolean): NumberedMarker {
-    const m = stopMarker(s, selected, dense);
+  private addStop(s: Stop, selected: boolean, mode: MarkerMode): NumberedMarker {
+    const m = stopMarker(s, selected, mode !== "numbered");
     // Tooltips are made on first hover: a thousand idle tooltip objects cost memory for nothing.
     m.once("mouseover", () => {
       m.bindTooltip(stopTooltip(s)).openTooltip();
     });
     m.on("click", () => this.onStopClick(s.external_stop_id));
-    if (!dense) m.on("mousedown", (e: L.LeafletMouseEvent) => this.startDrag(m, s.external_stop_id, e));
+    if (mode !== "dots") m.on("mousedown", (e: L.LeafletMouseEvent) => this.startDrag(m, s.external_stop_id, e));
     return m.addTo(this.layer) as NumberedMarker;
   }
 
@@ -142,6 +139,14 @@ export class RouteMap {
     return { x: r.left + p.x, y: r.top + p.y };
   }
 
+  /** Centres the marker numbered `label` at `zoom` (support sessions, the end-to-end test). */
+  zoomToMarker(label: string, zoom: number): boolean {
+    const m = this.markers.find((x) => x.options.label === label);
+    if (!m) return false;
+    this.map.setView(m.getLatLng(), zoom, { animate: false });
+    return true;
+  }
+
   focus(lat: number, lng: number, zoom = 16): void {
     this.map.setView([lat, lng], Math.max(this.map.getZoom(), zoom), { animate: false });
   }
@@ -179,6 +184,21 @@ export class RouteMap {
       depot: this.depot !== null,
     };
   }
+}
+
+/** How stops are drawn: numbered markers; small dots (a big job zoomed out) that can be dragged
+ * once zoomed in to street level; or small fixed dots (zoomed out, where a drag would misplace). */
+export type MarkerMode = "numbered" | "draggable-dots" | "dots";
+
+/** Big jobs (over 400 stops) draw dots below zoom 15 (numbers would overlap). */
+export const DENSE_FROM_STOPS = 400;
+export const NUMBERED_FROM_ZOOM = 15;
+/** From this zoom a dot is a street apart from its neighbours: dragging it is meaningful. */
+export const DRAG_FROM_ZOOM = 12;
+
+export function markerMode(stops: number, zoom: number): MarkerMode {
+  if (stops <= DENSE_FROM_STOPS || zoom >= NUMBERED_FROM_ZOOM) return "numbered";
+  return zoom >= DRAG_FROM_ZOOM ? "draggable-dots" : "dots";
 }
 
 /** A stop's tooltip as an element with text in it: Leaflet parses a string tooltip as HTML, and

@@ -4,6 +4,7 @@
 import type { JobView, Stop } from "../api/types";
 import { h } from "../dom";
 import { icon } from "../icons";
+import { keyIntent } from "./keyboard";
 
 export interface StopRow {
   id: string;
@@ -71,7 +72,12 @@ export interface TableHandlers {
   pin(id: string): void;
   /** While dragging over a row: preview totals for the move (null when the drag ends). */
   preview(fromIndex: number | null, toIndex: number | null): void;
+  /** A row got the keyboard focus (the view puts it back there after a redraw). */
+  focus?(id: string): void;
 }
+
+/** The table element, with a way to put the keyboard focus on a stop's row. */
+export type StopTable = HTMLTableElement & { focusStop(id: string): boolean };
 
 const STATUSES = ["pending", "completed", "failed", "skipped"];
 
@@ -89,7 +95,7 @@ export function renderStopTable(
   selected: string | null,
   on: TableHandlers,
   viewport?: HTMLElement,
-): HTMLTableElement {
+): StopTable {
   const rows = stopRows(job);
   const routedCount = rows.filter((r) => r.routed).length;
   const drag: DragState = { from: null };
@@ -108,13 +114,56 @@ export function renderStopTable(
     ),
     body,
   );
+  const tabStop = rows.find((r) => r.id === selected)?.id ?? rows[0]?.id;
+  const make = (r: StopRow) => rowElement(r, selected, routedCount, on, drag, r.id === tabStop);
+  const rowOf = (id: string) =>
+    [...body.querySelectorAll<HTMLTableRowElement>("tr[data-stop]")].find((tr) => tr.dataset.stop === id);
+  const focusIndex = (i: number): boolean => {
+    const r = rows[i];
+    if (!r) return false;
+    let tr = rowOf(r.id);
+    if (!tr && viewport) {
+      // Not rendered (virtual table): scroll it into the window, draw, then focus.
+      viewport.scrollTop = Math.max(0, table.offsetTop + i * ROW_HEIGHT - viewport.clientHeight / 2);
+      draw();
+      tr = rowOf(r.id);
+    }
+    if (!tr) return false;
+    for (const other of body.querySelectorAll<HTMLElement>("tr[tabindex='0']")) other.tabIndex = -1;
+    tr.tabIndex = 0;
+    tr.focus({ preventScroll: false });
+    return true;
+  };
+  body.addEventListener("keydown", (e) => {
+    const tr = e.target as HTMLElement;
+    // Keys typed into the status menu or on a button belong to them.
+    if (tr.tagName !== "TR") return;
+    const i = rows.findIndex((r) => r.id === tr.dataset.stop);
+    const r = rows[i];
+    if (!r) return;
+    const intent = keyIntent(e, i, rows.length, r.routeIndex, routedCount);
+    if (!intent) return;
+    e.preventDefault();
+    if (intent.kind === "focus") focusIndex(intent.index);
+    else if (intent.kind === "move") on.move(r.id, r.routeIndex, intent.to);
+    else if (intent.kind === "lock") on.lock(r.id, !r.locked);
+    else on.select(r.id);
+  });
+  body.addEventListener("focusin", (e) => {
+    const id = (e.target as HTMLElement).closest("tr")?.dataset.stop;
+    if (id) on.focus?.(id);
+  });
+  const stopTable = Object.assign(table, {
+    focusStop: (id: string) => focusIndex(rows.findIndex((r) => r.id === id)),
+  });
+  let draw = () => {};
   if (!viewport || rows.length < VIRTUAL_FROM) {
-    body.append(...rows.map((r) => rowElement(r, selected, routedCount, on, drag)));
-    return table;
+    body.append(...rows.map(make));
+    return stopTable;
   }
   table.classList.add("virtual");
   let shown = "";
-  const draw = () => {
+  draw = () => {
     const top = Math.max(0, viewport.scrollTop - table.offsetTop);
     const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - 10);
     const last = Math.min(rows.length, first + Math.ceil(viewport.clientHeight / ROW_HEIGHT) + 20);
@@ -122,7 +171,7 @@ export function renderStopTable(
     shown = `${first}:${last}`;
     body.replaceChildren(
       h("tr", { class: "spacer", style: `height:${first * ROW_HEIGHT}px` }),
-      ...rows.slice(first, last).map((r) => rowElement(r, selected, routedCount, on, drag)),
+      ...rows.slice(first, last).map(make),
       h("tr", { class: "spacer", style: `height:${(rows.length - last) * ROW_HEIGHT}px` }),
     );
   };
@@ -143,7 +192,7 @@ export function renderStopTable(
     { passive: true, signal: stop.signal },
   );
   draw();
-  return table;
+  return stopTable;
 }
 
 /** Where the row of `id` sits in the table, for scrolling to it when it is not rendered. */
@@ -161,11 +210,15 @@ function rowElement(
   routedCount: number,
   on: TableHandlers,
   drag: DragState,
+  tabStop: boolean,
 ): HTMLTableRowElement {
   const tr = h(
     "tr",
     {
       "data-stop": r.id,
+      // One row is in the tab order; ↑/↓ move the focus among them (a roving tab stop).
+      tabindex: tabStop ? 0 : -1,
+      "aria-label": `Stop ${r.seq}: ${r.label}${r.locked ? ", locked" : ""}`,
       class: [r.id === selected ? "selected" : "", r.routed ? "" : "unplaced"].join(" ").trim() || null,
       draggable: r.routed ? "true" : null,
       onclick: () => on.select(r.id),

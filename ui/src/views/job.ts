@@ -4,20 +4,24 @@
 import { commands, toUiError } from "../api/client";
 import type { JobView as Job } from "../api/types";
 import { clear, fmtKm, fmtMinutes, h } from "../dom";
-import { EditHistory, type StatusChange } from "../edits/history";
+import { JobHistories } from "../edits/histories";
+import type { EditHistory, StatusChange } from "../edits/history";
 import { RouteMap } from "../map/routeMap";
 import { busy, showError, toast } from "../notify";
 import { exportControls } from "./exportMenu";
 import { LiveTotals } from "../stops/liveTotals";
 import { placementsOf } from "../stops/reorder";
-import { renderStopTable, ROW_HEIGHT, rowIndex } from "../stops/table";
+import { renderStopTable, ROW_HEIGHT, rowIndex, type StopTable } from "../stops/table";
 
 export class JobScreen {
   readonly el = h("section", { class: "view job-view" });
   job: Job | null = null;
   lastRender: { stops: number; fetchMs: number; drawMs: number; paintedMs: number } | null = null;
   private selected: string | null = null;
-  private readonly history = new EditHistory();
+  /** Undo history per job, kept while the app runs (switching jobs keeps each one's edits). */
+  private readonly histories = new JobHistories();
+  /** The stop row that had the keyboard focus, put back after a redraw. */
+  private focusedStop: string | null = null;
   private readonly head = h("header", { class: "view-head" });
   private readonly totals = h("div", { class: "totals", id: "totals" });
   /** Drag-preview totals from the engine's travel costs (the road pack when the job is on it). */
@@ -43,18 +47,16 @@ export class JobScreen {
       const j = this.job;
       if (j) void this.edit(`pin ${id}`, () => commands.moveStopPin(j.job_id, id, lat, lng));
     };
-    document.addEventListener("keydown", (e) => {
-      if (this.el.hidden || !(e.ctrlKey || e.metaKey) || e.key.toLowerCase() !== "z") return;
-      if ((e.target as HTMLElement)?.tagName === "INPUT") return;
-      e.preventDefault();
-      void (e.shiftKey ? this.redo() : this.undo());
-    });
+  }
+
+  private get history(): EditHistory {
+    return this.histories.of(this.job?.job_id ?? "");
   }
 
   async open(jobId: string): Promise<void> {
     if (this.job?.job_id !== jobId) {
-      this.history.clear();
       this.selected = null;
+      this.focusedStop = null;
       this.banner.hidden = true;
     }
     try {
@@ -170,35 +172,40 @@ export class JobScreen {
 
   private drawTable(): void {
     const j = this.job as Job;
+    const hadFocus = this.tableBox.contains(document.activeElement);
     clear(this.tableBox);
-    this.tableBox.append(
-      renderStopTable(
-        j,
-        this.selected,
-        {
-          select: (id) => this.select(id, true),
-          move: (id, from, to) => this.edit(`move ${id}`, () => commands.moveStopTo(j.job_id, id, to + 1), from !== to),
-          lock: (id, locked) =>
-            this.edit(`${locked ? "lock" : "unlock"} ${id}`, () => commands.setStopLocked(j.job_id, id, locked)),
-          status: (id, status) => {
-            const before = j.stops.find((x) => x.external_stop_id === id)?.status ?? "pending";
-            void this.edit(`mark ${id} ${status}`, () => commands.setStopStatus(j.job_id, id, status, null), true, {
-              stopId: id,
-              before,
-              after: status,
-            });
-          },
-          pin: (id) => this.startPin(id),
-          preview: (from, to) => {
-            if (from === null || to === null || from === to) {
-              this.live.cancel();
-              this.setTotals(j.optimization.total_distance_km, j.optimization.total_duration_minutes, false);
-            } else this.live.request(j, from, to, (t) => this.setTotals(t.km, t.minutes, true));
-          },
+    const table: StopTable = renderStopTable(
+      j,
+      this.selected,
+      {
+        select: (id) => this.select(id, true),
+        move: (id, from, to) => this.edit(`move ${id}`, () => commands.moveStopTo(j.job_id, id, to + 1), from !== to),
+        lock: (id, locked) =>
+          this.edit(`${locked ? "lock" : "unlock"} ${id}`, () => commands.setStopLocked(j.job_id, id, locked)),
+        status: (id, status) => {
+          const before = j.stops.find((x) => x.external_stop_id === id)?.status ?? "pending";
+          void this.edit(`mark ${id} ${status}`, () => commands.setStopStatus(j.job_id, id, status, null), true, {
+            stopId: id,
+            before,
+            after: status,
+          });
         },
-        this.tableBox.parentElement ?? undefined,
-      ),
+        pin: (id) => this.startPin(id),
+        preview: (from, to) => {
+          if (from === null || to === null || from === to) {
+            this.live.cancel();
+            this.setTotals(j.optimization.total_distance_km, j.optimization.total_duration_minutes, false);
+          } else this.live.request(j, from, to, (t) => this.setTotals(t.km, t.minutes, true));
+        },
+        focus: (id) => {
+          this.focusedStop = id;
+        },
+      },
+      this.tableBox.parentElement ?? undefined,
     );
+    this.tableBox.append(table);
+    // A keyboard edit redraws the table: the focus stays on the stop that was edited.
+    if (hadFocus && this.focusedStop) table.focusStop(this.focusedStop);
   }
 
   private drawSide(): void {
@@ -264,10 +271,11 @@ export class JobScreen {
   private async edit(label: string, run: () => Promise<Job>, real = true, status?: StatusChange): Promise<void> {
     if (!this.job || !real) return;
     const before = placementsOf(this.job);
+    const history = this.history;
     try {
       const after = await run();
-      this.history.record({ label, before, after: placementsOf(after), status });
-      this.show(after, false);
+      history.record({ label, before, after: placementsOf(after), status });
+      if (this.job?.job_id === after.job_id) this.show(after, false);
     } catch (e) {
       showError(e, `Could not ${label}: `);
     }
@@ -282,7 +290,8 @@ export class JobScreen {
 
   private async step(kind: "undo" | "redo"): Promise<void> {
     if (!this.job) return;
-    const e = kind === "undo" ? this.history.undo() : this.history.redo();
+    const history = this.history;
+    const e = kind === "undo" ? history.undo() : history.redo();
     if (!e) return;
     try {
       const id = this.job.job_id;
@@ -294,7 +303,7 @@ export class JobScreen {
       );
       toast(`${kind === "undo" ? "Undid" : "Redid"} ${e.label}`, "info", 2500);
     } catch (err) {
-      this.history.revert(kind);
+      history.revert(kind);
       showError(err, `Could not ${kind}: `);
     }
   }
@@ -302,9 +311,10 @@ export class JobScreen {
   private async reoptimize(): Promise<void> {
     if (!this.job) return;
     const before = placementsOf(this.job);
+    const history = this.history;
     try {
       const r = await busy("Re-optimizing…", () => commands.reoptimizeJob((this.job as Job).job_id));
-      this.history.record({ label: "re-optimize", before, after: placementsOf(r.job) });
+      history.record({ label: "re-optimize", before, after: placementsOf(r.job) });
       this.show(r.job, false);
       const saved =
         r.saved_km > 0.005

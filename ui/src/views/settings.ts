@@ -12,6 +12,7 @@ import { roadsCard } from "./roadsCard";
 import { SyncCard } from "./sync";
 import L from "leaflet";
 import { fleetCard } from "./fleet";
+import { depotFinder, keepWatchingRow, portInUse } from "./settingsExtras";
 
 export class SettingsView {
   readonly el = h("section", { class: "view settings-view" });
@@ -222,6 +223,7 @@ export class SettingsView {
         },
         status,
       ),
+      portInUse(api, s.ui.local_api_port),
       h(
         "p",
         { class: "muted small" },
@@ -297,6 +299,7 @@ export class SettingsView {
       h("h2", {}, "Planning"),
       h("p", { class: "muted small" }, "Used for jobs that do not name their own depot, and for every new plan."),
       addr.row,
+      depotFinder(addr.input, lat.input, lng.input),
       lat.row,
       lng.row,
       h("button", { class: "ghost small", id: "pick-depot", onclick: pick }, "Pick the depot on the map…"),
@@ -371,6 +374,7 @@ export class SettingsView {
         { class: "muted small" },
         "Job files (JSON, CSV or spreadsheets: .xlsx, .xls, .ods) saved into this folder are imported once each, then moved to imported/ (or failed/ with a report naming every bad cell).",
       ),
+      keepWatchingRow(s, (patch) => this.save(patch)),
       h("h3", {}, "Activity"),
       activityList(),
       h(
