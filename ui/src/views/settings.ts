@@ -326,7 +326,7 @@ export class SettingsView {
       h(
         "p",
         { class: "muted small" },
-        `Tiles are cached on this computer so areas seen once still show offline: ${tiles} tiles, ${(bytes / 1e6).toFixed(1)} MB. Without tiles a built-in outline map shows.`,
+        `Tiles are cached on this computer so areas seen once still show offline: ${tiles} tiles, ${(bytes / 1e6).toFixed(1)} MB. Without tiles the streets of an imported road pack are drawn (else a built-in outline map).`,
       ),
       h(
         "div",
