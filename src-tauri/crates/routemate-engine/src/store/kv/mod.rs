@@ -324,8 +324,8 @@ mod tests {
         assert_eq!(fwd, (0..600).map(|i| i * 2).collect::<Vec<_>>());
         let back: Vec<u32> = t
             .iter()
-            .rev()
             .keys()
+            .rev()
             .map(|r| u32::from_be_bytes(r.unwrap().as_ref().try_into().unwrap()))
             .collect();
         assert_eq!(back, (0..600).rev().map(|i| i * 2).collect::<Vec<_>>());
@@ -422,7 +422,7 @@ mod tests {
                 Ok::<_, ConflictableTransactionError<EngineError>>(())
             })
             .unwrap();
-        let aborted: Result<(), EngineError> = (&a, &b)
+        let aborted: std::result::Result<(), EngineError> = (&a, &b)
             .transaction(|(ta, tb)| {
                 ta.insert(b"k".as_slice(), b"2".as_slice())?;
                 tb.remove(b"k")?;
