@@ -132,6 +132,9 @@ pub fn create(store: &Store, reason: &str) -> Result<BackupInfo, EngineError> {
 
 /// Takes a backup when the store holds data and the newest backup is older than [`DAILY`].
 pub fn create_if_due(store: &Store) -> Result<Option<BackupInfo>, EngineError> {
+    if store.db.as_sled().is_none() {
+        return Ok(None); // a PostgreSQL store is backed up with pg_dump
+    }
     let empty = store.accounts.is_empty() && store.jobs.is_empty() && store.credentials.is_empty();
     if empty || !due(store.data_dir()) {
         return Ok(None);
