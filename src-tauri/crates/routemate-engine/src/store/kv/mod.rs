@@ -177,7 +177,7 @@ impl Tree {
     pub fn is_empty(&self) -> bool {
         match self {
             Tree::Sled(t) => t.is_empty(),
-            Tree::Postgres(t) => t.first_key().map(|k| k.is_none()).unwrap_or_else(|e| {
+            Tree::Postgres(t) => t.is_empty().unwrap_or_else(|e| {
                 tracing::warn!(error = %e, "tree emptiness unknown");
                 true
             }),

@@ -350,10 +350,10 @@ impl PgTree {
         })
     }
 
-    pub fn first_key(&self) -> Result<Option<IVec>> {
+    pub fn is_empty(&self) -> Result<bool> {
         let mut it = self.range(Bound::Unbounded, Bound::Unbounded);
         it.page = 1;
-        it.next().transpose().map(|o| o.map(|(k, _)| k))
+        it.next().transpose().map(|o| o.is_none())
     }
 
     pub fn clear(&self) -> Result<()> {
