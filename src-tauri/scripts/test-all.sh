@@ -74,6 +74,8 @@ cargo test --workspace --no-fail-fast
 # The same engine and server suites on the PostgreSQL backend (a throw-away server, one schema
 # per store; the test binaries are already built, so this only runs them).
 tests/postgres/with-postgres.sh cargo test -p routemate-engine -p routemate-server --no-fail-fast
+# A database outage under a running engine (stops its own server, so it runs alone).
+tests/postgres/with-postgres.sh cargo test -p routemate-engine --test engine -- --ignored outage
 tests/openapi/fuzz.sh
 audit
 tests/e2e/run.sh

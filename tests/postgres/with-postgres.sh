@@ -8,6 +8,9 @@
 #
 #   tests/postgres/with-postgres.sh cargo test -p routemate-engine -p routemate-server
 #
+# ROUTEMATE_PG_CTL is a command that stops and starts this server (`$ROUTEMATE_PG_CTL stop`,
+# `start`, `restart`), as the right user, for tests of an outage.
+#
 # PGPORT picks the port (default: a free one from 55432 up). As root, the server runs as the
 # `postgres` system user (PostgreSQL refuses to run as root).
 set -euo pipefail
@@ -53,6 +56,14 @@ trap stop EXIT
 "$bindir/psql" -h 127.0.0.1 -p "$port" -U routemate -d postgres -qc "CREATE DATABASE routemate" \
   || { cat "$log" >&2; exit 3; }
 
+# stop | start | restart this server (fast shutdown: connections are cut, as in a crash or failover).
+cat >"$tmp/pg_ctl" <<CTL
+#!/usr/bin/env bash
+exec ${as_pg[*]} "$bindir/pg_ctl" -D "$data" -l "$log" -w -t 30 -m fast \
+  -o "-h 127.0.0.1 -p $port -k $tmp -c max_connections=400 -c shared_buffers=64MB" "\$1" >/dev/null
+CTL
+chmod 755 "$tmp/pg_ctl"
+export ROUTEMATE_PG_CTL="$tmp/pg_ctl"
 export ROUTEMATE_PG_URL="postgres://routemate@127.0.0.1:$port/routemate"
 export ROUTEMATE_TEST_DATABASE_URL="$ROUTEMATE_PG_URL"
 export ROUTEMATE_PG_BIN="$bindir" ROUTEMATE_PG_DATA="$data" ROUTEMATE_PG_PORT="$port"
