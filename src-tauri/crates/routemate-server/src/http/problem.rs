@@ -162,3 +162,25 @@ impl IntoResponse for Problem {
         res
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unavailable_database_is_503_with_retry_after() {
+        let res = Problem::from(EngineError::StoreUnavailable {
+            detail: "connection refused".into(),
+        })
+        .into_response();
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            res.headers().get(header::RETRY_AFTER).unwrap(),
+            STORE_RETRY_AFTER
+        );
+        assert_eq!(
+            res.headers().get(header::CONTENT_TYPE).unwrap(),
+            "application/problem+json"
+        );
+    }
+}
