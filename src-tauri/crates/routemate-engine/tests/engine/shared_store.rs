@@ -233,3 +233,38 @@ fn a_database_outage_is_retryable_and_the_pool_recovers_by_itself() {
         "nothing half-written during the outage"
     );
 }
+
+#[test]
+fn the_same_day_plan_sent_to_two_processes_at_once_is_one_plan() {
+    let Some((_dir, a, b)) = two_processes() else {
+        return;
+    };
+    let stops: Vec<Value> = (0..6)
+        .map(|i| json!({"external_stop_id": format!("S{i}"), "lat": -27.40 - 0.01 * i as f64, "lng": 153.0}))
+        .collect();
+    let drivers = json!([{"email": "d0@example.com", "shift_start": "07:00", "shift_end": "17:00"},
+                         {"email": "d1@example.com", "shift_start": "07:00", "shift_end": "17:00"}]);
+    let body = json!({"external_plan_id": "DAY", "date": "2026-11-02",
+                      "depot": {"lat": -27.47, "lng": 153.02}, "drivers": drivers,
+                      "stops": stops, "options": {"time_limit_ms": 200}});
+    let barrier = Barrier::new(2);
+    let (pa, pb) = std::thread::scope(|s| {
+        let ta = s.spawn(|| {
+            barrier.wait();
+            a.plan_day_value("acct", &body).unwrap()
+        });
+        let tb = s.spawn(|| {
+            barrier.wait();
+            b.plan_day_value("acct", &body).unwrap()
+        });
+        (ta.join().unwrap(), tb.join().unwrap())
+    });
+    assert_eq!(pa.plan.plan_id, pb.plan.plan_id, "one plan");
+    assert_eq!([pa.created, pb.created].iter().filter(|c| **c).count(), 1);
+    let jobs = a.list_jobs("acct", &JobQuery::default()).unwrap().jobs;
+    let mut ext: Vec<_> = jobs.iter().map(|j| j.external_job_id.clone()).collect();
+    let n = ext.len();
+    ext.sort();
+    ext.dedup();
+    assert_eq!(ext.len(), n, "each of the plan's jobs once: {ext:?}");
+}
