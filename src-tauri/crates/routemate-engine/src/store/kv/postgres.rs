@@ -654,8 +654,12 @@ fn pool_error(e: deadpool_postgres::PoolError) -> Error {
 /// or deadlock is marked for a retry; anything else is a database error.
 fn pg_error(e: tokio_postgres::Error) -> Error {
     let Some(code) = e.code() else {
-        // No SQLSTATE: the connection failed, closed or timed out.
-        return Error::Unavailable(e.to_string());
+        // No SQLSTATE: the connection failed, closed or timed out (the cause says which).
+        let mut detail = e.to_string();
+        if let Some(cause) = std::error::Error::source(&e) {
+            detail = format!("{detail}: {cause}");
+        }
+        return Error::Unavailable(detail);
     };
     let detail = e
         .as_db_error()
