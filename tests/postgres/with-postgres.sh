@@ -25,6 +25,8 @@ fi
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 port=${PGPORT:-}
+fixed=$port
+unset PGPORT # initdb and postgres read it too
 if [ -z "$port" ]; then
   port=55432
   while ! port_free "$port"; do port=$((port + 1)); done
@@ -50,9 +52,15 @@ trap stop EXIT
   >"$tmp/initdb.log" 2>&1 || { cat "$tmp/initdb.log" >&2; exit 3; }
 # Loopback only, a socket dir of its own, enough connections for parallel tests (each store opens
 # a small pool), fsync kept on (the tests check durability-relevant behaviour, not speed).
-"${as_pg[@]}" "$bindir/pg_ctl" -D "$data" -l "$log" -w -t 30 \
-  -o "-h 127.0.0.1 -p $port -k $tmp -c max_connections=400 -c shared_buffers=64MB" start \
-  >/dev/null || { cat "$log" >&2; exit 3; }
+# Another run may take the same free port at the same moment: then try the next one.
+for attempt in $(seq 20); do
+  "${as_pg[@]}" "$bindir/pg_ctl" -D "$data" -l "$log" -w -t 30 \
+    -o "-h 127.0.0.1 -p $port -k $tmp -c max_connections=400 -c shared_buffers=64MB" start \
+    >/dev/null && break
+  if [ -n "$fixed" ] || [ "$attempt" = 20 ]; then cat "$log" >&2; exit 3; fi
+  port=$((port + 1))
+  while ! port_free "$port"; do port=$((port + 1)); done
+done
 "$bindir/psql" -h 127.0.0.1 -p "$port" -U routemate -d postgres -qc "CREATE DATABASE routemate" \
   || { cat "$log" >&2; exit 3; }
 
