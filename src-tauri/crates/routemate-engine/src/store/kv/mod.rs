@@ -465,6 +465,36 @@ mod tests {
     }
 
     #[test]
+    fn a_panic_inside_a_transaction_writes_nothing_and_the_store_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_s, t) = tree(dir.path(), "panic");
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            t.transaction(|tt| {
+                tt.insert(b"p".as_slice(), b"1".as_slice())?;
+                if tt.get(b"p")?.is_some() {
+                    panic!("a bug inside a transaction");
+                }
+                Ok::<_, ConflictableTransactionError<EngineError>>(())
+            })
+        }));
+        assert!(panicked.is_err());
+        assert!(
+            t.get(b"p").unwrap().is_none(),
+            "the panicked write is not there"
+        );
+        // Every pooled connection is usable again (none was left inside the transaction).
+        for i in 0..20u32 {
+            t.transaction(|tt| {
+                tt.insert(k(i), &k(i))?;
+                Ok::<_, ConflictableTransactionError<EngineError>>(())
+            })
+            .unwrap();
+        }
+        assert!(t.get(b"p").unwrap().is_none());
+        assert_eq!(t.len(), 20);
+    }
+
+    #[test]
     fn an_unreachable_database_is_a_retryable_error_not_a_failure() {
         let dir = tempfile::tempdir().unwrap();
         // Port 1 on loopback: nothing listens, the connection is refused at once.

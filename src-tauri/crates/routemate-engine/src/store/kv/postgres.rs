@@ -512,6 +512,22 @@ impl DoubleEndedIterator for PgIter {
     }
 }
 
+/// A transaction still open while its closure runs (see [`transaction`]).
+struct OpenTx<'a> {
+    db: &'a PgDb,
+    client: Option<Arc<deadpool_postgres::Object>>,
+}
+
+impl Drop for OpenTx<'_> {
+    fn drop(&mut self) {
+        if let Some(c) = self.client.take() {
+            let _ = self
+                .db
+                .block_on(async move { c.batch_execute("ROLLBACK").await.map_err(pg_error) });
+        }
+    }
+}
+
 /// The open transaction its trees write through.
 struct PgTx {
     db: PgDb,
@@ -592,6 +608,11 @@ pub(super) fn transaction<A, E>(
                 Ok(Arc::new(c))
             })
             .map_err(TransactionError::Storage)?;
+        // Rolls back if `f` panics, so the connection goes back to the pool outside a transaction.
+        let mut open = OpenTx {
+            db: &db,
+            client: Some(client.clone()),
+        };
         let tx = Arc::new(PgTx {
             db: db.clone(),
             client: client.clone(),
@@ -604,6 +625,7 @@ pub(super) fn transaction<A, E>(
             })
             .collect();
         let outcome = f(&views);
+        open.client = None;
         drop(views);
         drop(tx);
         let end = if outcome.is_ok() {
