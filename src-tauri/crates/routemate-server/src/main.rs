@@ -70,10 +70,11 @@ fn main() {
     if let Err(e) = cli::run(cli) {
         let message = format!("{e:#}").replace('\n', " ");
         eprintln!("routemate: error: {message}");
-        // 75 (EX_TEMPFAIL): the disk is full or failing; a supervisor should restart later.
+        // 75 (EX_TEMPFAIL): the disk is full or failing, or the database cannot be reached; a
+        // supervisor should restart later.
         let storage = e.chain().any(|c| {
             c.downcast_ref::<routemate_engine::EngineError>()
-                .is_some_and(|e| e.is_storage_failure())
+                .is_some_and(|e| e.is_storage_failure() || e.code() == "store_unavailable")
         });
         std::process::exit(if storage { 75 } else { 1 });
     }

@@ -16,11 +16,11 @@
 pub mod retry;
 
 use crate::error::EngineError;
+use crate::store::kv::transaction::{ConflictableTransactionError, TransactionalTree};
+use crate::store::kv::Transactional;
 use crate::store::{decode, encode, key2, Store};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sled::transaction::{ConflictableTransactionError, TransactionalTree};
-use sled::Transactional;
 
 pub use retry::{backoff, Retry};
 
@@ -85,8 +85,8 @@ impl Entry {
 
 /// The outbox trees of a store.
 pub(crate) struct Outbox {
-    pub entries: sled::Tree,
-    pub keys: sled::Tree,
+    pub entries: crate::store::kv::Tree,
+    pub keys: crate::store::kv::Tree,
 }
 
 impl Outbox {
@@ -145,7 +145,7 @@ pub(crate) fn enqueue(
             parked: None,
         },
     };
-    entries.insert(&entry.id.to_be_bytes(), encode(&entry))?;
+    entries.insert(entry.id.to_be_bytes(), encode(&entry))?;
     keys.insert(key, &entry.id.to_be_bytes())?;
     Ok(())
 }
@@ -197,10 +197,10 @@ pub(crate) fn complete(store: &Store, id: u64, payload_ref: u64) -> Result<bool,
         let mut entry: Entry = decode(&v).map_err(ConflictableTransactionError::Abort)?;
         if entry.payload_ref > payload_ref {
             entry.retry = Retry::default();
-            te.insert(&id.to_be_bytes(), encode(&entry))?;
+            te.insert(id.to_be_bytes(), encode(&entry))?;
             return Ok(false);
         }
-        te.remove(&id.to_be_bytes())?;
+        te.remove(id.to_be_bytes())?;
         tk.remove(key2(entry.kind.as_str(), &entry.target))?;
         Ok::<_, ConflictableTransactionError<EngineError>>(true)
     })?;
@@ -232,7 +232,7 @@ pub(crate) fn discard(store: &Store, id: u64) -> Result<bool, EngineError> {
         return Ok(false);
     };
     (&ob.entries, &ob.keys).transaction(|(te, tk)| {
-        te.remove(&id.to_be_bytes())?;
+        te.remove(id.to_be_bytes())?;
         tk.remove(key2(entry.kind.as_str(), &entry.target))?;
         Ok::<_, ConflictableTransactionError<EngineError>>(())
     })?;

@@ -72,6 +72,21 @@ pub(crate) fn plan_day(
     account: &str,
     req: PlanRequest,
 ) -> Result<PlanOutcome, EngineError> {
+    // Another server that planned the same day meanwhile: start over and find its plan.
+    let mut tries = 0;
+    loop {
+        match plan_day_once(ctx, account, req.clone()) {
+            Err(EngineError::Conflict) if tries < crate::jobs::write::RACE_TRIES => tries += 1,
+            done => return done,
+        }
+    }
+}
+
+fn plan_day_once(
+    ctx: &Context,
+    account: &str,
+    req: PlanRequest,
+) -> Result<PlanOutcome, EngineError> {
     let started = Instant::now();
     let store = ctx.store();
     let fp = hex::encode(Sha256::digest(encode(&req)));

@@ -3,12 +3,13 @@
 //! wire view of `POST`/`GET /v1/integration-plans`.
 
 use crate::error::EngineError;
+use crate::store::kv::transaction::ConflictableTransactionError;
+use crate::store::kv::Transactional;
 use crate::store::{decode, encode, key2, Store};
 use chrono::{DateTime, Utc};
 use routemate_core::dayplan::{FleetDriver, PlanRequest};
 use routemate_core::geo::LatLng;
 use serde::{Deserialize, Serialize};
-use sled::Transactional;
 
 /// A plan with its jobs and the stops left out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -108,6 +109,17 @@ pub struct PlanTotals {
     pub duration_minutes: f64,
 }
 
+/// Just the revision of a stored plan.
+#[derive(Deserialize)]
+struct StoredRevision {
+    view: RevisionOnly,
+}
+
+#[derive(Deserialize)]
+struct RevisionOnly {
+    revision: u64,
+}
+
 /// `plan_keys` value.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct PlanKey {
@@ -115,7 +127,7 @@ struct PlanKey {
     fingerprint: String,
 }
 
-fn trees(store: &Store) -> Result<(sled::Tree, sled::Tree), EngineError> {
+fn trees(store: &Store) -> Result<(crate::store::kv::Tree, crate::store::kv::Tree), EngineError> {
     Ok((store.tree("plans")?, store.tree("plan_keys")?))
 }
 
@@ -160,10 +172,34 @@ pub fn put(store: &Store, record: &PlanRecord) -> Result<(), EngineError> {
         plan_id: record.plan_id.clone(),
         fingerprint: record.fingerprint.clone(),
     });
+    // Still what this plan was built on: another process (several servers on PostgreSQL) that
+    // planned or edited the same plan meanwhile makes this refuse with `Conflict`.
+    let raced = || ConflictableTransactionError::Abort(EngineError::Conflict);
+    let unreadable = |e: EngineError| ConflictableTransactionError::Abort(e);
+    let before = record.view.revision.checked_sub(1).filter(|r| *r > 0);
     (&plans, &keys).transaction(|(tp, tk)| {
+        let owner = match tk.get(key.as_slice())? {
+            Some(v) => Some(decode::<PlanKey>(&v).map_err(unreadable)?.plan_id),
+            None => None,
+        };
+        if owner.as_ref().is_some_and(|id| *id != record.plan_id) {
+            return Err(raced());
+        }
+        let stored = match tp.get(record.plan_id.as_bytes())? {
+            Some(v) => Some(
+                decode::<StoredRevision>(&v)
+                    .map_err(unreadable)?
+                    .view
+                    .revision,
+            ),
+            None => None,
+        };
+        if stored != before {
+            return Err(raced());
+        }
         tp.insert(record.plan_id.as_bytes(), value.as_slice())?;
         tk.insert(key.as_slice(), key_value.as_slice())?;
-        Ok::<_, sled::transaction::ConflictableTransactionError<EngineError>>(())
+        Ok::<_, ConflictableTransactionError<EngineError>>(())
     })?;
     store.flush()
 }

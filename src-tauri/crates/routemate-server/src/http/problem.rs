@@ -88,6 +88,9 @@ impl Problem {
     }
 }
 
+/// Seconds a client waits before retrying when the database is unavailable.
+pub const STORE_RETRY_AFTER: &str = "2";
+
 impl From<EngineError> for Problem {
     fn from(e: EngineError) -> Self {
         match e {
@@ -117,6 +120,18 @@ impl From<EngineError> for Problem {
                      are safe)",
                 )
             }
+            // PostgreSQL unreachable (restarting, network): nothing written, the pool reconnects
+            // by itself; the client retries after a moment.
+            EngineError::StoreUnavailable { .. } => {
+                tracing::warn!(error = %e, "request failed: the database is unavailable");
+                Problem::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "store-unavailable",
+                    "The server's database is unavailable",
+                    "the server could not reach its database; nothing was written, retry shortly",
+                )
+                .with_header(header::RETRY_AFTER, STORE_RETRY_AFTER)
+            }
             other => {
                 // Log the cause; tell the client only that it was ours and what to do.
                 tracing::error!(code = other.code(), error = %other, "request failed");
@@ -145,5 +160,27 @@ impl IntoResponse for Problem {
             res.headers_mut().insert(k, v);
         }
         res
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unavailable_database_is_503_with_retry_after() {
+        let res = Problem::from(EngineError::StoreUnavailable {
+            detail: "connection refused".into(),
+        })
+        .into_response();
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            res.headers().get(header::RETRY_AFTER).unwrap(),
+            STORE_RETRY_AFTER
+        );
+        assert_eq!(
+            res.headers().get(header::CONTENT_TYPE).unwrap(),
+            "application/problem+json"
+        );
     }
 }
