@@ -39,6 +39,7 @@ pub mod quote;
 mod read;
 pub mod sheet;
 mod table;
+mod xls_bound;
 
 pub use decode::Encoding;
 pub use header::{canonical_column, Column};

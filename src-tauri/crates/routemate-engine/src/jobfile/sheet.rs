@@ -227,6 +227,7 @@ fn first_sheet(format: Format, bytes: &[u8]) -> Result<Option<(String, Cells)>, 
             }
         }
         Format::Xls => {
+            super::xls_bound::check(bytes)?;
             let book: Xls<_> = Xls::new(cursor).map_err(|e| unreadable(&e))?;
             return first_range(book, unreadable);
         }

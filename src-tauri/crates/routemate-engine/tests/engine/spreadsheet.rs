@@ -407,3 +407,20 @@ fn an_xls_that_makes_the_reader_panic_is_an_unreadable_workbook() {
     assert_eq!(ps[0].code, "unreadable_workbook", "{ps:#?}");
     assert!(ps[0].detail.contains("damaged"), "{ps:#?}");
 }
+
+#[test]
+fn an_xls_whose_sheet_claims_billions_of_cells_is_refused_before_it_is_read() {
+    // calamine reserves a sheet's claimed Dimensions up front; one damaged record asked it for
+    // ~100 GB and aborted the process. The claim is checked first.
+    let mut bytes = fixture("orders.xls");
+    let at = bytes
+        .windows(4)
+        .position(|w| w == [0x00, 0x02, 0x0E, 0x00])
+        .expect("the fixture has a BIFF8 Dimensions record");
+    bytes[at + 8..at + 12].copy_from_slice(&0xFFFF_FFF0u32.to_le_bytes());
+    let ps = problems(parse("huge.xls", &bytes));
+    assert_eq!(ps[0].code, "sheet_too_large", "{ps:#?}");
+    assert!(ps[0].detail.contains("rows by"), "{ps:#?}");
+    // The untouched file still imports.
+    assert!(parse("orders.xls", &fixture("orders.xls")).is_ok());
+}
