@@ -8,6 +8,7 @@ mod legacy;
 mod plan;
 pub mod roads;
 pub mod sync;
+pub mod webhooks;
 
 use crate::auth::{self, CredentialInfo, IssuedToken, NewCredential};
 use crate::clock::{Clock, SystemClock};

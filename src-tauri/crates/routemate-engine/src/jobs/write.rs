@@ -97,6 +97,9 @@ pub(crate) fn store(
         }),
         Origin::Hosted => None,
     };
+    // Webhook events go in the same transaction too (`webhooks::store`).
+    let hooks = crate::webhooks::store::prepare(store, &job.account, ctx.now())?;
+    let hook_trees = &hooks.trees;
     let trees = (
         &store.jobs,
         &store.imports,
@@ -105,8 +108,11 @@ pub(crate) fn store(
         &index.keys,
         &outbox.entries,
         &outbox.keys,
+        &hook_trees.events,
+        &hook_trees.streams,
+        &hook_trees.counters,
     );
-    trees.transaction(|(tj, ti, td, ts, tk, toe, tok)| {
+    trees.transaction(|(tj, ti, td, ts, tk, toe, tok, the, ths, thc)| {
         if let Some(records) = import {
             if let Some((k, v)) = &records.new_driver {
                 if td.get(k)?.is_none() {
@@ -116,6 +122,9 @@ pub(crate) fn store(
             ti.insert(records.key.as_slice(), records.key_value.as_slice())?;
         }
         tj.insert(job.job_id.as_bytes(), job_bytes.as_slice())?;
+        let before = crate::job_index::current(ts, tk, &job.job_id)?;
+        let drafts = crate::webhooks::draft::for_job(job, &change, before.as_ref());
+        crate::webhooks::store::record(&hooks, (the, ths, thc), (toe, tok), &job.job_id, &drafts)?;
         crate::job_index::put(ts, tk, job)?;
         if let Some(e) = &enqueue {
             crate::outbox::enqueue(toe, tok, e)?;
