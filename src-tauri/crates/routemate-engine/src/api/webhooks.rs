@@ -16,15 +16,19 @@ use chrono::{DateTime, Utc};
 pub const REPLAY_MAX: usize = 1000;
 
 impl Api {
-    /// Creates a webhook subscription; the answer holds its secret, shown this once.
+    /// Creates a webhook subscription; the answer holds its secret, shown this once. `local`:
+    /// the caller is this machine's user (CLI, desktop, a loopback-bound server), who may
+    /// subscribe plain `http://` loopback receivers; a server reachable from elsewhere passes
+    /// `false`, refusing loopback and private addresses.
     pub fn webhook_create(
         &self,
         account: &str,
         new: &NewSubscription,
+        local: bool,
     ) -> Result<CreatedSubscription, EngineError> {
         let now = self.context().now();
         let store = self.store();
-        store.guard(0, || store::create(store, account, new, now))
+        store.guard(0, || store::create(store, account, new, local, now))
     }
 
     /// The account's subscriptions with their queue and last attempt (no secrets).

@@ -222,15 +222,17 @@ pub(crate) fn record(
 
 // ---- subscriptions ----
 
-/// Creates a subscription for `account`: checks the URL and events, seals a fresh secret, and
+/// Creates a subscription for `account`: checks the URL (see [`super::check_url`] for `local`) and
+/// events, seals a fresh secret, and
 /// answers the secret this once. Flushed.
 pub(crate) fn create(
     store: &Store,
     account: &str,
     new: &NewSubscription,
+    local: bool,
     now: DateTime<Utc>,
 ) -> Result<CreatedSubscription, EngineError> {
-    super::check_url(&new.url)?;
+    super::check_url(&new.url, local)?;
     let mut events = new.events.clone().unwrap_or_else(|| EventType::ALL.to_vec());
     if events.is_empty() {
         return Err(EngineError::invalid_field(
