@@ -3,7 +3,7 @@
 //! The outage lasts `ROUTEMATE_WEBHOOK_OUTAGE_SECS` (default 10 s in CI; the 60 s with
 //! `ROUTEMATE_WEBHOOK_OUTAGE_SECS=60`).
 
-use routemate_blackbox::receiver::{unix_now, verify, Mode, Receiver, Received};
+use routemate_blackbox::receiver::{unix_now, verify, Mode, Received, Receiver};
 use routemate_blackbox::{cli_json, get, job, post_json, token, Server};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -27,7 +27,10 @@ struct Setup {
 impl Setup {
     fn start() -> Setup {
         let dir = tempfile::tempdir().unwrap();
-        let cred = cli_json(&dir.path().join("data"), &["credentials", "create", "--name", "t"]);
+        let cred = cli_json(
+            &dir.path().join("data"),
+            &["credentials", "create", "--name", "t"],
+        );
         let mut s = Setup {
             dir,
             server: None,
@@ -61,7 +64,11 @@ impl Setup {
         if let Some(e) = events {
             body["events"] = json!(e);
         }
-        let created = post_json(&self.url("/v1/integration-webhooks"), Some(&self.token), &body);
+        let created = post_json(
+            &self.url("/v1/integration-webhooks"),
+            Some(&self.token),
+            &body,
+        );
         assert_eq!(created.status, 201, "{}", created.body);
         let secret = created.body["secret"].as_str().unwrap();
         assert!(secret.starts_with("whsec_"));
@@ -102,7 +109,9 @@ impl Setup {
         let mut out = Vec::new();
         let mut after = after.map(str::to_string);
         loop {
-            let q = after.as_ref().map_or(String::new(), |a| format!("&after={a}"));
+            let q = after
+                .as_ref()
+                .map_or(String::new(), |a| format!("&after={a}"));
             let page = get(
                 &self.url(&format!("/v1/integration-events?limit=37{q}")),
                 Some(&self.token),
@@ -161,7 +170,12 @@ fn events_arrive_signed_once_in_order_and_replay_returns_exactly_what_follows_an
     let got = wait_count(&r, 4 * 5, 30);
     std::thread::sleep(Duration::from_millis(500));
     let got_after = r.received();
-    assert_eq!(got_after.len(), 20, "each acknowledged event once: {:?}", ids(&got_after));
+    assert_eq!(
+        got_after.len(),
+        20,
+        "each acknowledged event once: {:?}",
+        ids(&got_after)
+    );
     assert_in_order_per_job(&got, false);
     let mut by_job: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for g in &got {
@@ -198,7 +212,10 @@ fn events_arrive_signed_once_in_order_and_replay_returns_exactly_what_follows_an
     assert_eq!(all.len(), 20);
     let mut sent: Vec<String> = ids(&got);
     sent.sort();
-    let mut replayed: Vec<String> = all.iter().map(|e| e["id"].as_str().unwrap().into()).collect();
+    let mut replayed: Vec<String> = all
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().into())
+        .collect();
     let sorted = {
         let mut v = replayed.clone();
         v.sort();
@@ -210,7 +227,10 @@ fn events_arrive_signed_once_in_order_and_replay_returns_exactly_what_follows_an
     let after = s.replay(Some(&pivot));
     replayed.drain(..7);
     assert_eq!(
-        after.iter().map(|e| e["id"].as_str().unwrap()).collect::<Vec<_>>(),
+        after
+            .iter()
+            .map(|e| e["id"].as_str().unwrap())
+            .collect::<Vec<_>>(),
         replayed
     );
     assert_eq!(
@@ -229,15 +249,23 @@ fn events_arrive_signed_once_in_order_and_replay_returns_exactly_what_follows_an
     assert_eq!(log.status, 200);
     let attempts = log.body["attempts"].as_array().unwrap();
     assert_eq!(attempts.len(), 20);
-    assert!(attempts.iter().all(|a| a["status"] == 200 && a["ok"] == true));
+    assert!(attempts
+        .iter()
+        .all(|a| a["status"] == 200 && a["ok"] == true));
     assert!(attempts.iter().all(|a| a["latency_ms"].is_u64()));
     let list = get(&s.url("/v1/integration-webhooks"), Some(&s.token));
     assert_eq!(list.body["webhooks"][0]["queued"], 0);
-    assert!(list.body["webhooks"][0].get("secret").is_none(), "never listed");
+    assert!(
+        list.body["webhooks"][0].get("secret").is_none(),
+        "never listed"
+    );
     // The secret is not in the store files or the log in plain text.
     let log_text = std::fs::read_to_string(s.dir.path().join("serve.log")).unwrap();
     assert!(!log_text.contains(&s_secret(&r)));
-    assert!(!store_contains(&s.dir.path().join("data"), s_secret(&r).as_bytes()));
+    assert!(!store_contains(
+        &s.dir.path().join("data"),
+        s_secret(&r).as_bytes()
+    ));
 }
 
 /// The secret the receiver was given when its subscription was created.
@@ -327,12 +355,22 @@ fn a_sender_killed_mid_delivery_loses_nothing() {
     }
     // A duplicate can only be an event in flight at a kill (at most 8 jobs at once per
     // subscriber), whose acknowledgement the sender had not recorded.
-    eprintln!("{} deliveries, {dups} duplicates after {kills} kills", got.len());
+    eprintln!(
+        "{} deliveries, {dups} duplicates after {kills} kills",
+        got.len()
+    );
     assert!(dups <= 8 * kills, "{dups} duplicates after {kills} kills");
     assert_in_order_per_job(&got, true);
-    let want: std::collections::HashSet<_> =
-        expected.iter().map(|e| e["id"].as_str().unwrap().to_string()).collect();
-    assert_eq!(seen.keys().cloned().collect::<std::collections::HashSet<_>>(), want);
+    let want: std::collections::HashSet<_> = expected
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        seen.keys()
+            .cloned()
+            .collect::<std::collections::HashSet<_>>(),
+        want
+    );
 }
 
 #[test]

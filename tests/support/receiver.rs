@@ -184,7 +184,9 @@ async fn serve(mut sock: TcpStream, st: Arc<State>) {
             head.lines()
                 .find_map(|l| {
                     let (k, v) = l.split_once(':')?;
-                    k.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+                    k.trim()
+                        .eq_ignore_ascii_case(name)
+                        .then(|| v.trim().to_string())
                 })
                 .unwrap_or_default()
         };

@@ -12,6 +12,7 @@ import { roadsCard } from "./roadsCard";
 import { SyncCard } from "./sync";
 import L from "leaflet";
 import { fleetCard } from "./fleet";
+import { webhooksCard } from "./webhooks";
 
 export class SettingsView {
   readonly el = h("section", { class: "view settings-view" });
@@ -40,6 +41,7 @@ export class SettingsView {
           this.apiAccess(creds),
           this.localApi(),
           this.sync.el,
+          webhooksCard(),
           this.planning(),
           fleetCard(),
           this.map(tiles.tiles, tiles.bytes),

@@ -98,8 +98,7 @@ async fn connection(mut sock: TcpStream, secret: Arc<Mutex<String>>, got: Receip
         if ok {
             if let Ok(e) = serde_json::from_slice::<Value>(&body) {
                 let d = &e["data"];
-                if let (Some(j), Some(s)) = (d["job_id"].as_str(), d["external_stop_id"].as_str())
-                {
+                if let (Some(j), Some(s)) = (d["job_id"].as_str(), d["external_stop_id"].as_str()) {
                     got.lock()
                         .unwrap()
                         .insert((j.to_string(), s.to_string()), Instant::now());
@@ -203,7 +202,9 @@ pub fn run(args: &BenchWebhooksArgs) -> anyhow::Result<()> {
         }
     }
     let change_secs = started.elapsed().as_secs_f64();
-    let side = side.join().map_err(|_| anyhow::anyhow!("import thread panicked"))??;
+    let side = side
+        .join()
+        .map_err(|_| anyhow::anyhow!("import thread panicked"))??;
     let want = changed.len() * args.subscribers;
     let deadline = Instant::now() + Duration::from_secs(300);
     loop {

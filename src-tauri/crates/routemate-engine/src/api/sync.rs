@@ -82,7 +82,11 @@ impl Api {
     /// side holds that content already, and the stop statuses it has not been told.
     pub fn sync_prepare(&self, entry: &Entry) -> Result<Prepared, EngineError> {
         if entry.kind != EntryKind::SyncJob {
-            return Err(EngineError::invalid_field("id", "not_sync", "not a sync entry"));
+            return Err(EngineError::invalid_field(
+                "id",
+                "not_sync",
+                "not a sync entry",
+            ));
         }
         let Some(job) = jobs::load(self.store(), &entry.target)? else {
             return Ok(Prepared::Gone);

@@ -73,10 +73,7 @@ impl Api {
     }
 
     /// Subscription `id`'s due deliveries, and when the next backing-off one is due.
-    pub fn webhook_due(
-        &self,
-        id: &str,
-    ) -> Result<(Vec<Due>, Option<DateTime<Utc>>), EngineError> {
+    pub fn webhook_due(&self, id: &str) -> Result<(Vec<Due>, Option<DateTime<Utc>>), EngineError> {
         store::due(self.store(), id, self.context().now())
     }
 

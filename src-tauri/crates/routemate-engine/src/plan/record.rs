@@ -169,7 +169,15 @@ pub fn put(store: &Store, record: &PlanRecord) -> Result<(), EngineError> {
     };
     let outbox = crate::outbox::Outbox::open(store)?;
     let h = &hooks.trees;
-    let all = (&plans, &keys, &h.events, &h.streams, &h.counters, &outbox.entries, &outbox.keys);
+    let all = (
+        &plans,
+        &keys,
+        &h.events,
+        &h.streams,
+        &h.counters,
+        &outbox.entries,
+        &outbox.keys,
+    );
     all.transaction(|(tp, tk, te, ts, tc, toe, tok)| {
         tp.insert(record.plan_id.as_bytes(), value.as_slice())?;
         tk.insert(key.as_slice(), key_value.as_slice())?;

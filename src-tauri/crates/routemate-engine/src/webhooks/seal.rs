@@ -35,9 +35,8 @@ fn key(data_dir: &Path) -> Result<LessSafeKey, EngineError> {
         }
         Err(e) => return Err(io(&path, e)),
     };
-    let unbound = UnboundKey::new(&CHACHA20_POLY1305, &bytes).map_err(|_| {
-        EngineError::Store(format!("{} is not a 32-byte key", path.display()))
-    })?;
+    let unbound = UnboundKey::new(&CHACHA20_POLY1305, &bytes)
+        .map_err(|_| EngineError::Store(format!("{} is not a 32-byte key", path.display())))?;
     Ok(LessSafeKey::new(unbound))
 }
 
@@ -125,11 +124,16 @@ mod tests {
         let sealed = seal(dir.path(), "wh_a", &secret).unwrap();
         assert!(!sealed.contains(&secret[6..]));
         assert_eq!(open(dir.path(), "wh_a", &sealed).unwrap(), secret);
-        assert!(open(dir.path(), "wh_b", &sealed).is_err(), "bound to its id");
+        assert!(
+            open(dir.path(), "wh_b", &sealed).is_err(),
+            "bound to its id"
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join(KEY_FILE)).unwrap().permissions();
+            let mode = std::fs::metadata(dir.path().join(KEY_FILE))
+                .unwrap()
+                .permissions();
             assert_eq!(mode.mode() & 0o777, 0o600);
         }
         let other = tempfile::tempdir().unwrap();

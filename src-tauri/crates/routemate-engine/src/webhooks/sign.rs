@@ -13,7 +13,10 @@ pub const TOLERANCE_SECS: i64 = 300;
 
 /// The header value for `body` sent at `timestamp` (unix seconds).
 pub fn header(secret: &str, timestamp: i64, body: &[u8]) -> String {
-    format!("t={timestamp},v1={}", hex::encode(mac(secret, timestamp, body)))
+    format!(
+        "t={timestamp},v1={}",
+        hex::encode(mac(secret, timestamp, body))
+    )
 }
 
 fn mac(secret: &str, timestamp: i64, body: &[u8]) -> Vec<u8> {

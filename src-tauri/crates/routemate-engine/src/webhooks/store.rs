@@ -233,7 +233,10 @@ pub(crate) fn create(
     now: DateTime<Utc>,
 ) -> Result<CreatedSubscription, EngineError> {
     super::check_url(&new.url, local)?;
-    let mut events = new.events.clone().unwrap_or_else(|| EventType::ALL.to_vec());
+    let mut events = new
+        .events
+        .clone()
+        .unwrap_or_else(|| EventType::ALL.to_vec());
     if events.is_empty() {
         return Err(EngineError::invalid_field(
             "events",
@@ -549,7 +552,12 @@ pub(crate) fn acknowledged(
 
 /// Marks everything of `subject` up to `seq` as acknowledged without a delivery (the subscriber
 /// wants none of those types). Not flushed: losing it only re-reads skipped events.
-pub(crate) fn skip_to(store: &Store, sub: &str, subject: &str, seq: u64) -> Result<(), EngineError> {
+pub(crate) fn skip_to(
+    store: &Store,
+    sub: &str,
+    subject: &str,
+    seq: u64,
+) -> Result<(), EngineError> {
     let acks = tree(store, ACKS)?;
     let k = key2(sub, subject);
     let mut a: Ack = acks
@@ -601,8 +609,13 @@ pub(crate) fn failed(
         .unwrap_or_else(|| "delivery failed".into());
     outbox::update(store, d.entry_id, |e| {
         let r = &mut e.retry;
-        let wait = outbox::backoff(r.attempts, backoff.base, backoff.cap, &mut rand::thread_rng())
-            .max(retry_after.unwrap_or_default());
+        let wait = outbox::backoff(
+            r.attempts,
+            backoff.base,
+            backoff.cap,
+            &mut rand::thread_rng(),
+        )
+        .max(retry_after.unwrap_or_default());
         r.attempts = r.attempts.saturating_add(1);
         r.next_attempt_at = Some(now + Duration::from_std(wait).unwrap_or(Duration::seconds(60)));
         r.last_error = Some(error.clone());
@@ -628,13 +641,15 @@ pub(crate) fn replay(
     limit: usize,
 ) -> Result<EventPage, EngineError> {
     let start = match after {
-        Some(id) => parse_event_id(id).ok_or_else(|| {
-            EngineError::invalid_field(
-                "after",
-                "invalid_event_id",
-                "must be an event id (evt_ + 16 hex digits)",
-            )
-        })? + 1,
+        Some(id) => {
+            parse_event_id(id).ok_or_else(|| {
+                EngineError::invalid_field(
+                    "after",
+                    "invalid_event_id",
+                    "must be an event id (evt_ + 16 hex digits)",
+                )
+            })? + 1
+        }
         None => 0,
     };
     let mut from = account.as_bytes().to_vec();

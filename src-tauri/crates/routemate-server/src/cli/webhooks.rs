@@ -77,7 +77,9 @@ pub fn run(cli: &Cli, cmd: &WebhooksCmd) -> anyhow::Result<()> {
                 .build()
                 .context("cannot start the async runtime")?;
             let attempt = runtime
-                .block_on(routemate_sync::webhooks::send_test(&api, account, id, &options))
+                .block_on(routemate_sync::webhooks::send_test(
+                    &api, account, id, &options,
+                ))
                 .map_err(anyhow::Error::msg)?;
             print_json(&attempt)?;
             anyhow::ensure!(

@@ -55,7 +55,14 @@ const AUTH_401: &str = "No bearer token (`WWW-Authenticate: Bearer realm=\"route
     security(("bearerAuth" = [])),
     responses(
         (status = 201, description = "The subscription, with its `secret` (shown only now).",
-            body = CreatedSubscription),
+            body = CreatedSubscription,
+            links(
+                ("GetDeliveries" = (operation_id = "webhook_deliveries",
+                    parameters(("webhook_id" = "$response.body#/id")))),
+                ("RetryParked" = (operation_id = "retry_webhook",
+                    parameters(("webhook_id" = "$response.body#/id")))),
+                ("DeleteWebhook" = (operation_id = "delete_webhook",
+                    parameters(("webhook_id" = "$response.body#/id")))))),
         (status = 400, description = "Malformed JSON, query or path, or the token sent in the URL.",
             body = Problem, content_type = "application/problem+json"),
         (status = 401, description = AUTH_401, body = Problem,

@@ -173,7 +173,13 @@ struct Shared {
     gate_open: AtomicBool,
 }
 
-async fn worker(api: Api, http: reqwest::Client, target: Target, options: Options, wake: Arc<Notify>) {
+async fn worker(
+    api: Api,
+    http: reqwest::Client,
+    target: Target,
+    options: Options,
+    wake: Arc<Notify>,
+) {
     let s = Arc::new(Shared {
         api,
         http,
@@ -268,7 +274,12 @@ async fn deliver_inner(s: &Shared, d: &Due) -> Result<(), String> {
 
 /// Sends a `webhook.test` event (not recorded, not retried) to the account's subscription `id`:
 /// the receiver's answer, as the log would show it.
-pub async fn send_test(api: &Api, account: &str, id: &str, options: &Options) -> Result<Attempt, String> {
+pub async fn send_test(
+    api: &Api,
+    account: &str,
+    id: &str,
+    options: &Options,
+) -> Result<Attempt, String> {
     let (account, id) = (account.to_string(), id.to_string());
     let target = blocking(api, move |a| a.webhook_target(&account, &id)).await?;
     let http = send::client(options.timeout)?;
@@ -283,5 +294,7 @@ pub async fn send_test(api: &Api, account: &str, id: &str, options: &Options) ->
         "data": {"message": "a test delivery from RouteMate"},
     });
     let body = serde_json::to_vec(&body).map_err(|e| e.to_string())?;
-    Ok(send::post(&http, &target, &event_id, "webhook.test", body).await.attempt)
+    Ok(send::post(&http, &target, &event_id, "webhook.test", body)
+        .await
+        .attempt)
 }
