@@ -7,7 +7,13 @@ import type { Attempt, DeliveryLog, EventType, Subscription } from "../api/types
 import { clear, h } from "../dom";
 import { showError, toast } from "../notify";
 
-const EVENT_TYPES: EventType[] = ["job.imported", "job.updated", "job.completed", "stop.status_changed", "plan.created"];
+const EVENT_TYPES: EventType[] = [
+  "job.imported",
+  "job.updated",
+  "job.completed",
+  "stop.status_changed",
+  "plan.created",
+];
 
 function attemptText(a: Attempt | null): string {
   if (!a) return "no delivery yet";
@@ -30,7 +36,11 @@ function logTable(log: DeliveryLog): HTMLElement {
     ),
   );
   const parked = log.parked.map((p) =>
-    h("li", {}, `Job ${p.subject}: failing since ${new Date(p.since).toLocaleString()} (${p.last_error ?? "no answer"})`),
+    h(
+      "li",
+      {},
+      `Job ${p.subject}: failing since ${new Date(p.since).toLocaleString()} (${p.last_error ?? "no answer"})`,
+    ),
   );
   return h(
     "div",
@@ -38,15 +48,13 @@ function logTable(log: DeliveryLog): HTMLElement {
     h(
       "table",
       { class: "deliveries" },
-      h(
-        "thead",
-        {},
-        h("tr", {}, ...["Time", "Event", "Id", "Status", "Latency", "Result"].map((t) => h("th", {}, t))),
-      ),
+      h("thead", {}, h("tr", {}, ...["Time", "Event", "Id", "Status", "Latency", "Result"].map((t) => h("th", {}, t)))),
       h("tbody", {}, ...rows),
     ),
     rows.length === 0 ? h("p", { class: "muted" }, "No delivery attempts yet.") : h("span", {}),
-    parked.length ? h("div", {}, h("p", { class: "warn" }, "Parked (stopped after 24 h of failures):"), h("ul", {}, ...parked)) : h("span", {}),
+    parked.length
+      ? h("div", {}, h("p", { class: "warn" }, "Parked (stopped after 24 h of failures):"), h("ul", {}, ...parked))
+      : h("span", {}),
   );
 }
 
@@ -57,7 +65,12 @@ export function webhooksCard(): HTMLElement {
   const url = h("input", { id: "webhook-url", placeholder: "https://erp.example.com/hooks/routemate", value: "" });
   const description = h("input", { id: "webhook-description", placeholder: "Description (optional)", value: "" });
   const boxes = EVENT_TYPES.map((t) =>
-    h("label", { class: "check" }, h("input", { type: "checkbox", class: "webhook-event", value: t, checked: true }), ` ${t}`),
+    h(
+      "label",
+      { class: "check" },
+      h("input", { type: "checkbox", class: "webhook-event", value: t, checked: true }),
+      ` ${t}`,
+    ),
   );
 
   const load = async () => {
@@ -86,7 +99,12 @@ export function webhooksCard(): HTMLElement {
     const el = h(
       "div",
       { class: "webhook", "data-id": s.id },
-      h("div", { class: "row" }, h("strong", { class: "webhook-url" }, s.url), h("span", { class: "muted" }, ` ${s.description ?? ""}`)),
+      h(
+        "div",
+        { class: "row" },
+        h("strong", { class: "webhook-url" }, s.url),
+        h("span", { class: "muted" }, ` ${s.description ?? ""}`),
+      ),
       h("div", { class: "muted" }, `${s.events.join(", ")} · secret …${s.secret_hint}`),
       h(
         "div",
@@ -185,7 +203,11 @@ export function webhooksCard(): HTMLElement {
     ),
     h("div", { class: "row" }, url, description),
     h("div", { class: "row" }, ...boxes),
-    h("div", { class: "row" }, h("button", { class: "primary", id: "webhook-add", onclick: () => void add() }, "Add webhook")),
+    h(
+      "div",
+      { class: "row" },
+      h("button", { class: "primary", id: "webhook-add", onclick: () => void add() }, "Add webhook"),
+    ),
     secretBox,
     list,
   );
