@@ -28,7 +28,7 @@ function logTable(log: DeliveryLog): HTMLElement {
       "tr",
       { class: a.ok ? "ok" : "failed" },
       h("td", {}, new Date(a.at).toLocaleTimeString()),
-      h("td", {}, a.kind),
+      h("td", {}, a.type),
       h("td", { class: "mono" }, a.event_id),
       h("td", {}, a.status === null ? "—" : String(a.status)),
       h("td", {}, `${a.latency_ms} ms`),

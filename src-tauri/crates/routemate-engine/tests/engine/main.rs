@@ -12,3 +12,4 @@ mod plan;
 mod roads;
 mod spreadsheet;
 mod watch;
+mod webhooks;
