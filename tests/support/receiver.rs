@@ -79,7 +79,8 @@ pub fn verify(secret: &str, header: &str, body: &[u8], now: i64) -> Result<(), &
 }
 
 fn unhex(s: &str) -> Option<Vec<u8>> {
-    (s.len() % 2 == 0)
+    s.len()
+        .is_multiple_of(2)
         .then(|| {
             (0..s.len())
                 .step_by(2)

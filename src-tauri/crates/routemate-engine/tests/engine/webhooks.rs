@@ -64,8 +64,14 @@ fn each_change_makes_its_events_in_order_with_a_per_job_sequence() {
         .unwrap();
     api.set_stop_status(A, &j, "S2", StopStatus::Failed, Some("closed".into()))
         .unwrap();
-    api.set_stop_status(A, &j, "S2", StopStatus::Failed, Some("closed, again".into()))
-        .unwrap();
+    api.set_stop_status(
+        A,
+        &j,
+        "S2",
+        StopStatus::Failed,
+        Some("closed, again".into()),
+    )
+    .unwrap();
     use EventType::*;
     let want = vec![
         (j.clone(), JobImported, 1),
@@ -75,7 +81,11 @@ fn each_change_makes_its_events_in_order_with_a_per_job_sequence() {
         (j.clone(), JobCompleted, 5),
         (j.clone(), StopStatusChanged, 6),
     ];
-    assert_eq!(kinds(&api), want, "job.completed only once, right after its change");
+    assert_eq!(
+        kinds(&api),
+        want,
+        "job.completed only once, right after its change"
+    );
     // Only job.completed was subscribed: one delivery due, for this job, up to its event (5);
     // the later, unsubscribed status change queued nothing more.
     let (due, _) = api.webhook_due(&sub.subscription.id).unwrap();
@@ -102,7 +112,11 @@ fn replay_pages_after_an_id_and_events_expire_after_the_retention() {
     }
     api.import_value("other", &job("X", "X")).unwrap();
     let all = api.webhook_events(A, None, 1000).unwrap();
-    assert_eq!(all.events.len(), 5, "another account's events are not listed");
+    assert_eq!(
+        all.events.len(),
+        5,
+        "another account's events are not listed"
+    );
     let page = api.webhook_events(A, Some(&all.events[1].id), 2).unwrap();
     assert_eq!(
         page.events.iter().map(|e| &e.id).collect::<Vec<_>>(),
@@ -127,14 +141,23 @@ fn the_secret_is_shown_once_and_stored_only_sealed() {
         events: None,
         description: Some("ERP".into()),
     };
-    assert!(api.webhook_create(A, &new("http://erp.example.com/"), true).is_err());
-    assert!(api.webhook_create(A, &new("http://127.0.0.1:9/"), false).is_err());
-    let created = api.webhook_create(A, &new("http://127.0.0.1:9/"), true).unwrap();
+    assert!(api
+        .webhook_create(A, &new("http://erp.example.com/"), true)
+        .is_err());
+    assert!(api
+        .webhook_create(A, &new("http://127.0.0.1:9/"), false)
+        .is_err());
+    let created = api
+        .webhook_create(A, &new("http://127.0.0.1:9/"), true)
+        .unwrap();
     assert!(created.secret.starts_with("whsec_"));
     assert_eq!(created.subscription.events.len(), 5, "all by default");
     let listed = api.webhook_list(A).unwrap();
     assert_eq!(listed.len(), 1);
-    assert_eq!(listed[0].secret_hint, created.secret[created.secret.len() - 4..]);
+    assert_eq!(
+        listed[0].secret_hint,
+        created.secret[created.secret.len() - 4..]
+    );
     assert!(api.webhook_list("other").unwrap().is_empty());
     api.flush().unwrap();
     drop(api);
@@ -188,7 +211,10 @@ fn a_new_plan_makes_plan_created_and_its_jobs_job_imported() {
         .collect();
     assert_eq!(created.len(), 1);
     assert_eq!(created[0].subject, plan.plan_id);
-    assert_eq!(created[0].data["jobs"][0]["job_id"], plan.jobs[0].job_id.as_str());
+    assert_eq!(
+        created[0].data["jobs"][0]["job_id"],
+        plan.jobs[0].job_id.as_str()
+    );
     assert!(events
         .iter()
         .any(|e| e.kind == EventType::JobImported && e.subject == plan.jobs[0].job_id));
