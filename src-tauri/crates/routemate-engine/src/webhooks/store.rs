@@ -295,13 +295,24 @@ fn find(store: &Store, account: &str, id: &str) -> Result<SubRecord, EngineError
     }
 }
 
-/// The outbox entries of subscription `id` (parked ones included), oldest first.
+/// The outbox entries of subscription `id` (parked ones included), oldest first. Read through
+/// the outbox's key tree (`webhook \0 subscription/…`), so a worker never decodes the other
+/// subscriptions' or sync's entries.
 fn entries_of(store: &Store, id: &str) -> Result<Vec<Entry>, EngineError> {
-    let prefix = format!("{id}/");
-    Ok(outbox::all(store)?
-        .into_iter()
-        .filter(|e| e.kind == EntryKind::Webhook && e.target.starts_with(&prefix))
-        .collect())
+    let keys = store.tree("outbox_keys")?;
+    let entries = store.tree("outbox")?;
+    let mut out = Vec::new();
+    for item in keys.scan_prefix(key2("webhook", &format!("{id}/"))) {
+        let (_, entry_id) = item?;
+        if let Some(v) = entries.get(entry_id)? {
+            let e: Entry = decode(&v)?;
+            if e.kind == EntryKind::Webhook {
+                out.push(e);
+            }
+        }
+    }
+    out.sort_by_key(|e| e.id);
+    Ok(out)
 }
 
 fn with_status(store: &Store, rec: &SubRecord) -> Result<Subscription, EngineError> {
