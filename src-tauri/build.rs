@@ -54,6 +54,12 @@ const COMMANDS: &[&str] = &[
     "sync_discard",
     "sync_resolve",
     "sync_badges",
+    "webhooks_list",
+    "webhooks_add",
+    "webhooks_remove",
+    "webhooks_log",
+    "webhooks_retry",
+    "webhooks_test",
 ];
 
 fn main() {

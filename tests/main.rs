@@ -15,6 +15,7 @@ mod secrets;
 mod sync;
 mod watch_cli;
 mod watch_d1;
+mod webhooks;
 
 /// Every `*.rs` file here must be a module above: Cargo only builds this one test binary, so a
 /// file left out would silently never run.

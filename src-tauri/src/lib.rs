@@ -96,6 +96,12 @@ macro_rules! command_handler {
             $crate::commands::sync::sync_discard,
             $crate::commands::sync::sync_resolve,
             $crate::commands::sync::sync_badges,
+            $crate::commands::webhooks::webhooks_list,
+            $crate::commands::webhooks::webhooks_add,
+            $crate::commands::webhooks::webhooks_remove,
+            $crate::commands::webhooks::webhooks_log,
+            $crate::commands::webhooks::webhooks_retry,
+            $crate::commands::webhooks::webhooks_test,
         ]
     };
 }
@@ -177,6 +183,12 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             events::forward(handle.clone(), &api);
             let syncing = app.state::<Desktop>().syncing.clone();
             syncing::start(handle.clone(), api.clone(), syncing);
+            // Webhook subscribers get their events from the local engine too.
+            tauri::async_runtime::spawn(routemate_sync::webhooks::run(
+                api.clone(),
+                routemate_sync::webhooks::Options::from_env(),
+                std::future::pending::<()>(),
+            ));
             packs::start(handle.clone(), &api);
             loopback::start(handle, api);
             Ok(())

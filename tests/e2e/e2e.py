@@ -313,6 +313,7 @@ def steps(s, a):
     hostile_labels(s, a)
     __import__("steps_plan").run(s, a)
     __import__("steps_sync").run(s, a)
+    __import__("steps_webhooks").run(s, a)
     steps_export.run(s, a)
     __import__("steps_basemap").run(s, a)
     __import__("steps_roads").run(s, a)

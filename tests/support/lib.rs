@@ -4,6 +4,7 @@
 //! `cargo build --bin routemate`, which the README's test command runs first).
 
 pub mod proxy;
+pub mod receiver;
 
 use serde_json::Value;
 use std::io::{BufRead, BufReader};

@@ -16,6 +16,7 @@ pub mod settings;
 pub mod streets;
 pub mod sync;
 pub mod system;
+pub mod webhooks;
 
 use crate::state::Desktop;
 use routemate_engine::{Api, EngineError};

@@ -55,6 +55,12 @@ export const COMMAND_NAMES = [
   "tile_cache_info",
   "clear_tile_cache",
   "ui_ready",
+  "webhooks_list",
+  "webhooks_add",
+  "webhooks_remove",
+  "webhooks_log",
+  "webhooks_retry",
+  "webhooks_test",
 ] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -141,4 +147,14 @@ export const commands = {
   clearTileCache: (): Promise<T.TileCacheInfo> => invoke("clear_tile_cache"),
   /** The UI has painted its first screen: logs and returns the time since start (cold start to first paint, the startup benchmark). */
   uiReady: (): Promise<number> => invoke("ui_ready"),
+  webhooksList: (): Promise<T.Subscription[]> => invoke("webhooks_list"),
+  /** Subscribes a URL (https, or http to this machine); the answer's secret is shown once. */
+  webhooksAdd: (url: string, events: T.EventType[], description: string | null): Promise<T.CreatedSubscription> => invoke("webhooks_add", { url, events, description }),
+  webhooksRemove: (id: string): Promise<boolean> => invoke("webhooks_remove", { id }),
+  /** The subscription's newest attempts and parked jobs. */
+  webhooksLog: (id: string): Promise<T.DeliveryLog> => invoke("webhooks_log", { id }),
+  /** Sends the parked deliveries again; answers how many. */
+  webhooksRetry: (id: string): Promise<number> => invoke("webhooks_retry", { id }),
+  /** Sends a signed `webhook.test` event now and answers the receiver's reply. */
+  webhooksTest: (id: string): Promise<T.Attempt> => invoke("webhooks_test", { id }),
 };

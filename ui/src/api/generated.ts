@@ -512,6 +512,105 @@ state: string, queued: number, parked: number, conflicts: number, last_success: 
 warnings: Array<string>, };
 
 /**
+ * What an event tells.
+ */
+export type EventType = "job.imported" | "job.updated" | "job.completed" | "stop.status_changed" | "plan.created";
+
+/**
+ * A subscription as listed (never with its secret).
+ */
+export type Subscription = { 
+/**
+ * `wh_` + 32 hex digits.
+ */
+id: string, url: string, events: Array<EventType>, description: string | null, created_at: string, 
+/**
+ * The secret's last four characters, to tell secrets apart.
+ */
+secret_hint: string, 
+/**
+ * Jobs with events waiting for this subscriber (backing off or due).
+ */
+queued: number, 
+/**
+ * Jobs whose delivery failed for the whole retry period and stopped (see `parked_since`).
+ */
+parked: number, 
+/**
+ * The newest delivery attempt.
+ */
+last_attempt: Attempt | null, };
+
+/**
+ * The answer to creating a subscription: the only time its secret is shown.
+ */
+export type CreatedSubscription = { 
+/**
+ * `whsec_` + 43 characters: the HMAC key for the `RouteMate-Signature` header. Shown once.
+ */
+secret: string, 
+/**
+ * `wh_` + 32 hex digits.
+ */
+id: string, url: string, events: Array<EventType>, description: string | null, created_at: string, 
+/**
+ * The secret's last four characters, to tell secrets apart.
+ */
+secret_hint: string, 
+/**
+ * Jobs with events waiting for this subscriber (backing off or due).
+ */
+queued: number, 
+/**
+ * Jobs whose delivery failed for the whole retry period and stopped (see `parked_since`).
+ */
+parked: number, 
+/**
+ * The newest delivery attempt.
+ */
+last_attempt: Attempt | null, };
+
+/**
+ * One delivery attempt in a subscription's log.
+ */
+export type Attempt = { event_id: string, type: string, at: string, 
+/**
+ * The receiver's HTTP status (`None`: no answer — refused, timed out, reset).
+ */
+status: number | null, 
+/**
+ * From sending the request to the answer (or the failure).
+ */
+latency_ms: number, 
+/**
+ * Acknowledged (2xx).
+ */
+ok: boolean, 
+/**
+ * What went wrong, without secrets (a status line or a transport error kind).
+ */
+error: string | null, };
+
+/**
+ * A subscription's delivery log.
+ */
+export type DeliveryLog = { subscription: Subscription, 
+/**
+ * The newest attempts first (at most 50).
+ */
+attempts: Array<Attempt>, 
+/**
+ * Jobs whose delivery is parked: retried for the whole retry period without an
+ * acknowledgement. `POST …/retry` (or the app) sends them again.
+ */
+parked: Array<ParkedStream>, };
+
+/**
+ * A parked job of a subscription.
+ */
+export type ParkedStream = { subject: string, since: string, last_error: string | null, };
+
+/**
  * One parked outbox entry, as the parked list shows it.
  */
 export type ParkedItem = { id: number, job_id: string, title: string, external_job_id: string, status: number, 

@@ -6,6 +6,12 @@ import type { DesktopSettings, Settings as EngineSettings } from "./generated";
 
 export type {
   AppInfo,
+  Attempt,
+  CreatedSubscription,
+  DeliveryLog,
+  EventType,
+  ParkedStream,
+  Subscription,
   AppPaths,
   CredentialInfo,
   DepotSetting,

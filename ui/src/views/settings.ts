@@ -13,6 +13,7 @@ import { SyncCard } from "./sync";
 import L from "leaflet";
 import { fleetCard } from "./fleet";
 import { depotFinder, keepWatchingRow, portInUse } from "./settingsExtras";
+import { webhooksCard } from "./webhooks";
 
 export class SettingsView {
   readonly el = h("section", { class: "view settings-view" });
@@ -41,6 +42,7 @@ export class SettingsView {
           this.apiAccess(creds),
           this.localApi(),
           this.sync.el,
+          webhooksCard(),
           this.planning(),
           fleetCard(),
           this.map(tiles.tiles, tiles.bytes),

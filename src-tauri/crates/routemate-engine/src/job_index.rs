@@ -75,6 +75,22 @@ pub(crate) fn put(
     Ok(())
 }
 
+/// The job's list row as it is inside a transaction (before this transaction's [`put`]).
+pub(crate) fn current(
+    summaries: &TransactionalTree,
+    keys: &TransactionalTree,
+    job_id: &str,
+) -> Result<Option<JobSummary>, ConflictableTransactionError<EngineError>> {
+    let Some(key) = keys.get(job_id.as_bytes())? else {
+        return Ok(None);
+    };
+    summaries
+        .get(key)?
+        .map(|v| decode(&v))
+        .transpose()
+        .map_err(ConflictableTransactionError::Abort)
+}
+
 /// Builds the index from the `jobs` tree unless this store already has it. Runs at open, before
 /// any request, so nothing writes meanwhile; a crash mid-way rebuilds on the next open.
 pub(crate) fn migrate(store: &Store) -> Result<(), EngineError> {

@@ -25,6 +25,7 @@ pub mod store;
 pub mod sync;
 pub mod travel;
 pub mod watch;
+pub mod webhooks;
 
 pub use api::{Api, EngineConfig};
 pub use clock::{Clock, ManualClock, SystemClock};

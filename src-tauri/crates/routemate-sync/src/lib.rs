@@ -14,6 +14,7 @@ pub mod pull;
 pub mod push;
 pub mod round;
 pub mod secret;
+pub mod webhooks;
 
 pub use client::{Client, ClientOptions};
 pub use login::{login, LoginReport};

@@ -12,6 +12,7 @@ pub mod sync;
 pub mod vrp;
 pub mod vrp_solve;
 pub mod watch;
+pub mod webhooks;
 
 use clap::{Parser, Subcommand};
 
@@ -50,6 +51,8 @@ pub enum BenchCmd {
     Sync(sync::BenchSyncArgs),
     /// Workbook job files: a 10,000-row .xlsx parsed and validated, beside the same CSV.
     Sheets(sheets::BenchSheetsArgs),
+    /// Webhooks: stop status changes fanned out to subscribers on loopback (latency, throughput).
+    Webhooks(webhooks::BenchWebhooksArgs),
     /// Exports: a 200-stop run sheet (PDF) and the driver packs of a 40-driver plan.
     Export(export::BenchExportArgs),
 }
@@ -68,6 +71,7 @@ pub fn run(cli: &BenchCli) -> anyhow::Result<()> {
         BenchCmd::VrpSolve(args) => vrp_solve::run(args),
         BenchCmd::Vrp(args) => vrp::run(args),
         BenchCmd::Sync(args) => sync::run(args),
+        BenchCmd::Webhooks(args) => webhooks::run(args),
         BenchCmd::Export(args) => export::run(args),
     }
 }

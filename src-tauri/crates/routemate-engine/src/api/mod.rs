@@ -10,6 +10,7 @@ pub mod preview;
 pub mod roads;
 pub mod streets;
 pub mod sync;
+pub mod webhooks;
 
 use crate::auth::{self, CredentialInfo, IssuedToken, NewCredential};
 use crate::clock::{Clock, SystemClock};

@@ -65,19 +65,29 @@ impl Api {
         sync_state::set_meta(self.store(), key, value)
     }
 
-    /// Every outbox entry, oldest first, parked ones included.
+    /// Every sync outbox entry, oldest first, parked ones included (webhook deliveries share
+    /// the outbox but not this list).
     pub fn outbox_entries(&self) -> Result<Vec<Entry>, EngineError> {
-        outbox::all(self.store())
+        Ok(outbox::all(self.store())?
+            .into_iter()
+            .filter(|e| e.kind == EntryKind::SyncJob)
+            .collect())
     }
 
     pub fn outbox_counts(&self) -> Result<OutboxCounts, EngineError> {
-        outbox::counts(self.store())
+        outbox::counts(self.store(), EntryKind::SyncJob)
     }
 
     /// What delivering `entry` takes now: the job as it is, its import body unless the hosted
     /// side holds that content already, and the stop statuses it has not been told.
     pub fn sync_prepare(&self, entry: &Entry) -> Result<Prepared, EngineError> {
-        let EntryKind::SyncJob = entry.kind;
+        if entry.kind != EntryKind::SyncJob {
+            return Err(EngineError::invalid_field(
+                "id",
+                "not_sync",
+                "not a sync entry",
+            ));
+        }
         let Some(job) = jobs::load(self.store(), &entry.target)? else {
             return Ok(Prepared::Gone);
         };
@@ -180,7 +190,11 @@ impl Api {
     /// The dispatcher's "retry" on a parked entry: due again now. A conflict is not retried
     /// here (it needs [`Api::sync_resolve`]).
     pub fn outbox_retry(&self, id: u64) -> Result<bool, EngineError> {
-        let conflicted = outbox::all(self.store())?.into_iter().any(|e| {
+        let entries = self.outbox_entries()?;
+        if !entries.iter().any(|e| e.id == id) {
+            return Ok(false);
+        }
+        let conflicted = entries.into_iter().any(|e| {
             e.id == id
                 && e.parked
                     .as_ref()
@@ -202,6 +216,9 @@ impl Api {
 
     /// The dispatcher's "discard": the entry is dropped undelivered.
     pub fn outbox_discard(&self, id: u64) -> Result<bool, EngineError> {
+        if !self.outbox_entries()?.iter().any(|e| e.id == id) {
+            return Ok(false);
+        }
         outbox::discard(self.store(), id)
     }
 

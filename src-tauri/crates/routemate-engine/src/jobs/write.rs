@@ -112,6 +112,9 @@ pub(crate) fn store(
         }),
         Origin::Hosted => None,
     };
+    // Webhook events go in the same transaction too (`webhooks::store`).
+    let hooks = crate::webhooks::store::prepare(store, &job.account, ctx.now())?;
+    let hook_trees = &hooks.trees;
     let trees = (
         &store.jobs,
         &store.imports,
@@ -120,9 +123,12 @@ pub(crate) fn store(
         &index.keys,
         &outbox.entries,
         &outbox.keys,
+        &hook_trees.events,
+        &hook_trees.streams,
+        &hook_trees.counters,
     );
     let raced = || ConflictableTransactionError::Abort(EngineError::Conflict);
-    trees.transaction(|(tj, ti, td, ts, tk, toe, tok)| {
+    trees.transaction(|(tj, ti, td, ts, tk, toe, tok, the, ths, thc)| {
         // Still the revision this write was built on (no other process wrote the job since).
         let stored = match tj.get(job.job_id.as_bytes())? {
             Some(v) => Some(
@@ -151,6 +157,9 @@ pub(crate) fn store(
             ti.insert(records.key.as_slice(), records.key_value.as_slice())?;
         }
         tj.insert(job.job_id.as_bytes(), job_bytes.as_slice())?;
+        let before = crate::job_index::current(ts, tk, &job.job_id)?;
+        let drafts = crate::webhooks::draft::for_job(job, &change, before.as_ref());
+        crate::webhooks::store::record(&hooks, (the, ths, thc), (toe, tok), &job.job_id, &drafts)?;
         crate::job_index::put(ts, tk, job)?;
         if let Some(e) = &enqueue {
             crate::outbox::enqueue(toe, tok, e)?;

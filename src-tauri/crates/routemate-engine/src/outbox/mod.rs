@@ -34,12 +34,16 @@ const KEYS: &str = "outbox_keys";
 pub enum EntryKind {
     /// A job (its stops, order, coordinates and stop statuses) for the hosted API.
     SyncJob,
+    /// A job's (or plan's) events for one webhook subscription: target `subscription/subject`,
+    /// payload reference the subject's newest event sequence (see `webhooks::store`).
+    Webhook,
 }
 
 impl EntryKind {
     fn as_str(self) -> &'static str {
         match self {
             EntryKind::SyncJob => "sync_job",
+            EntryKind::Webhook => "webhook",
         }
     }
 }
@@ -250,9 +254,10 @@ pub struct OutboxCounts {
     pub parked: usize,
 }
 
-pub(crate) fn counts(store: &Store) -> Result<OutboxCounts, EngineError> {
+/// Counts of the entries of `kind`.
+pub(crate) fn counts(store: &Store, kind: EntryKind) -> Result<OutboxCounts, EngineError> {
     let mut c = OutboxCounts::default();
-    for e in all(store)? {
+    for e in all(store)?.into_iter().filter(|e| e.kind == kind) {
         if e.parked.is_some() {
             c.parked += 1;
         } else {

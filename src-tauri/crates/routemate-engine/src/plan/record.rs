@@ -163,7 +163,8 @@ pub fn find(store: &Store, account: &str, plan_id: &str) -> Result<PlanRecord, E
     }
 }
 
-/// Stores the plan and its natural key in one transaction, then flushes.
+/// Stores the plan and its natural key in one transaction (with, for a new plan, its
+/// `plan.created` webhook event and outbox entries), then flushes.
 pub fn put(store: &Store, record: &PlanRecord) -> Result<(), EngineError> {
     let (plans, keys) = trees(store)?;
     let value = encode(record);
@@ -177,7 +178,24 @@ pub fn put(store: &Store, record: &PlanRecord) -> Result<(), EngineError> {
     let raced = || ConflictableTransactionError::Abort(EngineError::Conflict);
     let unreadable = |e: EngineError| ConflictableTransactionError::Abort(e);
     let before = record.view.revision.checked_sub(1).filter(|r| *r > 0);
-    (&plans, &keys).transaction(|(tp, tk)| {
+    let hooks = crate::webhooks::store::prepare(store, &record.account, record.view.created_at)?;
+    // Revision 1 is a new plan.
+    let drafts = match record.view.revision {
+        1 => vec![crate::webhooks::draft::plan_created(record)],
+        _ => Vec::new(),
+    };
+    let outbox = crate::outbox::Outbox::open(store)?;
+    let h = &hooks.trees;
+    let all = (
+        &plans,
+        &keys,
+        &h.events,
+        &h.streams,
+        &h.counters,
+        &outbox.entries,
+        &outbox.keys,
+    );
+    all.transaction(|(tp, tk, te, ts, tc, toe, tok)| {
         let owner = match tk.get(key.as_slice())? {
             Some(v) => Some(decode::<PlanKey>(&v).map_err(unreadable)?.plan_id),
             None => None,
@@ -199,6 +217,7 @@ pub fn put(store: &Store, record: &PlanRecord) -> Result<(), EngineError> {
         }
         tp.insert(record.plan_id.as_bytes(), value.as_slice())?;
         tk.insert(key.as_slice(), key_value.as_slice())?;
+        crate::webhooks::store::record(&hooks, (te, ts, tc), (toe, tok), &record.plan_id, &drafts)?;
         Ok::<_, ConflictableTransactionError<EngineError>>(())
     })?;
     store.flush()

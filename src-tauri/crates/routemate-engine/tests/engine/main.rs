@@ -14,3 +14,4 @@ mod roads;
 mod shared_store;
 mod spreadsheet;
 mod watch;
+mod webhooks;

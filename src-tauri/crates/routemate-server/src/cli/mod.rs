@@ -17,6 +17,7 @@ pub mod store;
 pub mod streets;
 pub mod sync;
 pub mod watch;
+pub mod webhooks;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -98,6 +99,9 @@ pub enum Command {
     /// Sync with the hosted RouteMate API: login, now, status, retry, discard, resolve, logout.
     #[command(subcommand)]
     Sync(sync::SyncCmd),
+    /// Webhook subscriptions: add, list, remove, test, log, retry.
+    #[command(subcommand)]
+    Webhooks(webhooks::WebhooksCmd),
     /// Benchmarks: api, optimize, solve, geocode, watch, sheets, atsp, roads, vrp, sync, export
     /// (runs `routemate-bench`).
     Bench(bench::PassThrough),
@@ -120,6 +124,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Gazetteer(cmd) => gazetteer::run(&cli, cmd),
         Command::Roads(cmd) => roads::run(&cli, cmd),
         Command::Sync(cmd) => sync::run(&cli, cmd),
+        Command::Webhooks(cmd) => webhooks::run(&cli, cmd),
         Command::Optimize(pass) => bench::run("solve", pass),
         Command::Vrp(pass) => bench::run("vrp-solve", pass),
         Command::Bench(pass) => match pass.args.split_first() {

@@ -14,6 +14,7 @@ pub mod openapi;
 mod plans;
 pub mod problem;
 mod token;
+mod webhooks;
 
 use axum::extract::Request;
 use axum::extract::State;
@@ -96,6 +97,11 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(plans::create_plan))
         .routes(routes!(plans::get_plan))
         .routes(routes!(export::export))
+        .routes(routes!(webhooks::create_webhook, webhooks::list_webhooks))
+        .routes(routes!(webhooks::delete_webhook))
+        .routes(routes!(webhooks::webhook_deliveries))
+        .routes(routes!(webhooks::retry_webhook))
+        .routes(routes!(webhooks::list_events))
         .routes(routes!(openapi_json))
         .routes(routes!(healthz))
 }

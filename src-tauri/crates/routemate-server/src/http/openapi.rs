@@ -32,6 +32,8 @@ use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
         (name = "jobs", description = "Import, status, list and stop progress."),
         (name = "plans", description = "Plan a day across drivers: one job per driver, and \
             every stop left out with a reason."),
+        (name = "webhooks", description = "Signed events pushed to your URL (subscriptions, \
+            delivery log), and the replay of the account's events after an id."),
         (name = "meta", description = "The document itself and liveness."),
     )
 )]

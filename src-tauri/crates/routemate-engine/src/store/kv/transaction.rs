@@ -179,3 +179,6 @@ impl_tuples!(0, 1, 2, 3, 4);
 impl_tuples!(0, 1, 2, 3, 4, 5);
 impl_tuples!(0, 1, 2, 3, 4, 5, 6);
 impl_tuples!(0, 1, 2, 3, 4, 5, 6, 7);
+impl_tuples!(0, 1, 2, 3, 4, 5, 6, 7, 8);
+impl_tuples!(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+impl_tuples!(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10);

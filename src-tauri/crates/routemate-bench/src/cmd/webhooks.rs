@@ -1,0 +1,256 @@
+//! `routemate-bench webhooks`: stop status changes fanned out to webhook subscribers on loopback,
+//! in this process (the engine, the real `routemate-sync` deliverer, and three receivers that
+//! verify every signature and answer 200).
+//!
+//! 1. baseline: `--imports` 25-stop imports with no subscriber, their p99;
+//! 2. fan-out: `--changes` stop status changes (in 25-stop jobs, one thread, as fast as the store
+//!    takes them) to `--subscribers` subscribers, while `--imports` more imports run beside
+//!    them: change → receipt latency (p50/p99/max) per delivery, throughput of deliveries, and
+//!    the imports' p99 beside the baseline's (goal: p99 < 200 ms, imports unaffected).
+
+use anyhow::ensure;
+use clap::Args;
+use routemate_core::model::StopStatus;
+use routemate_engine::webhooks::{sign, EventType, NewSubscription};
+use routemate_engine::{Api, EngineConfig, DEFAULT_ACCOUNT};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+#[derive(Debug, Args)]
+pub struct BenchWebhooksArgs {
+    /// Stop status changes.
+    #[arg(long, default_value_t = 10_000)]
+    pub changes: usize,
+    /// Subscribers each change goes to.
+    #[arg(long, default_value_t = 3)]
+    pub subscribers: usize,
+    /// Imports measured without webhooks, and again during the fan-out.
+    #[arg(long, default_value_t = 200)]
+    pub imports: usize,
+}
+
+const STOPS: usize = 25;
+
+fn job(ext: &str) -> Value {
+    let stops: Vec<Value> = (0..STOPS)
+        .map(|i| {
+            let a = i as f64 * 0.61;
+            json!({"external_stop_id": format!("S{i}"), "label": format!("Customer {i}"),
+                   "address": format!("{i} Example St, Brisbane QLD 4000"),
+                   "lat": -27.47 + 0.05 * a.sin(), "lng": 153.02 + 0.05 * a.cos(),
+                   "sequence": i + 1})
+        })
+        .collect();
+    json!({"external_job_id": ext, "title": "Bench", "driver_email": "bench@example.com",
+           "depot": {"lat": -27.5, "lng": 153.0}, "optimize": false, "stops": stops})
+}
+
+/// When each (job, stop) change arrived, per receiver.
+type Receipts = Arc<Mutex<HashMap<(String, String), Instant>>>;
+
+/// A receiver on loopback that checks the signature of every delivery and answers 200.
+async fn receiver(secret: Arc<Mutex<String>>, got: Receipts) -> anyhow::Result<String> {
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/hook", listener.local_addr()?);
+    tokio::spawn(async move {
+        while let Ok((sock, _)) = listener.accept().await {
+            tokio::spawn(connection(sock, secret.clone(), got.clone()));
+        }
+    });
+    Ok(url)
+}
+
+async fn connection(mut sock: TcpStream, secret: Arc<Mutex<String>>, got: Receipts) {
+    let mut buf = Vec::new();
+    loop {
+        let head_end = loop {
+            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                break i + 4;
+            }
+            let mut chunk = [0u8; 16384];
+            match sock.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            }
+        };
+        let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
+        let value = |name: &str| {
+            head.lines()
+                .find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_string()))
+                .unwrap_or_default()
+        };
+        let len: usize = value("content-length:").parse().unwrap_or(0);
+        let sig = value("routemate-signature:");
+        while buf.len() < head_end + len {
+            let mut chunk = [0u8; 16384];
+            match sock.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            }
+        }
+        let body: Vec<u8> = buf.drain(..head_end + len).skip(head_end).collect();
+        let key = secret.lock().unwrap().clone();
+        let ok = sign::verify(&key, &sig, &body, chrono::Utc::now().timestamp()).is_ok();
+        if ok {
+            if let Ok(e) = serde_json::from_slice::<Value>(&body) {
+                let d = &e["data"];
+                if let (Some(j), Some(s)) = (d["job_id"].as_str(), d["external_stop_id"].as_str()) {
+                    got.lock()
+                        .unwrap()
+                        .insert((j.to_string(), s.to_string()), Instant::now());
+                }
+            }
+        }
+        let answer: &[u8] = if ok {
+            b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n"
+        } else {
+            b"HTTP/1.1 401 Unauthorized\r\ncontent-length: 0\r\n\r\n"
+        };
+        if sock.write_all(answer).await.is_err() {
+            return;
+        }
+    }
+}
+
+fn pct(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    sorted[((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Imports `n` jobs one after another; answers their latencies, sorted.
+fn imports(api: &Api, prefix: &str, n: usize) -> anyhow::Result<Vec<Duration>> {
+    let mut lat = Vec::with_capacity(n);
+    for i in 0..n {
+        let t = Instant::now();
+        api.import_value(DEFAULT_ACCOUNT, &job(&format!("{prefix}-{i:05}")))?;
+        lat.push(t.elapsed());
+    }
+    lat.sort();
+    Ok(lat)
+}
+
+pub fn run(args: &BenchWebhooksArgs) -> anyhow::Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let dir = tempfile::tempdir()?;
+    let api = Api::open(EngineConfig::new(dir.path()))?;
+    let jobs_needed = args.changes.div_ceil(STOPS);
+    let mut job_ids = Vec::new();
+    for i in 0..jobs_needed {
+        let out = api.import_value(DEFAULT_ACCOUNT, &job(&format!("W-{i:05}")))?;
+        job_ids.push(out.job.job_id);
+    }
+    let base = imports(&api, "BASE", args.imports)?;
+    println!(
+        "imports without webhooks: {} × 25 stops, p50 {:.1} ms, p99 {:.1} ms",
+        args.imports,
+        ms(pct(&base, 0.5)),
+        ms(pct(&base, 0.99))
+    );
+
+    let mut receipts = Vec::new();
+    for n in 0..args.subscribers {
+        let secret = Arc::new(Mutex::new(String::new()));
+        let got: Receipts = Arc::default();
+        let url = rt.block_on(receiver(secret.clone(), got.clone()))?;
+        let created = api.webhook_create(
+            DEFAULT_ACCOUNT,
+            &NewSubscription {
+                url,
+                events: Some(vec![EventType::StopStatusChanged]),
+                description: Some(format!("bench {n}")),
+            },
+            true,
+        )?;
+        *secret.lock().unwrap() = created.secret;
+        receipts.push(got);
+    }
+    rt.spawn(routemate_sync::webhooks::run(
+        api.clone(),
+        routemate_sync::webhooks::Options::default(),
+        std::future::pending(),
+    ));
+    std::thread::sleep(Duration::from_millis(1500)); // the workers start
+
+    let side = {
+        let api = api.clone();
+        let n = args.imports;
+        std::thread::spawn(move || imports(&api, "SIDE", n))
+    };
+    let mut changed: HashMap<(String, String), Instant> = HashMap::new();
+    let started = Instant::now();
+    'outer: for s in 0..STOPS {
+        for j in &job_ids {
+            if changed.len() == args.changes {
+                break 'outer;
+            }
+            let stop = format!("S{s}");
+            let t = Instant::now();
+            api.set_stop_status(DEFAULT_ACCOUNT, j, &stop, StopStatus::Completed, None)?;
+            changed.insert((j.clone(), stop), t);
+        }
+    }
+    let change_secs = started.elapsed().as_secs_f64();
+    let side = side
+        .join()
+        .map_err(|_| anyhow::anyhow!("import thread panicked"))??;
+    let want = changed.len() * args.subscribers;
+    let deadline = Instant::now() + Duration::from_secs(300);
+    loop {
+        let have: usize = receipts.iter().map(|r| r.lock().unwrap().len()).sum();
+        if have >= want || Instant::now() > deadline {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let total_secs = started.elapsed().as_secs_f64();
+    let mut lat = Vec::with_capacity(want);
+    let mut last = started;
+    for r in &receipts {
+        for (k, at) in r.lock().unwrap().iter() {
+            if let Some(t) = changed.get(k) {
+                lat.push(at.saturating_duration_since(*t));
+                last = last.max(*at);
+            }
+        }
+    }
+    lat.sort();
+    println!(
+        "changes: {} stop statuses in {:.2} s ({:.0}/s), {} subscribers",
+        changed.len(),
+        change_secs,
+        changed.len() as f64 / change_secs,
+        args.subscribers
+    );
+    println!(
+        "deliveries: {} of {} received in {:.2} s ({:.0}/s); change → receipt p50 {:.1} ms, \
+         p99 {:.1} ms, max {:.1} ms (goal p99 < 200 ms)",
+        lat.len(),
+        want,
+        total_secs,
+        lat.len() as f64 / (last - started).as_secs_f64().max(1e-9),
+        ms(pct(&lat, 0.5)),
+        ms(pct(&lat, 0.99)),
+        ms(lat.last().copied().unwrap_or_default())
+    );
+    println!(
+        "imports during the fan-out: {} × 25 stops, p50 {:.1} ms, p99 {:.1} ms (without: p99 {:.1} ms)",
+        args.imports,
+        ms(pct(&side, 0.5)),
+        ms(pct(&side, 0.99)),
+        ms(pct(&base, 0.99))
+    );
+    ensure!(lat.len() == want, "{} deliveries missing", want - lat.len());
+    Ok(())
+}

@@ -1,0 +1,119 @@
+//! The facade's webhook calls: subscriptions (create, list, delete, the delivery log, retry of
+//! parked deliveries), replay, and what the deliverer (`routemate-sync`'s `webhooks`) reads and
+//! records around each HTTP exchange. Blocking like the rest of the facade.
+
+use super::Api;
+use crate::error::EngineError;
+use crate::outbox;
+use crate::webhooks::store::{self, Backoff};
+use crate::webhooks::{
+    Attempt, CreatedSubscription, DeliveryLog, Due, Event, EventPage, NewSubscription,
+    Subscription, Target,
+};
+use chrono::{DateTime, Utc};
+
+/// Replay pages are at most this long.
+pub const REPLAY_MAX: usize = 1000;
+
+impl Api {
+    /// Creates a webhook subscription; the answer holds its secret, shown this once. `local`:
+    /// the caller is this machine's user (CLI, desktop, a loopback-bound server), who may
+    /// subscribe plain `http://` loopback receivers; a server reachable from elsewhere passes
+    /// `false`, refusing loopback and private addresses.
+    pub fn webhook_create(
+        &self,
+        account: &str,
+        new: &NewSubscription,
+        local: bool,
+    ) -> Result<CreatedSubscription, EngineError> {
+        let now = self.context().now();
+        let store = self.store();
+        store.guard(0, || store::create(store, account, new, local, now))
+    }
+
+    /// The account's subscriptions with their queue and last attempt (no secrets).
+    pub fn webhook_list(&self, account: &str) -> Result<Vec<Subscription>, EngineError> {
+        store::list(self.store(), account)
+    }
+
+    /// Deletes a subscription with its queue and log; `false` when there is none.
+    pub fn webhook_delete(&self, account: &str, id: &str) -> Result<bool, EngineError> {
+        store::delete(self.store(), account, id)
+    }
+
+    /// One subscription with its newest delivery attempts and parked jobs.
+    pub fn webhook_log(&self, account: &str, id: &str) -> Result<DeliveryLog, EngineError> {
+        store::delivery_log(self.store(), account, id)
+    }
+
+    /// Sends a subscription's parked deliveries again; answers how many.
+    pub fn webhook_retry(&self, account: &str, id: &str) -> Result<usize, EngineError> {
+        store::retry_parked(self.store(), account, id)
+    }
+
+    /// The account's events after the event id `after` (oldest first, at most `limit`, capped
+    /// at [`REPLAY_MAX`]).
+    pub fn webhook_events(
+        &self,
+        account: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<EventPage, EngineError> {
+        store::replay(self.store(), account, after, limit.clamp(1, REPLAY_MAX))
+    }
+
+    /// Every subscription with its secret, for the deliverer only.
+    pub fn webhook_targets(&self) -> Result<Vec<Target>, EngineError> {
+        store::targets(self.store())
+    }
+
+    /// One subscription with its secret (`routemate webhooks test`).
+    pub fn webhook_target(&self, account: &str, id: &str) -> Result<Target, EngineError> {
+        store::target(self.store(), account, id)
+    }
+
+    /// Subscription `id`'s due deliveries, and when the next backing-off one is due.
+    pub fn webhook_due(&self, id: &str) -> Result<(Vec<Due>, Option<DateTime<Utc>>), EngineError> {
+        store::due(self.store(), id, self.context().now())
+    }
+
+    /// The events a due delivery still has to send, in order.
+    pub fn webhook_pending(&self, due: &Due) -> Result<Vec<Event>, EngineError> {
+        store::pending(self.store(), due)
+    }
+
+    /// Records an acknowledged event (flushed before it returns).
+    pub fn webhook_acknowledged(
+        &self,
+        due: &Due,
+        seq: u64,
+        attempt: &Attempt,
+    ) -> Result<(), EngineError> {
+        store::acknowledged(self.store(), &due.subscription, &due.subject, seq, attempt)
+    }
+
+    /// Records that a delivery has nothing left to send up to `seq` (filtered-out types), then
+    /// takes its outbox entry out unless newer events arrived meanwhile. Flushed.
+    pub fn webhook_done(&self, due: &Due, seq: u64) -> Result<bool, EngineError> {
+        store::skip_to(self.store(), &due.subscription, &due.subject, seq)?;
+        outbox::complete(self.store(), due.entry_id, due.upto)
+    }
+
+    /// Records a failed attempt: the delivery backs off, or is parked after
+    /// `backoff.park_after` of failures. Answers whether it was parked.
+    pub fn webhook_failed(
+        &self,
+        due: &Due,
+        attempt: &Attempt,
+        retry_after: Option<std::time::Duration>,
+        backoff: Backoff,
+    ) -> Result<bool, EngineError> {
+        let now = self.context().now();
+        store::failed(self.store(), due, attempt, retry_after, backoff, now)
+    }
+
+    /// Deletes events past their retention; answers how many.
+    pub fn webhook_prune(&self) -> Result<usize, EngineError> {
+        store::prune(self.store(), self.context().now())
+    }
+}

@@ -1,0 +1,300 @@
+//! The webhook deliverer (README "Webhooks"): one worker per subscription, so a slow or dead
+//! receiver holds up only its own deliveries, never imports (the events are already durable in
+//! the engine's outbox) nor other subscribers. A worker delivers up to [`STREAMS`] jobs at once,
+//! each job's events one at a time in sequence order, the next only after the previous was
+//! acknowledged (2xx) and that acknowledgement flushed. Any other answer, or none within the
+//! timeout, backs the job off (capped exponential with full jitter, `Retry-After` a floor) and
+//! closes the worker's gate: until a delivery succeeds again only one job is tried at a time, so
+//! a receiver coming back is not met by a burst. A job failing for `park_after` (24 h) is parked,
+//! visible in the delivery log, until retried.
+
+pub mod send;
+
+use routemate_engine::webhooks::store::Backoff;
+use routemate_engine::webhooks::{Attempt, Due, Target};
+use routemate_engine::Api;
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::Notify;
+
+/// Jobs delivered at once per subscription.
+pub const STREAMS: usize = 8;
+/// How often the subscription list is re-read.
+const REFRESH: Duration = Duration::from_secs(1);
+/// How often expired events are pruned.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+
+/// Timeouts and retry policy.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// The whole exchange, connect to answer.
+    pub timeout: Duration,
+    pub backoff: Backoff,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            timeout: Duration::from_secs(10),
+            backoff: Backoff {
+                base: Duration::from_secs(1),
+                cap: Duration::from_secs(60),
+                park_after: Duration::from_secs(24 * 3600),
+            },
+        }
+    }
+}
+
+impl Options {
+    /// The defaults, tuned by `ROUTEMATE_WEBHOOK_TIMEOUT_SECS`, `ROUTEMATE_WEBHOOK_BACKOFF_CAP_SECS`
+    /// and `ROUTEMATE_WEBHOOK_PARK_AFTER_SECS` (tests shorten them).
+    pub fn from_env() -> Options {
+        let secs = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.parse::<f64>().ok())
+                .filter(|v| *v > 0.0)
+                .map(Duration::from_secs_f64)
+        };
+        let mut o = Options::default();
+        if let Some(t) = secs("ROUTEMATE_WEBHOOK_TIMEOUT_SECS") {
+            o.timeout = t;
+        }
+        if let Some(c) = secs("ROUTEMATE_WEBHOOK_BACKOFF_CAP_SECS") {
+            o.backoff.cap = c;
+            o.backoff.base = o.backoff.base.min(c);
+        }
+        if let Some(p) = secs("ROUTEMATE_WEBHOOK_PARK_AFTER_SECS") {
+            o.backoff.park_after = p;
+        }
+        o
+    }
+}
+
+async fn blocking<T: Send + 'static>(
+    api: &Api,
+    f: impl FnOnce(&Api) -> Result<T, routemate_engine::EngineError> + Send + 'static,
+) -> Result<T, String> {
+    let api = api.clone();
+    tokio::task::spawn_blocking(move || f(&api))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())
+}
+
+struct Worker {
+    wake: Arc<Notify>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+/// Runs the deliverer until `stop` resolves: a worker per subscription (added and removed as
+/// subscriptions are), woken by every engine event.
+pub async fn run(api: Api, options: Options, stop: impl std::future::Future<Output = ()>) {
+    let http = match send::client(options.timeout) {
+        Ok(h) => h,
+        Err(e) => {
+            tracing::error!(error = %e, "webhooks not started");
+            return;
+        }
+    };
+    let mut events = api.subscribe();
+    let mut workers: HashMap<String, Worker> = HashMap::new();
+    let mut last_prune = None::<std::time::Instant>;
+    tokio::pin!(stop);
+    loop {
+        match blocking(&api, |a| a.webhook_targets()).await {
+            Ok(targets) => {
+                let ids: HashSet<String> = targets.iter().map(|t| t.id.clone()).collect();
+                workers.retain(|id, w| {
+                    let keep = ids.contains(id);
+                    if !keep {
+                        w.task.abort();
+                    }
+                    keep
+                });
+                for t in targets {
+                    if !workers.contains_key(&t.id) {
+                        let wake = Arc::new(Notify::new());
+                        let id = t.id.clone();
+                        let task = tokio::spawn(worker(
+                            api.clone(),
+                            http.clone(),
+                            t,
+                            options,
+                            wake.clone(),
+                        ));
+                        workers.insert(id, Worker { wake, task });
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "webhook subscriptions unreadable"),
+        }
+        if last_prune.is_none_or(|t| t.elapsed() >= PRUNE_EVERY) {
+            last_prune = Some(std::time::Instant::now());
+            if let Err(e) = blocking(&api, |a| a.webhook_prune()).await {
+                tracing::warn!(error = %e, "expired webhook events not pruned");
+            }
+        }
+        let tick = tokio::time::sleep(REFRESH);
+        tokio::pin!(tick);
+        loop {
+            tokio::select! {
+                _ = &mut stop => {
+                    for w in workers.values() {
+                        w.task.abort();
+                    }
+                    return;
+                }
+                _ = &mut tick => break,
+                ev = events.recv() => {
+                    if let Err(tokio::sync::broadcast::error::RecvError::Closed) = ev {
+                        tokio::time::sleep(REFRESH).await;
+                    }
+                    for w in workers.values() {
+                        w.wake.notify_one();
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What a subscription's deliveries share.
+struct Shared {
+    api: Api,
+    http: reqwest::Client,
+    target: Target,
+    options: Options,
+    wake: Arc<Notify>,
+    in_flight: Mutex<HashSet<String>>,
+    /// Open: deliver up to [`STREAMS`] jobs at once; closed after a failure: one at a time.
+    gate_open: AtomicBool,
+}
+
+async fn worker(
+    api: Api,
+    http: reqwest::Client,
+    target: Target,
+    options: Options,
+    wake: Arc<Notify>,
+) {
+    let s = Arc::new(Shared {
+        api,
+        http,
+        target,
+        options,
+        wake,
+        in_flight: Mutex::new(HashSet::new()),
+        gate_open: AtomicBool::new(true),
+    });
+    loop {
+        let id = s.target.id.clone();
+        let (due, next) = match blocking(&s.api, move |a| a.webhook_due(&id)).await {
+            Ok(d) => d,
+            Err(e) => {
+                tracing::warn!(error = %e, "webhook queue unreadable");
+                (Vec::new(), None)
+            }
+        };
+        {
+            let mut in_flight = s.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+            let limit = if s.gate_open.load(Ordering::SeqCst) {
+                STREAMS
+            } else {
+                1
+            };
+            for d in due {
+                if in_flight.len() >= limit {
+                    break;
+                }
+                if in_flight.insert(d.subject.clone()) {
+                    tokio::spawn(deliver(s.clone(), d));
+                }
+            }
+        }
+        let wait = next
+            .map(|t| (t - chrono::Utc::now()).to_std().unwrap_or_default())
+            .unwrap_or(Duration::from_secs(5))
+            .min(Duration::from_secs(5));
+        tokio::select! {
+            _ = s.wake.notified() => {},
+            _ = tokio::time::sleep(wait) => {},
+        }
+    }
+}
+
+/// Delivers one job's pending events in order; stops at the first failure.
+async fn deliver(s: Arc<Shared>, d: Due) {
+    let result = deliver_inner(&s, &d).await;
+    if let Err(e) = result {
+        tracing::warn!(error = %e, subscription = %s.target.id, "webhook delivery not recorded");
+    }
+    s.in_flight
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .remove(&d.subject);
+    s.wake.notify_one();
+}
+
+async fn deliver_inner(s: &Shared, d: &Due) -> Result<(), String> {
+    let due = d.clone();
+    let events = blocking(&s.api, move |a| a.webhook_pending(&due)).await?;
+    for e in events {
+        let body = serde_json::to_vec(&e).map_err(|e| e.to_string())?;
+        let out = send::post(&s.http, &s.target, &e.id, e.kind.as_str(), body).await;
+        let (due, attempt) = (d.clone(), out.attempt.clone());
+        if out.attempt.ok {
+            s.gate_open.store(true, Ordering::SeqCst);
+            let seq = e.sequence;
+            blocking(&s.api, move |a| a.webhook_acknowledged(&due, seq, &attempt)).await?;
+        } else {
+            s.gate_open.store(false, Ordering::SeqCst);
+            let (retry_after, backoff) = (out.retry_after, s.options.backoff);
+            let parked = blocking(&s.api, move |a| {
+                a.webhook_failed(&due, &attempt, retry_after, backoff)
+            })
+            .await?;
+            tracing::info!(
+                subscription = %s.target.id,
+                event = %e.id,
+                status = ?out.attempt.status,
+                error = ?out.attempt.error,
+                parked,
+                "webhook delivery failed; will retry"
+            );
+            return Ok(());
+        }
+    }
+    let due = d.clone();
+    blocking(&s.api, move |a| a.webhook_done(&due, due.upto)).await?;
+    Ok(())
+}
+
+/// Sends a `webhook.test` event (not recorded, not retried) to the account's subscription `id`:
+/// the receiver's answer, as the log would show it.
+pub async fn send_test(
+    api: &Api,
+    account: &str,
+    id: &str,
+    options: &Options,
+) -> Result<Attempt, String> {
+    let (account, id) = (account.to_string(), id.to_string());
+    let target = blocking(api, move |a| a.webhook_target(&account, &id)).await?;
+    let http = send::client(options.timeout)?;
+    let event_id = format!("evt_test_{}", chrono::Utc::now().timestamp_millis());
+    let body = serde_json::json!({
+        "id": event_id,
+        "type": "webhook.test",
+        "created": chrono::Utc::now(),
+        "account": target.account,
+        "subject": null,
+        "sequence": 0,
+        "data": {"message": "a test delivery from RouteMate"},
+    });
+    let body = serde_json::to_vec(&body).map_err(|e| e.to_string())?;
+    Ok(send::post(&http, &target, &event_id, "webhook.test", body)
+        .await
+        .attempt)
+}
