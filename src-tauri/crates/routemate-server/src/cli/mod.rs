@@ -2,6 +2,8 @@
 //!
 //! Results go to stdout as JSON; logs and errors go to stderr; failures exit non-zero.
 
+#[cfg(unix)]
+pub mod admin;
 pub mod bench;
 pub mod credentials;
 pub mod export;
@@ -42,11 +44,28 @@ pub struct Cli {
         default_value_t = 16
     )]
     pub disk_reserve_mb: u64,
+    /// Log lines on stderr: `text` (default) or `json` (one JSON object a line, for log
+    /// shippers).
+    #[arg(
+        long,
+        env = "ROUTEMATE_LOG_FORMAT",
+        global = true,
+        value_enum,
+        default_value = "text"
+    )]
+    pub log_format: LogFormat,
     /// Account the command acts for.
     #[arg(long, global = true, default_value = DEFAULT_ACCOUNT)]
     pub account: String,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The format of log lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

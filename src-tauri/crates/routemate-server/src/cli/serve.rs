@@ -106,6 +106,20 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
                 _ = failed.failed() => {},
             }
         };
+        // Credentials while we hold the store: `routemate credentials …` uses this socket.
+        let (admin_stop, admin_stopped) = tokio::sync::oneshot::channel::<()>();
+        #[cfg(unix)]
+        let admin = match crate::http::admin::serve_unix(api.clone(), api.data_dir().into(), async {
+            let _ = admin_stopped.await;
+        })
+        .await
+        {
+            Ok(run) => Some(tokio::spawn(run)),
+            Err(e) => {
+                tracing::warn!(error = %e, "no admin socket: credentials need the server stopped");
+                None
+            }
+        };
         let served = serve(listener, api.clone(), options, stop);
         tokio::select! {
             r = served => r?,
@@ -113,6 +127,11 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
                 health.failed().await;
                 tokio::time::sleep(std::time::Duration::from_secs(5)).await;
             } => {}
+        }
+        let _ = admin_stop.send(());
+        #[cfg(unix)]
+        if let Some(admin) = admin {
+            let _ = admin.await;
         }
         if let Some(failure) = api.store().health().failure() {
             // Nothing more touches sled (it may hang after an I/O error): no flush, no watcher

@@ -6,10 +6,13 @@
 //! through a line budget, so strangers cannot fill the disk. Every request has a deadline and
 //! every body a read deadline; `conn` holds the connection-level limits.
 
+pub mod admin;
 mod bearer;
 pub mod conn;
 mod export;
+mod health;
 mod jobs;
+pub mod metrics;
 pub mod openapi;
 mod plans;
 pub mod problem;
@@ -97,7 +100,9 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(plans::get_plan))
         .routes(routes!(export::export))
         .routes(routes!(openapi_json))
-        .routes(routes!(healthz))
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(metrics::metrics_text))
 }
 
 /// Builds the API router over `api`.
@@ -106,6 +111,7 @@ pub fn router(api: Api, options: RouterOptions) -> Router {
     let request_timeout = options.request_timeout;
     let hosts = Arc::new(options.extra_hosts.clone());
     let state = AppState { api, options };
+    metrics::install();
     let mut app = api_routes()
         .split_for_parts()
         .0
@@ -118,6 +124,7 @@ pub fn router(api: Api, options: RouterOptions) -> Router {
         request_timeout,
         request_deadline,
     ))
+    .layer(middleware::from_fn(metrics::track))
     .layer(middleware::from_fn(log_request))
 }
 
@@ -139,14 +146,6 @@ async fn openapi_json() -> Response {
         document_json(),
     )
         .into_response()
-}
-
-/// `GET /healthz`: liveness, without authentication.
-#[utoipa::path(get, path = "/healthz", tag = "meta",
-    responses((status = 200, description = "The server is up.", content_type = "text/plain",
-        body = String, example = "ok")))]
-async fn healthz() -> &'static str {
-    "ok"
 }
 
 async fn not_found() -> Problem {
