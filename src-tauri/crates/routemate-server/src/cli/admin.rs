@@ -53,8 +53,7 @@ impl Admin {
                 .await
                 .context("cannot reach the server's admin socket")?;
             let (mut send, conn) =
-                hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-                    .await?;
+                hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
             tokio::spawn(conn);
             let mut req = Request::builder()
                 .method(method)

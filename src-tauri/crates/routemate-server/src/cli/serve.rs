@@ -86,6 +86,25 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
             body_timeout: secs(args.body_timeout_secs.max(1)),
             request_timeout: secs(args.request_timeout_secs.max(1)),
         };
+        // Credentials while we hold the store (`routemate credentials …` uses this socket);
+        // opened before the ready line, so a script may use it as soon as it reads that line.
+        let (admin_stop, admin_stopped) = tokio::sync::oneshot::channel::<()>();
+        #[cfg(unix)]
+        let admin = match crate::http::admin::serve_unix(
+            api.clone(),
+            api.data_dir().into(),
+            async {
+                let _ = admin_stopped.await;
+            },
+        )
+        .await
+        {
+            Ok(run) => Some(tokio::spawn(run)),
+            Err(e) => {
+                tracing::warn!(error = %e, "no admin socket: credentials need the server stopped");
+                None
+            }
+        };
         tracing::info!(%addr, data = %api.data_dir().display(), "serving the RouteMate API");
         println!("routemate listening on http://{addr}");
         std::io::stdout().flush()?;
@@ -104,20 +123,6 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
             tokio::select! {
                 _ = shutdown_signal() => {},
                 _ = failed.failed() => {},
-            }
-        };
-        // Credentials while we hold the store: `routemate credentials …` uses this socket.
-        let (admin_stop, admin_stopped) = tokio::sync::oneshot::channel::<()>();
-        #[cfg(unix)]
-        let admin = match crate::http::admin::serve_unix(api.clone(), api.data_dir().into(), async {
-            let _ = admin_stopped.await;
-        })
-        .await
-        {
-            Ok(run) => Some(tokio::spawn(run)),
-            Err(e) => {
-                tracing::warn!(error = %e, "no admin socket: credentials need the server stopped");
-                None
             }
         };
         let served = serve(listener, api.clone(), options, stop);

@@ -7,8 +7,8 @@
 //! token are two more fences, so only the store's owner (who could open the store anyway) gets
 //! in. `routemate credentials …` finds both in the data dir and uses them when a server runs.
 
-use super::problem::Problem;
 use super::blocking;
+use super::problem::Problem;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
@@ -44,7 +44,10 @@ pub fn admin_router(api: Api, token: String) -> Router {
     Router::new()
         .route("/admin/credentials", get(list).post(create))
         .route("/admin/credentials/{client_id}/revoke", post(revoke))
-        .layer(middleware::from_fn_with_state(Arc::new(token), require_token))
+        .layer(middleware::from_fn_with_state(
+            Arc::new(token),
+            require_token,
+        ))
         .with_state(api)
 }
 
@@ -58,7 +61,10 @@ async fn create(State(api): State<Api>, Json(b): Json<CreateBody>) -> Result<Res
     Ok((StatusCode::CREATED, Json(c)).into_response())
 }
 
-async fn revoke(State(api): State<Api>, Path(client_id): Path<String>) -> Result<Response, Problem> {
+async fn revoke(
+    State(api): State<Api>,
+    Path(client_id): Path<String>,
+) -> Result<Response, Problem> {
     let id = client_id.clone();
     blocking(move || api.revoke_credential(None, &id)).await?;
     tracing::info!(%client_id, "credential revoked (admin)");

@@ -82,7 +82,10 @@ pub(crate) async fn metrics_text() -> Response {
         None => "# another metrics recorder is installed in this process\n".to_string(),
     };
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         body,
     )
         .into_response()
