@@ -44,6 +44,15 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub allowed_hosts: Vec<String>,
+    /// A load balancer in front of this server (IP address): its `X-Forwarded-For` names the
+    /// client the failed-login rate limit counts. Repeatable.
+    #[arg(
+        long = "trusted-proxy",
+        value_name = "IP",
+        env = "ROUTEMATE_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Lifetime of the bearer tokens this server issues, in seconds.
     #[arg(long, env = "ROUTEMATE_TOKEN_TTL_SECS", default_value_t = 3600)]
     pub token_ttl_secs: i64,
@@ -85,6 +94,7 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
             header_read_timeout: secs(args.header_timeout_secs.max(1)),
             body_timeout: secs(args.body_timeout_secs.max(1)),
             request_timeout: secs(args.request_timeout_secs.max(1)),
+            trusted_proxies: args.trusted_proxies.clone(),
         };
         // Credentials while we hold the store (`routemate credentials …` uses this socket);
         // opened before the ready line, so a script may use it as soon as it reads that line.

@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod openapi;
 mod plans;
 pub mod problem;
+mod proxy;
 mod token;
 
 use axum::extract::Request;
@@ -54,6 +55,8 @@ pub struct RouterOptions {
     /// Time to answer a request (`503` after it; an import already under way still completes,
     /// so retrying it is safe).
     pub request_timeout: Duration,
+    /// Load balancers whose `X-Forwarded-For` names the client (see `proxy`); empty: none.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for RouterOptions {
@@ -66,6 +69,7 @@ impl Default for RouterOptions {
             header_read_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(30),
             request_timeout: Duration::from_secs(120),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -110,6 +114,7 @@ pub fn router(api: Api, options: RouterOptions) -> Router {
     let loopback_only = options.loopback_only;
     let request_timeout = options.request_timeout;
     let hosts = Arc::new(options.extra_hosts.clone());
+    let proxies = Arc::new(options.trusted_proxies.clone());
     let state = AppState { api, options };
     metrics::install();
     let mut app = api_routes()
@@ -125,6 +130,10 @@ pub fn router(api: Api, options: RouterOptions) -> Router {
         request_deadline,
     ))
     .layer(middleware::from_fn(metrics::track))
+    .layer(middleware::from_fn_with_state(
+        proxies,
+        proxy::forwarded_peer,
+    ))
     .layer(middleware::from_fn(log_request))
 }
 
