@@ -34,7 +34,7 @@ chmod 755 "$work"
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cleanup() {
   # The serve processes (scenarios.py restarts one and rewrites its pid file).
-  for f in "$work/a.pid" "$work/b.pid"; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
+  for f in "$work/a.pid" "$work/b.pid"; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true; done
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
   as_pg "$pgbin/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true
   wait 2>/dev/null || true
