@@ -36,6 +36,8 @@ install_missing() {
   command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
   # The out-of-the-box localities (PyPI) that the geocoder's out-of-the-box test reads.
   "$root/src-tauri/scripts/geodata.sh"
+  # nginx and PostgreSQL for the hosting test.
+  "$root/tests/hosting/run.sh" --deps-only
 }
 
 # cargo audit reads the RustSec advisory database, a git repository that is on no package
@@ -65,5 +67,6 @@ npm --prefix ui run lint
 cargo build --bin routemate --bin routemate-bench
 cargo test --workspace --no-fail-fast
 tests/openapi/fuzz.sh
+tests/hosting/run.sh
 audit
 tests/e2e/run.sh

@@ -9,25 +9,29 @@
 #
 #   tests/hosting/run.sh                 (after `cargo build --bin routemate`)
 #   tests/hosting/run.sh --bench ARGS…   the same set-up, then `routemate-bench api --url` on it
+#   tests/hosting/run.sh --deps-only     only install nginx and PostgreSQL when missing
 #
 # Installs nginx and postgresql with apt when missing (sudo when not root). ROUTEMATE_BIN picks
 # another binary. PostgreSQL refuses to run as root, so as root it runs as user `postgres`.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin="${ROUTEMATE_BIN:-$root/target/debug/routemate}"
+
+sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ] || [ -z "$pgbin" ]; then
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y \
+    --no-install-recommends nginx-light postgresql
+  pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+fi
+[ "${1:-}" = "--deps-only" ] && exit 0
+nginx=$(command -v nginx || echo /usr/sbin/nginx)
+
 [ -x "$bin" ] || { echo "hosting: $bin is missing: cargo build --bin routemate" >&2; exit 1; }
 if ! "$bin" serve --help | grep -q -- '--database'; then
   echo "hosting: SKIP: this routemate has no PostgreSQL store (serve --database)"
   exit 0
 fi
-
-sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
-pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
-if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ] || [ -z "$pgbin" ]; then
-  $sudo apt-get -o DPkg::Lock::Timeout=900 install -y --no-install-recommends nginx-light postgresql
-  pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-fi
-nginx=$(command -v nginx || echo /usr/sbin/nginx)
 
 work=$(mktemp -d)
 chmod 755 "$work"
