@@ -271,3 +271,47 @@ fn sigterm_finishes_the_request_in_flight_and_takes_no_new_ones() {
     let jobs = cli_json(&data, &["jobs", "--external-job-id", "DRAIN-1"]);
     assert_eq!(jobs["stop_count"], 5, "{jobs}");
 }
+
+/// Failed token requests from `forwarded_for` (through a pretend proxy on loopback); the
+/// status of the last of `n`.
+fn failed_logins(server: &Server, forwarded_for: &str, n: usize) -> u16 {
+    let mut status = 0;
+    for _ in 0..n {
+        let r = ureq::post(&server.url("/v1/integration-token"))
+            .set("X-Forwarded-For", forwarded_for)
+            .send_json(serde_json::json!({"client_id": "rm_ci_nobody", "client_secret": "x"}));
+        status = match r {
+            Ok(r) => r.status(),
+            Err(ureq::Error::Status(s, _)) => s,
+            Err(e) => panic!("{e}"),
+        };
+    }
+    status
+}
+
+#[test]
+fn behind_a_trusted_proxy_the_rate_limit_counts_each_forwarded_client() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let env = [("ROUTEMATE_TRUSTED_PROXIES", "127.0.0.1")];
+    let server = Server::start(&data, &env, &dir.path().join("log"));
+    assert_eq!(
+        failed_logins(&server, "203.0.113.1", 11),
+        429,
+        "11th failure of one client"
+    );
+    // Another client behind the same proxy is not locked out by the first one's failures; a
+    // client's own entries before the proxy's are not believed.
+    assert_eq!(failed_logins(&server, "203.0.113.1, 203.0.113.2", 1), 401);
+    assert!(server.terminate());
+
+    // Without --trusted-proxy the header is the client's word: ignored.
+    let server = Server::start(&data, &[], &dir.path().join("log2"));
+    assert_eq!(failed_logins(&server, "203.0.113.3", 10), 401);
+    assert_eq!(
+        failed_logins(&server, "203.0.113.4", 1),
+        429,
+        "all one peer: 127.0.0.1"
+    );
+    assert!(server.terminate());
+}
