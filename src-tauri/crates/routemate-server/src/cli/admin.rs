@@ -4,11 +4,12 @@
 //! [`connect`] answers `None` when no server listens in the data dir (no socket, or a stale one
 //! from a killed server), and the command then opens the store itself as before.
 
+use super::credentials::CredentialsCmd;
 use crate::http::admin::{SOCKET_FILE, TOKEN_FILE};
 use anyhow::{bail, Context};
 use axum::body::Body;
 use axum::http::{header, Method, Request};
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::path::Path;
 
 /// A connection to a running server's admin calls.
@@ -77,5 +78,31 @@ impl Admin {
             }
             Ok(value)
         })
+    }
+
+    /// `routemate credentials …` through the server: the same answers as on the store itself.
+    pub fn credentials(&self, account: &str, cmd: &CredentialsCmd) -> anyhow::Result<Value> {
+        let segment =
+            |s: &str| -> String { form_urlencoded::byte_serialize(s.as_bytes()).collect() };
+        match cmd {
+            CredentialsCmd::Create { name } => self.call(
+                Method::POST,
+                "/admin/credentials",
+                Some(json!({"account": account, "name": name})),
+            ),
+            CredentialsCmd::List { all: true } => {
+                self.call(Method::GET, "/admin/credentials", None)
+            }
+            CredentialsCmd::List { all: false } => self.call(
+                Method::GET,
+                &format!("/admin/credentials?account={}", segment(account)),
+                None,
+            ),
+            CredentialsCmd::Revoke { client_id } => self.call(
+                Method::POST,
+                &format!("/admin/credentials/{}/revoke", segment(client_id)),
+                None,
+            ),
+        }
     }
 }

@@ -4,10 +4,8 @@
 //! command goes through that server's admin socket instead (`cli::admin`); on PostgreSQL every
 //! process opens the database directly.
 
-use super::{data_dir, open_api, print_json, Cli};
-use axum::http::Method;
+use super::{open_api, print_json, Cli};
 use clap::Subcommand;
-use serde_json::json;
 
 #[derive(Debug, Subcommand)]
 pub enum CredentialsCmd {
@@ -32,32 +30,8 @@ pub enum CredentialsCmd {
 
 pub fn run(cli: &Cli, cmd: &CredentialsCmd) -> anyhow::Result<()> {
     #[cfg(unix)]
-    if let Some(admin) = super::admin::connect(&data_dir(cli)?)? {
-        return print_json(&match cmd {
-            CredentialsCmd::Create { name } => admin.call(
-                Method::POST,
-                "/admin/credentials",
-                Some(json!({"account": cli.account, "name": name})),
-            )?,
-            CredentialsCmd::List { all } => {
-                let query = if *all {
-                    String::new()
-                } else {
-                    let account: String =
-                        form_urlencoded::byte_serialize(cli.account.as_bytes()).collect();
-                    format!("?account={account}")
-                };
-                admin.call(Method::GET, &format!("/admin/credentials{query}"), None)?
-            }
-            CredentialsCmd::Revoke { client_id } => {
-                let id: String = form_urlencoded::byte_serialize(client_id.as_bytes()).collect();
-                admin.call(
-                    Method::POST,
-                    &format!("/admin/credentials/{id}/revoke"),
-                    None,
-                )?
-            }
-        });
+    if let Some(admin) = super::admin::connect(&super::data_dir(cli)?)? {
+        return print_json(&admin.credentials(&cli.account, cmd)?);
     }
     let api = open_api(cli)?;
     match cmd {

@@ -99,6 +99,8 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
         // Credentials while we hold the store (`routemate credentials …` uses this socket);
         // opened before the ready line, so a script may use it as soon as it reads that line.
         let (admin_stop, admin_stopped) = tokio::sync::oneshot::channel::<()>();
+        #[cfg(not(unix))]
+        drop(admin_stopped);
         #[cfg(unix)]
         let admin = match crate::http::admin::serve_unix(
             api.clone(),

@@ -105,7 +105,6 @@ fn write_token(dir: &FsPath) -> std::io::Result<String> {
     let _ = std::fs::remove_file(&tmp);
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create_new(true);
-    #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
     std::io::Write::write_all(&mut opts.open(&tmp)?, token.as_bytes())?;
     std::fs::rename(&tmp, dir.join(TOKEN_FILE))?;
@@ -114,7 +113,6 @@ fn write_token(dir: &FsPath) -> std::io::Result<String> {
 
 /// Serves the admin calls on `dir/admin.sock` until `shutdown`, then removes the socket and the
 /// token. An error (a path too long for a socket, a read-only dir) is returned before serving.
-#[cfg(unix)]
 pub async fn serve_unix(
     api: Api,
     dir: PathBuf,

@@ -6,6 +6,7 @@
 //! through a line budget, so strangers cannot fill the disk. Every request has a deadline and
 //! every body a read deadline; `conn` holds the connection-level limits.
 
+#[cfg(unix)]
 pub mod admin;
 mod bearer;
 pub mod conn;
