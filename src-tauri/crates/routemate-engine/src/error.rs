@@ -43,6 +43,17 @@ pub enum EngineError {
         available_mib: u64,
         needed_mib: u64,
     },
+    /// The store's database cannot be reached now (PostgreSQL down, restarting, network): nothing
+    /// was written; retry shortly (HTTP 503 with Retry-After). Never latches the store.
+    #[error("the store's database is unavailable ({detail}); nothing was written, retry shortly")]
+    StoreUnavailable { detail: String },
+    /// Another process changed the record between this one's read and its write (PostgreSQL,
+    /// several servers); the engine retries such a write itself before answering this.
+    #[error("the record was changed by another server meanwhile; retry")]
+    Conflict,
+    /// Something this store's backend does not do (sled-only features on PostgreSQL).
+    #[error("not supported by this store: {what}")]
+    Unsupported { what: String },
     /// A store backup file is unreadable or fails its checksum.
     #[error("the backup {path} is not usable: {detail}")]
     BackupInvalid { path: PathBuf, detail: String },
@@ -65,6 +76,9 @@ impl EngineError {
             EngineError::StoreCorrupt { .. } => "store_corrupt",
             EngineError::Store(_) => "store_error",
             EngineError::StorageFailed { .. } => "storage_failed",
+            EngineError::StoreUnavailable { .. } => "store_unavailable",
+            EngineError::Unsupported { .. } => "unsupported",
+            EngineError::Conflict => "conflict",
             EngineError::DiskFull { .. } => "disk_full",
             EngineError::BackupInvalid { .. } => "backup_invalid",
             EngineError::Io { .. } => "io_error",
@@ -121,6 +135,27 @@ impl From<sled::Error> for EngineError {
     }
 }
 
+impl From<crate::store::kv::Error> for EngineError {
+    fn from(e: crate::store::kv::Error) -> Self {
+        use crate::store::kv::Error as K;
+        match e {
+            K::Sled(s) => s.into(),
+            K::Unavailable(detail) => EngineError::StoreUnavailable { detail },
+            K::Database(detail) => EngineError::Store(detail),
+        }
+    }
+}
+
+impl From<crate::store::kv::transaction::TransactionError<EngineError>> for EngineError {
+    fn from(e: crate::store::kv::transaction::TransactionError<EngineError>) -> Self {
+        use crate::store::kv::transaction::TransactionError as T;
+        match e {
+            T::Abort(inner) => inner,
+            T::Storage(s) => s.into(),
+        }
+    }
+}
+
 impl From<sled::transaction::TransactionError<EngineError>> for EngineError {
     fn from(e: sled::transaction::TransactionError<EngineError>) -> Self {
         match e {
@@ -144,6 +179,9 @@ pub enum AuthError {
     /// Expired, revoked, malformed or forged.
     #[error("The access token is invalid or has expired")]
     InvalidToken,
+    /// The token could not be checked: the store's database is unavailable (HTTP 503).
+    #[error("The token could not be checked now; retry shortly")]
+    Unavailable,
 }
 
 impl AuthError {
@@ -153,6 +191,7 @@ impl AuthError {
             AuthError::RateLimited { .. } => "rate_limited",
             AuthError::Busy { .. } => "busy",
             AuthError::InvalidToken => "invalid_token",
+            AuthError::Unavailable => "store_unavailable",
         }
     }
 }

@@ -10,9 +10,9 @@
 
 use crate::error::EngineError;
 use crate::jobs::{JobPage, JobQuery, JobRecord, JobSummary};
+use crate::store::kv::transaction::{ConflictableTransactionError, TransactionalTree};
 use crate::store::{decode, encode, Store};
 use chrono::{DateTime, Utc};
-use sled::transaction::{ConflictableTransactionError, TransactionalTree};
 use std::ops::Bound;
 
 const SUMMARIES: &str = "job_summaries";
@@ -23,8 +23,8 @@ const VERSION: u64 = 1;
 
 /// The two index trees.
 pub(crate) struct JobIndex {
-    pub summaries: sled::Tree,
-    pub keys: sled::Tree,
+    pub summaries: crate::store::kv::Tree,
+    pub keys: crate::store::kv::Tree,
 }
 
 impl JobIndex {

@@ -320,7 +320,7 @@ impl Api {
         &self,
         account: &str,
         job_id: &str,
-        edit: impl FnOnce(&mut JobRecord, &Settings) -> Result<(), EngineError>,
+        mut edit: impl FnMut(&mut JobRecord, &Settings) -> Result<(), EngineError>,
     ) -> Result<JobRecord, EngineError> {
         write::edit(
             self.context(),

@@ -57,6 +57,23 @@ impl Api {
     /// [`EngineError::StoreLocked`]).
     pub fn open(config: EngineConfig) -> Result<Api, EngineError> {
         let store = Store::open(&config.data_dir)?;
+        Api::on_store(store, config)
+    }
+
+    /// Opens the store in the PostgreSQL database at `url` (`postgres://user@host:port/db`),
+    /// applying the schema migrations it lacks; several processes may share it (the hosted API).
+    /// `config.data_dir` still holds this process's local files. An unreachable database is
+    /// [`EngineError::StoreUnavailable`].
+    pub fn open_database(config: EngineConfig, url: &str) -> Result<Api, EngineError> {
+        let opts = crate::store::kv::postgres::PgOptions {
+            url: url.to_string(),
+            schema: None,
+        };
+        let store = Store::open_postgres(&opts, &config.data_dir)?;
+        Api::on_store(store, config)
+    }
+
+    fn on_store(store: Store, config: EngineConfig) -> Result<Api, EngineError> {
         crate::job_index::migrate(&store)?; // build the list index of stores from before it
         let given = config.geocoder.clone();
         let ctx = Context::new(store, config.clock, config.geocoder, config.data_dir);

@@ -404,6 +404,15 @@ fn sweep_expired_tokens(store: &Store, now: DateTime<Utc>) -> Result<usize, Engi
 }
 
 /// Resolves a bearer token to its account.
+/// A token lookup the database could not answer is "retry", not "invalid" (a client would
+/// throw a good token away); any other store error still refuses the token.
+fn unavailable(e: crate::store::kv::Error) -> AuthError {
+    match e {
+        crate::store::kv::Error::Unavailable(_) => AuthError::Unavailable,
+        _ => AuthError::InvalidToken,
+    }
+}
+
 pub(crate) fn authenticate(
     store: &Store,
     clock: &dyn Clock,
@@ -424,8 +433,7 @@ pub(crate) fn authenticate(
     let v = store
         .tokens
         .get(key)
-        .ok()
-        .flatten()
+        .map_err(unavailable)?
         .ok_or(AuthError::InvalidToken)?;
     let rec: TokenRecord = decode(&v).map_err(|_| AuthError::InvalidToken)?;
     if clock.now() >= rec.expires_at {
@@ -435,8 +443,7 @@ pub(crate) fn authenticate(
     let cred = store
         .credentials
         .get(rec.client_id.as_bytes())
-        .ok()
-        .flatten();
+        .map_err(unavailable)?;
     let revoked = match cred {
         Some(c) => decode::<CredentialRecord>(&c)
             .map(|c| c.revoked_at.is_some())

@@ -51,13 +51,31 @@ pub(crate) fn import(
     req: ImportRequest,
     origin: Origin,
 ) -> Result<ImportOutcome, EngineError> {
+    // Another server that imported the same job meanwhile makes the write refuse: start over,
+    // and find its job this time (one job, whichever server got there first).
+    let mut tries = 0;
+    loop {
+        match import_once(ctx, account, req.clone(), origin) {
+            Err(EngineError::Conflict) if tries < write::RACE_TRIES => tries += 1,
+            done => return done,
+        }
+    }
+}
+
+fn import_once(
+    ctx: &Context,
+    account: &str,
+    req: ImportRequest,
+    origin: Origin,
+) -> Result<ImportOutcome, EngineError> {
     let store = ctx.store();
     let fp = fingerprint(&req);
     let ikey = key2(account, &req.external_job_id);
     let _guard = write::lock(ctx, account, &req.external_job_id);
 
-    let existing = match store.imports.get(&ikey)? {
-        Some(v) => jobs::load(store, &decode::<ImportKey>(&v)?.job_id)?,
+    let expected = store.imports.get(&ikey)?;
+    let existing = match &expected {
+        Some(v) => jobs::load(store, &decode::<ImportKey>(v)?.job_id)?,
         None => None,
     };
     if let Some(job) = &existing {
@@ -214,6 +232,7 @@ pub(crate) fn import(
             fingerprint: fp,
         }),
         new_driver,
+        expected,
     };
     let created = existing.is_none();
     let change = if created {

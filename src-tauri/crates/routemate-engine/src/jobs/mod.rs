@@ -235,7 +235,7 @@ pub(crate) fn set_stop_status(
             return Ok(false);
         }
         stop.status = status;
-        stop.status_note = note;
+        stop.status_note = note.clone();
         Ok(true)
     })
 }

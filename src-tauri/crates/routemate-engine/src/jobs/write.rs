@@ -8,9 +8,10 @@ use crate::error::EngineError;
 use crate::events::EngineEvent;
 use crate::outbox::{Enqueue, EntryKind, Outbox};
 use crate::settings::Settings;
+use crate::store::kv::transaction::ConflictableTransactionError;
+use crate::store::kv::Transactional;
 use crate::store::{encode, key2};
 use routemate_core::validate::MAX_TEXT_LEN;
-use sled::Transactional;
 use std::sync::MutexGuard;
 
 /// What a write did, for the event it emits.
@@ -39,10 +40,24 @@ pub(crate) struct ImportRecords {
     pub key_value: Vec<u8>,
     /// `drivers` tree: a driver seen for the first time (written only if still absent).
     pub new_driver: Option<(Vec<u8>, Vec<u8>)>,
+    /// The `imports` value read before the job was built (`None`: there was none). The
+    /// transaction refuses with [`EngineError::Conflict`] when it changed meanwhile (another
+    /// server imported the same job), and the import starts over.
+    pub expected: Option<crate::store::kv::IVec>,
+}
+
+/// How many times a write that lost a race with another process starts over.
+pub(crate) const RACE_TRIES: usize = 10;
+
+/// Just the revision of a stored job.
+#[derive(serde::Deserialize)]
+struct Revision {
+    revision: u64,
 }
 
 /// Holds the job's lock: imports and edits of the same (account, external_job_id) never
-/// interleave, so neither overwrites the other.
+/// interleave in this process, so neither overwrites the other. Across processes (several
+/// servers on PostgreSQL) the transaction in [`store`] checks what was read instead.
 pub(crate) fn lock<'a>(
     ctx: &'a Context,
     account: &str,
@@ -106,8 +121,28 @@ pub(crate) fn store(
         &outbox.entries,
         &outbox.keys,
     );
+    let raced = || ConflictableTransactionError::Abort(EngineError::Conflict);
     trees.transaction(|(tj, ti, td, ts, tk, toe, tok)| {
+        // Still the revision this write was built on (no other process wrote the job since).
+        let stored = match tj.get(job.job_id.as_bytes())? {
+            Some(v) => Some(
+                serde_json::from_slice::<Revision>(&v)
+                    .map_err(|e| {
+                        ConflictableTransactionError::Abort(EngineError::Store(format!(
+                            "unreadable job record: {e}"
+                        )))
+                    })?
+                    .revision,
+            ),
+            None => None,
+        };
+        if stored != job.revision.checked_sub(1).filter(|r| *r > 0) {
+            return Err(raced());
+        }
         if let Some(records) = import {
+            if ti.get(records.key.as_slice())? != records.expected {
+                return Err(raced());
+            }
             if let Some((k, v)) = &records.new_driver {
                 if td.get(k)?.is_none() {
                     td.insert(k.as_slice(), v.as_slice())?;
@@ -120,7 +155,7 @@ pub(crate) fn store(
         if let Some(e) = &enqueue {
             crate::outbox::enqueue(toe, tok, e)?;
         }
-        Ok::<_, sled::transaction::ConflictableTransactionError<EngineError>>(())
+        Ok::<_, ConflictableTransactionError<EngineError>>(())
     })?;
     store.flush()?;
     let (account, job_id, revision) = (job.account.clone(), job.job_id.clone(), job.revision);
@@ -156,7 +191,24 @@ pub(crate) fn edit(
     job_id: &str,
     kind: Change,
     origin: Origin,
-    change: impl FnOnce(&mut JobRecord, &Settings) -> Result<bool, EngineError>,
+    mut change: impl FnMut(&mut JobRecord, &Settings) -> Result<bool, EngineError>,
+) -> Result<JobRecord, EngineError> {
+    let mut tries = 0;
+    loop {
+        match edit_once(ctx, account, job_id, kind.clone(), origin, &mut change) {
+            Err(EngineError::Conflict) if tries < RACE_TRIES => tries += 1,
+            done => return done,
+        }
+    }
+}
+
+fn edit_once(
+    ctx: &Context,
+    account: &str,
+    job_id: &str,
+    kind: Change,
+    origin: Origin,
+    change: &mut impl FnMut(&mut JobRecord, &Settings) -> Result<bool, EngineError>,
 ) -> Result<JobRecord, EngineError> {
     let id = JobRef::Id(job_id.to_string());
     let first = find(ctx.store(), account, &id)?;

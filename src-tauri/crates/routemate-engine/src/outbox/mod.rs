@@ -16,11 +16,11 @@
 pub mod retry;
 
 use crate::error::EngineError;
+use crate::store::kv::transaction::{ConflictableTransactionError, TransactionalTree};
+use crate::store::kv::Transactional;
 use crate::store::{decode, encode, key2, Store};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sled::transaction::{ConflictableTransactionError, TransactionalTree};
-use sled::Transactional;
 
 pub use retry::{backoff, Retry};
 
@@ -85,8 +85,8 @@ impl Entry {
 
 /// The outbox trees of a store.
 pub(crate) struct Outbox {
-    pub entries: sled::Tree,
-    pub keys: sled::Tree,
+    pub entries: crate::store::kv::Tree,
+    pub keys: crate::store::kv::Tree,
 }
 
 impl Outbox {

@@ -70,8 +70,9 @@ pub fn store(
     let fp = fingerprint(&request) + &format!(":{}:{:?}", dr.route.departure, dr.route.starts);
     let ikey = key2(account, &ext);
     let _guard = write::lock(ctx, account, &ext);
-    let existing = match store.imports.get(&ikey)? {
-        Some(v) => jobs::load(store, &decode::<ImportKey>(&v)?.job_id)?,
+    let expected = store.imports.get(&ikey)?;
+    let existing = match &expected {
+        Some(v) => jobs::load(store, &decode::<ImportKey>(v)?.job_id)?,
         None => None,
     };
     if let Some(job) = existing
@@ -177,6 +178,7 @@ pub fn store(
             fingerprint: fp,
         }),
         new_driver,
+        expected,
     };
     let change = if existing.is_some() {
         Change::Updated

@@ -3,12 +3,12 @@
 //! wire view of `POST`/`GET /v1/integration-plans`.
 
 use crate::error::EngineError;
+use crate::store::kv::Transactional;
 use crate::store::{decode, encode, key2, Store};
 use chrono::{DateTime, Utc};
 use routemate_core::dayplan::{FleetDriver, PlanRequest};
 use routemate_core::geo::LatLng;
 use serde::{Deserialize, Serialize};
-use sled::Transactional;
 
 /// A plan with its jobs and the stops left out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -115,7 +115,7 @@ struct PlanKey {
     fingerprint: String,
 }
 
-fn trees(store: &Store) -> Result<(sled::Tree, sled::Tree), EngineError> {
+fn trees(store: &Store) -> Result<(crate::store::kv::Tree, crate::store::kv::Tree), EngineError> {
     Ok((store.tree("plans")?, store.tree("plan_keys")?))
 }
 
@@ -163,7 +163,7 @@ pub fn put(store: &Store, record: &PlanRecord) -> Result<(), EngineError> {
     (&plans, &keys).transaction(|(tp, tk)| {
         tp.insert(record.plan_id.as_bytes(), value.as_slice())?;
         tk.insert(key.as_slice(), key_value.as_slice())?;
-        Ok::<_, sled::transaction::ConflictableTransactionError<EngineError>>(())
+        Ok::<_, crate::store::kv::transaction::ConflictableTransactionError<EngineError>>(())
     })?;
     store.flush()
 }

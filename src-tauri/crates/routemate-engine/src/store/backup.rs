@@ -63,12 +63,17 @@ pub fn dir(data_dir: &Path) -> PathBuf {
 
 /// Backs `store` up now; `reason` ends up in the file name (`daily`, `manual`, `pre-migration`).
 pub fn create(store: &Store, reason: &str) -> Result<BackupInfo, EngineError> {
+    let Some(db) = store.db.as_sled() else {
+        return Err(EngineError::Unsupported {
+            what: "store backups of a PostgreSQL store: back the database up with pg_dump".into(),
+        });
+    };
     let data_dir = store.data_dir();
     let dir = dir(data_dir);
     fs::create_dir_all(&dir).map_err(io_err(&dir))?;
     space::make_private(&dir).map_err(io_err(&dir))?;
     // The backup is about the size of the live data; sled's files are an upper bound.
-    space::check_room(&dir, store.db.size_on_disk().unwrap_or(0))?;
+    space::check_room(&dir, db.size_on_disk().unwrap_or(0))?;
     // Microseconds, and a counter on a clash: two backups in one instant must not overwrite each
     // other (names sort by time; the counter keeps that order within the instant).
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%6fZ").to_string();
@@ -81,14 +86,14 @@ pub fn create(store: &Store, reason: &str) -> Result<BackupInfo, EngineError> {
     }
     let tmp = dir.join(format!(".{stamp}-{:08x}.tmp", rand::random::<u32>()));
     for attempt in 1..=ATTEMPTS {
-        let (_, _, first) = export(&store.db, io::sink())?;
+        let (_, _, first) = export(db, io::sink())?;
         let file = OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&tmp)
             .map_err(io_err(&tmp))?;
         let _ = space::make_private(&tmp);
-        let written = export(&store.db, BufWriter::new(&file)).and_then(|r| {
+        let written = export(db, BufWriter::new(&file)).and_then(|r| {
             file.sync_all().map_err(io_err(&tmp))?;
             Ok(r)
         });

@@ -1,4 +1,6 @@
-//! The sled store: one database per data dir, one tree per record kind, JSON values.
+//! The store: one tree per record kind, JSON values, on the backend the [`kv`] seam opens —
+//! sled in the data dir (the default), or PostgreSQL for several `routemate serve` processes
+//! ([`Store::open_postgres`]).
 //!
 //! Trees: `accounts`, `credentials` (client_id → argon2id hash), `tokens` (SHA-256 of the token →
 //! account and expiry), `drivers`, `jobs` (job_id → job with its stops), `imports` (account +
@@ -9,11 +11,16 @@
 //! Hardening (a full disk must not cost a job): [`space`] refuses to open or write below a free
 //! space reserve, before sled touches the disk; [`Health`] latches the first storage error so
 //! nothing more is written and a server can exit for its supervisor; [`backup`] keeps verified
-//! exports and restores the newest good one when the store cannot be read.
+//! exports and restores the newest good one when the store cannot be read. These three guard
+//! the sled files; on PostgreSQL the database server owns its disk and backups (`pg_dump`), a
+//! connection problem is [`EngineError::StoreUnavailable`] (never latched), and
+//! [`Store::backup`] says backups are `pg_dump`'s.
 
 pub mod backup;
 mod health;
+pub mod kv;
 pub mod space;
+pub mod testing;
 
 pub use health::Health;
 
@@ -26,18 +33,18 @@ const SCHEMA_VERSION: u64 = 1;
 
 #[derive(Clone)]
 pub struct Store {
-    pub(crate) db: sled::Db,
+    pub(crate) db: kv::Db,
     pub(crate) path: PathBuf,
     health: Health,
     recovered: Option<std::sync::Arc<backup::Restored>>,
-    pub(crate) accounts: sled::Tree,
-    pub(crate) credentials: sled::Tree,
-    pub(crate) tokens: sled::Tree,
-    pub(crate) drivers: sled::Tree,
-    pub(crate) jobs: sled::Tree,
-    pub(crate) imports: sled::Tree,
-    pub(crate) settings: sled::Tree,
-    pub(crate) meta: sled::Tree,
+    pub(crate) accounts: kv::Tree,
+    pub(crate) credentials: kv::Tree,
+    pub(crate) tokens: kv::Tree,
+    pub(crate) drivers: kv::Tree,
+    pub(crate) jobs: kv::Tree,
+    pub(crate) imports: kv::Tree,
+    pub(crate) settings: kv::Tree,
+    pub(crate) meta: kv::Tree,
 }
 
 impl Store {
@@ -49,7 +56,13 @@ impl Store {
     ///
     /// Errors: held by another process is [`EngineError::StoreLocked`]; unreadable with no good
     /// backup is [`EngineError::StoreCorrupt`].
+    ///
+    /// Under the tests' `ROUTEMATE_TEST_DATABASE_URL` this opens PostgreSQL instead, with a
+    /// schema of its own per data dir (see [`testing`]), so every suite runs on both backends.
     pub fn open(dir: &Path) -> Result<Store, EngineError> {
+        if let Some(opts) = testing::postgres_for(dir)? {
+            return Store::open_postgres(&opts, dir);
+        }
         std::fs::create_dir_all(dir).map_err(|source| EngineError::Io {
             path: dir.to_path_buf(),
             source,
@@ -75,7 +88,11 @@ impl Store {
             Err(e) => return Err(e),
         };
         let _ = space::make_private_tree(&path);
-        let tree = |name: &str| db.open_tree(name).map_err(|e| open_error(&path, e));
+        let tree = |name: &str| {
+            db.open_tree(name)
+                .map(kv::Tree::Sled)
+                .map_err(|e| open_error(&path, e))
+        };
         let store = Store {
             accounts: tree("accounts")?,
             credentials: tree("credentials")?,
@@ -85,7 +102,7 @@ impl Store {
             imports: tree("imports")?,
             settings: tree("settings")?,
             meta: tree("meta")?,
-            db,
+            db: kv::Db::Sled(db),
             path,
             health: Health::default(),
             recovered,
@@ -96,6 +113,56 @@ impl Store {
         }
         tracing::info!(path = %store.path.display(), "store opened");
         Ok(store)
+    }
+
+    /// Opens (or creates) the store in the PostgreSQL database `opts` names, applying the
+    /// migrations it lacks. Several processes may hold it at once. `dir` is still the data dir of
+    /// the process's local files (geocoder, logs); the free-space reserve and the backups of the
+    /// sled store do not apply.
+    ///
+    /// Errors: an unreachable database is [`EngineError::StoreUnavailable`].
+    pub fn open_postgres(opts: &kv::postgres::PgOptions, dir: &Path) -> Result<Store, EngineError> {
+        std::fs::create_dir_all(dir).map_err(|source| EngineError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        space::make_data_dir_private(dir);
+        let db = kv::Db::Postgres(kv::postgres::PgDb::open(opts)?);
+        let tree = |name: &str| db.open_tree(name);
+        let store = Store {
+            accounts: tree("accounts")?,
+            credentials: tree("credentials")?,
+            tokens: tree("tokens")?,
+            drivers: tree("drivers")?,
+            jobs: tree("jobs")?,
+            imports: tree("imports")?,
+            settings: tree("settings")?,
+            meta: tree("meta")?,
+            db,
+            path: dir.join("store"),
+            health: Health::default(),
+            recovered: None,
+        };
+        store.check_schema()?;
+        Ok(store)
+    }
+
+    /// The PostgreSQL pool behind this store (`None` on sled), for readiness and metrics.
+    pub fn postgres(&self) -> Option<&kv::postgres::PgDb> {
+        match &self.db {
+            kv::Db::Postgres(db) => Some(db),
+            kv::Db::Sled(_) => None,
+        }
+    }
+
+    /// Whether the store answers now: sled always does (until [`Health`] latches), PostgreSQL
+    /// when the database can be reached.
+    pub fn ping(&self) -> Result<(), EngineError> {
+        self.ensure_healthy()?;
+        match &self.db {
+            kv::Db::Postgres(db) => Ok(db.ping()?),
+            kv::Db::Sled(_) => Ok(()),
+        }
     }
 
     fn check_schema(&self) -> Result<(), EngineError> {
@@ -109,7 +176,7 @@ impl Store {
                 let found = <[u8; 8]>::try_from(v.as_ref())
                     .map(u64::from_be_bytes)
                     .unwrap_or(0);
-                if found < SCHEMA_VERSION && found > 0 {
+                if found < SCHEMA_VERSION && found > 0 && self.db.as_sled().is_some() {
                     // A migration rewrites records in place: back up first, always. (No older
                     // version than 1 exists yet, so after the backup this is refused for now.)
                     backup::create(self, &format!("pre-migration-v{found}"))?;
@@ -128,7 +195,7 @@ impl Store {
     }
 
     /// A named extra tree for a module that keeps its own records (geocode cache, watch journal).
-    pub(crate) fn tree(&self, name: &str) -> Result<sled::Tree, EngineError> {
+    pub(crate) fn tree(&self, name: &str) -> Result<kv::Tree, EngineError> {
         Ok(self.db.open_tree(name)?)
     }
 
@@ -144,6 +211,9 @@ impl Store {
     /// full ([`EngineError::DiskFull`], nothing written).
     pub fn ensure_writable(&self, incoming: u64) -> Result<(), EngineError> {
         self.ensure_healthy()?;
+        if self.db.as_sled().is_none() {
+            return Ok(()); // the database server guards its own disk
+        }
         space::check(self.data_dir(), incoming)
     }
 
@@ -265,6 +335,9 @@ mod tests {
 
     #[test]
     fn unreadable_store_is_a_typed_error_with_a_hint() {
+        if testing::sled_only("sled's files") {
+            return;
+        }
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("store")).unwrap();
         std::fs::write(dir.path().join("store/conf"), b"\xff\xfe not a sled config").unwrap();
@@ -306,6 +379,9 @@ mod tests {
 
     #[test]
     fn an_unreadable_store_is_restored_from_the_newest_good_backup() {
+        if testing::sled_only("sled's files and backups") {
+            return;
+        }
         let dir = tempfile::tempdir().unwrap();
         {
             let s = Store::open(dir.path()).unwrap();
@@ -345,6 +421,9 @@ mod tests {
 
     #[test]
     fn a_store_in_use_is_not_restored_over() {
+        if testing::sled_only("sled's file lock and backups") {
+            return;
+        }
         let dir = tempfile::tempdir().unwrap();
         let s = Store::open(dir.path()).unwrap();
         s.jobs.insert("j", "v").unwrap();
@@ -356,6 +435,9 @@ mod tests {
 
     #[test]
     fn backups_round_trip_and_are_pruned() {
+        if testing::sled_only("backups are sled's (pg_dump on PostgreSQL)") {
+            return;
+        }
         let dir = tempfile::tempdir().unwrap();
         let s = Store::open(dir.path()).unwrap();
         for i in 0..50u32 {

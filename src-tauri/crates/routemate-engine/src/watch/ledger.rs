@@ -51,7 +51,7 @@ pub fn content_hash(bytes: &[u8]) -> String {
 /// The ledger over a sled tree.
 #[derive(Clone)]
 pub struct Ledger {
-    tree: sled::Tree,
+    tree: crate::store::kv::Tree,
     store: Store,
 }
 
@@ -114,7 +114,7 @@ impl Ledger {
         if drop.is_empty() {
             return Ok(0);
         }
-        let mut batch = sled::Batch::default();
+        let mut batch = crate::store::kv::Batch::default();
         for k in &drop {
             batch.remove(k.clone());
         }
@@ -133,7 +133,7 @@ impl Ledger {
     }
 }
 
-fn store_err(e: sled::Error) -> EngineError {
+fn store_err(e: crate::store::kv::Error) -> EngineError {
     EngineError::from(e)
 }
 

@@ -54,6 +54,16 @@ pub struct Cli {
         default_value = "text"
     )]
     pub log_format: LogFormat,
+    /// Keep the store in this PostgreSQL database (`postgres://user@host:port/db`) instead of the
+    /// sled store in the data dir: several `serve` processes can share it, and every command
+    /// (credentials, jobs, …) works on it while they run. The data dir still holds local files.
+    #[arg(
+        long,
+        env = "ROUTEMATE_DATABASE_URL",
+        global = true,
+        value_name = "URL"
+    )]
+    pub database: Option<String>,
     /// Account the command acts for.
     #[arg(long, global = true, default_value = DEFAULT_ACCOUNT)]
     pub account: String,
@@ -162,7 +172,10 @@ pub fn engine_config(data_dir: PathBuf) -> EngineConfig {
 /// out: stops with coordinates still route, the rest are warned.
 pub fn open_api(cli: &Cli) -> anyhow::Result<Api> {
     let dir = data_dir(cli)?;
-    let api = Api::open(engine_config(dir.clone()))?;
+    let api = match cli.database.as_deref().filter(|u| !u.is_empty()) {
+        Some(url) => Api::open_database(engine_config(dir.clone()), url)?,
+        None => Api::open(engine_config(dir.clone()))?,
+    };
     match geocode::open_geocoder(&dir, None) {
         Ok(stack) => api.set_geocoder(stack),
         Err(e) => tracing::warn!(error = %format!("{e:#}"), "geocoder unavailable"),

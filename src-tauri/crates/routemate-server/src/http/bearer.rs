@@ -49,6 +49,11 @@ pub(crate) async fn account(api: &Api, headers: &HeaderMap, uri: &Uri) -> Result
     let result = tokio::task::spawn_blocking(move || api.authenticate(&token)).await;
     match result {
         Ok(Ok(account)) => Ok(account),
+        Ok(Err(routemate_engine::AuthError::Unavailable)) => Err(Problem::from(
+            routemate_engine::EngineError::StoreUnavailable {
+                detail: "checking the access token".into(),
+            },
+        )),
         _ => Err(Problem::new(
             StatusCode::UNAUTHORIZED,
             "invalid-token",

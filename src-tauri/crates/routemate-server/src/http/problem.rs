@@ -88,6 +88,9 @@ impl Problem {
     }
 }
 
+/// Seconds a client waits before retrying when the database is unavailable.
+pub const STORE_RETRY_AFTER: &str = "2";
+
 impl From<EngineError> for Problem {
     fn from(e: EngineError) -> Self {
         match e {
@@ -116,6 +119,18 @@ impl From<EngineError> for Problem {
                      server is restarting; retry once it is back (earlier acknowledged requests \
                      are safe)",
                 )
+            }
+            // PostgreSQL unreachable (restarting, network): nothing written, the pool reconnects
+            // by itself; the client retries after a moment.
+            EngineError::StoreUnavailable { .. } => {
+                tracing::warn!(error = %e, "request failed: the database is unavailable");
+                Problem::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "store-unavailable",
+                    "The server's database is unavailable",
+                    "the server could not reach its database; nothing was written, retry shortly",
+                )
+                .with_header(header::RETRY_AFTER, STORE_RETRY_AFTER)
             }
             other => {
                 // Log the cause; tell the client only that it was ours and what to do.

@@ -202,6 +202,18 @@ async fn handle(s: AppState, req: Request) -> Result<Response, OAuthError> {
             ),
             headers: vec![(header::RETRY_AFTER, retry_after_secs.to_string())],
         }),
+        Err(e @ EngineError::StoreUnavailable { .. }) => {
+            tracing::warn!(error = %e, "token request failed: the database is unavailable");
+            Err(OAuthError {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                error: OAuthErrorCode::TemporarilyUnavailable,
+                description: "The server's database is unavailable; retry shortly".into(),
+                headers: vec![(
+                    header::RETRY_AFTER,
+                    super::problem::STORE_RETRY_AFTER.to_string(),
+                )],
+            })
+        }
         Err(e) => {
             tracing::error!(code = e.code(), error = %e, "token request failed");
             Err(OAuthError {
