@@ -102,7 +102,7 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
         #[cfg(not(unix))]
         drop(admin_stopped);
         #[cfg(unix)]
-        let admin = match crate::http::admin::serve_unix(
+        let admin = match crate::http::admin::serve_unix_if_sled(
             api.clone(),
             api.data_dir().into(),
             async {
@@ -111,7 +111,7 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
         )
         .await
         {
-            Ok(run) => Some(tokio::spawn(run)),
+            Ok(run) => run.map(tokio::spawn),
             Err(e) => {
                 tracing::warn!(error = %e, "no admin socket: credentials need the server stopped");
                 None

@@ -111,6 +111,19 @@ fn write_token(dir: &FsPath) -> std::io::Result<String> {
     Ok(token)
 }
 
+/// [`serve_unix`] on a sled store; `None` on PostgreSQL, where every process and command opens
+/// the database itself and no admin socket is needed.
+pub async fn serve_unix_if_sled(
+    api: Api,
+    dir: PathBuf,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<Option<impl Future<Output = ()>>> {
+    if api.store().postgres().is_some() {
+        return Ok(None);
+    }
+    serve_unix(api, dir, shutdown).await.map(Some)
+}
+
 /// Serves the admin calls on `dir/admin.sock` until `shutdown`, then removes the socket and the
 /// token. An error (a path too long for a socket, a read-only dir) is returned before serving.
 pub async fn serve_unix(

@@ -1,7 +1,7 @@
 //! Liveness and readiness for load balancers and supervisors, without authentication.
 //!
-//! `/healthz` says the process answers; `/readyz` says it can do work: the store takes a read
-//! within [`READY_TIMEOUT`] and has not latched a storage failure. A load balancer routes only
+//! `/healthz` says the process answers; `/readyz` says it can do work: the store answers within
+//! [`READY_TIMEOUT`] (PostgreSQL reachable; sled not latched by a storage failure). A load balancer routes only
 //! to ready processes, so one whose database is unreachable drops out and comes back by itself.
 
 use super::problem::Problem;
@@ -45,17 +45,14 @@ pub(crate) async fn readyz(State(s): State<AppState>) -> Response {
     }
 }
 
-/// A real read through the engine (the same path requests take, so it fails exactly when they
-/// would), bounded in time; the storage-failure latch first, as a failed store is never ready.
+/// The store's own check (PostgreSQL: a `SELECT 1` through the pool; sled: the storage-failure
+/// latch), bounded in time so a hung database cannot hold the probe.
 async fn store_ready(s: &AppState) -> Result<(), &'static str> {
-    if s.api.store().health().failure().is_some() {
-        return Err("the store failed a write; the server is restarting");
-    }
     let api = s.api.clone();
-    let read = tokio::task::spawn_blocking(move || api.settings());
-    match tokio::time::timeout(READY_TIMEOUT, read).await {
-        Ok(Ok(Ok(_))) => Ok(()),
-        Ok(_) => Err("the store did not answer a read"),
+    let ping = tokio::task::spawn_blocking(move || api.store().ping());
+    match tokio::time::timeout(READY_TIMEOUT, ping).await {
+        Ok(Ok(Ok(()))) => Ok(()),
+        Ok(_) => Err("the store is unreachable or failed"),
         Err(_) => Err("the store did not answer within 2 s"),
     }
 }

@@ -6,7 +6,8 @@
 //! labels are route templates (`/v1/integration-jobs/{job_id}`), never raw paths, and methods
 //! outside the standard set are counted as `OTHER`, so a stranger cannot grow the label set.
 
-use axum::extract::{MatchedPath, Request};
+use super::AppState;
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -55,6 +56,18 @@ fn handle() -> Option<&'static PrometheusHandle> {
                 metrics::Unit::Seconds,
                 "Time the route optimizer took for an imported job, by algorithm."
             );
+            metrics::describe_gauge!(
+                "routemate_db_pool_connections",
+                "PostgreSQL connections open in this process's pool."
+            );
+            metrics::describe_gauge!(
+                "routemate_db_pool_available",
+                "Open PostgreSQL connections not in use."
+            );
+            metrics::describe_gauge!(
+                "routemate_db_pool_waiting",
+                "Requests waiting for a PostgreSQL connection."
+            );
             Some(handle)
         })
         .as_ref()
@@ -71,9 +84,18 @@ pub(crate) fn install() {
         `routemate_http_requests_total` and `routemate_http_request_duration_seconds` by \
         `method`, `route` and `status`, `routemate_http_requests_in_flight`, \
         `routemate_import_duration_seconds` by `outcome`, `routemate_optimizer_duration_seconds` \
-        by `algorithm`, and `routemate_db_pool_*` on PostgreSQL.",
+        by `algorithm`, and on PostgreSQL the connection pool: \
+        `routemate_db_pool_connections` (open), `_available` (idle), `_waiting` (callers \
+        waiting for one), `_max_connections`.",
         content_type = "text/plain", body = String)))]
-pub(crate) async fn metrics_text() -> Response {
+pub(crate) async fn metrics_text(State(s): State<AppState>) -> Response {
+    if let Some(pg) = s.api.store().postgres() {
+        let p = pg.pool_status();
+        metrics::gauge!("routemate_db_pool_max_connections").set(p.max_size as f64);
+        metrics::gauge!("routemate_db_pool_connections").set(p.size as f64);
+        metrics::gauge!("routemate_db_pool_available").set(p.available as f64);
+        metrics::gauge!("routemate_db_pool_waiting").set(p.waiting as f64);
+    }
     let body = match handle() {
         Some(h) => {
             h.run_upkeep();
