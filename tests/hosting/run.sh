@@ -53,7 +53,7 @@ mkdir -p "$work/pg" "$work/pgsock"
 [ "$(id -u)" -eq 0 ] && chown postgres "$work/pg" "$work/pgsock"
 as_pg "$pgbin/initdb" -D "$work/pg" -U routemate --auth=trust -E UTF8 >/dev/null
 pg_ctl_start() {
-  as_pg "$pgbin/pg_ctl" -D "$work/pg" -l "$work/pg.log" -w \
+  as_pg "$pgbin/pg_ctl" -D "$work/pg" -l "$work/pgsock/pg.log" -w \
     -o "-p $pgport -k $work/pgsock -c listen_addresses=127.0.0.1" start >/dev/null
 }
 pg_ctl_start
@@ -65,6 +65,7 @@ start_serve() { # NAME PORT
   "$bin" --data "$work/$1" serve --listen "127.0.0.1:$2" --trusted-proxy 127.0.0.1 \
     >"$work/$1.out" 2>>"$work/$1.log" &
   echo $! >"$work/$1.pid"
+  disown # scenarios.py SIGKILLs one: no job-control notice about it
   for _ in $(seq 1 200); do
     grep -q "listening on" "$work/$1.out" 2>/dev/null && return 0
     kill -0 "$(cat "$work/$1.pid")" 2>/dev/null || { cat "$work/$1.log" >&2; return 1; }

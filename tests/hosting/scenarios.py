@@ -18,7 +18,8 @@ LB, A, B = os.environ["HOSTING_LB"], os.environ["HOSTING_A"], os.environ["HOSTIN
 
 
 def call(method, url, body=None, token=None, timeout=30):
-    """(status, headers, JSON or text body); status 0 when the connection failed."""
+    """(status, headers with lower-case names, JSON or text body); status 0 when the
+    connection failed."""
     headers = {"Content-Type": "application/json"} if body is not None else {}
     if token:
         headers["Authorization"] = "Bearer " + token
@@ -26,11 +27,12 @@ def call(method, url, body=None, token=None, timeout=30):
     req = urllib.request.Request(url, data=data, method=method, headers=headers)
     try:
         with urllib.request.urlopen(req, timeout=timeout) as r:
-            status, hdrs, raw = r.status, dict(r.headers), r.read()
+            status, hdrs, raw = r.status, r.headers, r.read()
     except urllib.error.HTTPError as e:
-        status, hdrs, raw = e.code, dict(e.headers), e.read()
+        status, hdrs, raw = e.code, e.headers, e.read()
     except (urllib.error.URLError, ConnectionError, TimeoutError, OSError) as e:
         return 0, {}, str(e)
+    hdrs = {k.lower(): v for k, v in hdrs.items()}
     try:
         return status, hdrs, json.loads(raw)
     except ValueError:
@@ -45,14 +47,15 @@ def check(ok, what):
 
 def cli(*args):
     out = subprocess.run([BIN, "--data", f"{WORK}/cli", *args], capture_output=True, text=True)
-    check(out.returncode == 0, f"routemate {' '.join(args)}: {out.stderr.strip()[:300]}")
+    check(out.returncode == 0, f"routemate {' '.join(args)}"
+          + ("" if out.returncode == 0 else f": {out.stderr.strip()[:300]}"))
     return json.loads(out.stdout)
 
 
 def token(base, cred):
     s, _, b = call("POST", base + "/v1/integration-token",
                    {"client_id": cred["client_id"], "client_secret": cred["client_secret"]})
-    check(s == 200, f"token from {base}: {s} {b}")
+    check(s == 200, f"token from {base}" + ("" if s == 200 else f": {s} {b}"))
     return b["access_token"]
 
 
@@ -70,7 +73,8 @@ def all_jobs(base, tok):
     while True:
         url = base + "/v1/integration-jobs?limit=500" + (f"&cursor={cursor}" if cursor else "")
         s, _, page = call("GET", url, token=tok)
-        check(s == 200, f"job list page: {s} {str(page)[:200]}")
+        if s != 200:
+            check(False, f"job list page: {s} {str(page)[:200]}")
         for j in page["jobs"]:
             counts[j["external_job_id"]] = counts.get(j["external_job_id"], 0) + 1
         cursor = page.get("next_cursor")
@@ -172,7 +176,7 @@ def main():
                 r = call("GET", LB + "/v1/integration-jobs?external_job_id=DUP-0", token=tok)
             else:
                 r = call("POST", LB + "/v1/integration-import", job(f"PG-{w}-{i}"), tok)
-            seen.append((time.time(), r[0], r[1].get("Retry-After"), str(r[2])[:120]))
+            seen.append((time.time(), r[0], r[1].get("retry-after"), str(r[2])[:120]))
             i += 1
             time.sleep(0.02)
     workers = [threading.Thread(target=load, args=(w,)) for w in range(3)]
@@ -182,7 +186,7 @@ def main():
     pg_ctl("-m", "fast", "stop")
     down_at = time.time()
     time.sleep(3)
-    pg_ctl("-l", f"{WORK}/pg.log", "-w", "start", "-o",
+    pg_ctl("-l", f"{WORK}/pgsock/pg.log", "-w", "start", "-o",
            f"-p {os.environ['HOSTING_PGPORT']} -k {WORK}/pgsock -c listen_addresses=127.0.0.1")
     up_at = time.time()
     recovered = None
