@@ -9,6 +9,7 @@
 #
 #   tests/hosting/run.sh                 (after `cargo build --bin routemate`)
 #   tests/hosting/run.sh --bench ARGS…   the same set-up, then `routemate-bench api --url` on it
+#   tests/hosting/run.sh --bench-sled ARGS…  for comparison: one `serve` on sled, no nginx
 #   tests/hosting/run.sh --deps-only     only install nginx and PostgreSQL when missing
 #
 # Installs nginx and postgresql with apt when missing (sudo when not root). ROUTEMATE_BIN picks
@@ -46,6 +47,31 @@ cleanup() {
 }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# Runs routemate-bench api against URL with a new credential made by `routemate ARGS…`.
+bench() { # URL DATA-ARGS… -- BENCH-ARGS…
+  local url=$1 data=(); shift
+  while [ "$1" != "--" ]; do data+=("$1"); shift; done; shift
+  local cred id secret
+  cred=$("$bin" "${data[@]}" credentials create --name bench)
+  id=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["client_id"])' <<<"$cred")
+  secret=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["client_secret"])' <<<"$cred")
+  "$(dirname "$bin")/routemate-bench" api --url "$url" --client-id "$id" \
+    --client-secret "$secret" "$@"
+}
+
+if [ "${1:-}" = "--bench-sled" ]; then
+  shift
+  unset ROUTEMATE_DATABASE_URL
+  port=$(free_port)
+  "$bin" --data "$work/sled" serve --listen "127.0.0.1:$port" \
+    >"$work/sled.out" 2>"$work/sled.log" &
+  echo $! >"$work/a.pid"
+  for _ in $(seq 1 200); do grep -q "listening on" "$work/sled.out" && break; sleep 0.1; done
+  # The credential through the running server's admin socket.
+  bench "http://127.0.0.1:$port" --data "$work/sled" -- "$@"
+  exit
+fi
 
 # PostgreSQL: a fresh cluster on a free loopback port, trust auth for the test user.
 pgport=$(free_port)
@@ -102,11 +128,7 @@ export HOSTING_LB="http://127.0.0.1:$portlb" HOSTING_A="http://127.0.0.1:$porta"
 export HOSTING_B="http://127.0.0.1:$portb" HOSTING_PGPORT="$pgport"
 if [ "${1:-}" = "--bench" ]; then
   shift
-  cred=$("$bin" --data "$work/a" credentials create --name bench)
-  id=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["client_id"])' <<<"$cred")
-  secret=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["client_secret"])' <<<"$cred")
-  "$(dirname "$bin")/routemate-bench" api --url "$HOSTING_LB" --client-id "$id" \
-    --client-secret "$secret" "$@"
+  bench "$HOSTING_LB" --data "$work/cli" -- "$@"
 else
   python3 "$root/tests/hosting/scenarios.py"
 fi
