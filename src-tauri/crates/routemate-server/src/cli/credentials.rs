@@ -1,4 +1,8 @@
 //! `routemate credentials create|list|revoke`: API client credentials for an account.
+//!
+//! With a `routemate serve` running on the same sled data dir (which holds the store), the
+//! command goes through that server's admin socket instead (`cli::admin`); on PostgreSQL every
+//! process opens the database directly.
 
 use super::{open_api, print_json, Cli};
 use clap::Subcommand;
@@ -25,6 +29,10 @@ pub enum CredentialsCmd {
 }
 
 pub fn run(cli: &Cli, cmd: &CredentialsCmd) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    if let Some(admin) = super::admin::connect(&super::data_dir(cli)?)? {
+        return print_json(&admin.credentials(&cli.account, cmd)?);
+    }
     let api = open_api(cli)?;
     match cmd {
         CredentialsCmd::Create { name } => {

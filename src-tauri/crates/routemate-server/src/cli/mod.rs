@@ -2,6 +2,8 @@
 //!
 //! Results go to stdout as JSON; logs and errors go to stderr; failures exit non-zero.
 
+#[cfg(unix)]
+pub mod admin;
 pub mod bench;
 pub mod credentials;
 pub mod export;
@@ -44,6 +46,16 @@ pub struct Cli {
         default_value_t = 16
     )]
     pub disk_reserve_mb: u64,
+    /// Log lines on stderr: `text` (default) or `json` (one JSON object a line, for log
+    /// shippers).
+    #[arg(
+        long,
+        env = "ROUTEMATE_LOG_FORMAT",
+        global = true,
+        value_enum,
+        default_value = "text"
+    )]
+    pub log_format: LogFormat,
     /// Keep the store in this PostgreSQL database (`postgres://user@host:port/db`) instead of the
     /// sled store in the data dir: several `serve` processes can share it, and every command
     /// (credentials, jobs, …) works on it while they run. The data dir still holds local files.
@@ -59,6 +71,13 @@ pub struct Cli {
     pub account: String,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The format of log lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

@@ -44,6 +44,15 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub allowed_hosts: Vec<String>,
+    /// A load balancer in front of this server (IP address): its `X-Forwarded-For` names the
+    /// client the failed-login rate limit counts. Repeatable.
+    #[arg(
+        long = "trusted-proxy",
+        value_name = "IP",
+        env = "ROUTEMATE_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Lifetime of the bearer tokens this server issues, in seconds.
     #[arg(long, env = "ROUTEMATE_TOKEN_TTL_SECS", default_value_t = 3600)]
     pub token_ttl_secs: i64,
@@ -85,6 +94,28 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
             header_read_timeout: secs(args.header_timeout_secs.max(1)),
             body_timeout: secs(args.body_timeout_secs.max(1)),
             request_timeout: secs(args.request_timeout_secs.max(1)),
+            trusted_proxies: args.trusted_proxies.clone(),
+        };
+        // Credentials while we hold the store (`routemate credentials …` uses this socket);
+        // opened before the ready line, so a script may use it as soon as it reads that line.
+        let (admin_stop, admin_stopped) = tokio::sync::oneshot::channel::<()>();
+        #[cfg(not(unix))]
+        drop(admin_stopped);
+        #[cfg(unix)]
+        let admin = match crate::http::admin::serve_unix_if_sled(
+            api.clone(),
+            api.data_dir().into(),
+            async {
+                let _ = admin_stopped.await;
+            },
+        )
+        .await
+        {
+            Ok(run) => run.map(tokio::spawn),
+            Err(e) => {
+                tracing::warn!(error = %e, "no admin socket: credentials need the server stopped");
+                None
+            }
         };
         tracing::info!(%addr, data = %api.data_dir().display(), "serving the RouteMate API");
         println!("routemate listening on http://{addr}");
@@ -119,6 +150,11 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
                 health.failed().await;
                 tokio::time::sleep(std::time::Duration::from_secs(5)).await;
             } => {}
+        }
+        let _ = admin_stop.send(());
+        #[cfg(unix)]
+        if let Some(admin) = admin {
+            let _ = admin.await;
         }
         if let Some(failure) = api.store().health().failure() {
             // Nothing more touches sled (it may hang after an I/O error): no flush, no watcher

@@ -167,6 +167,9 @@ pub async fn run(
             registry.leave(id);
         });
     }
+    // Close the listening socket now, not when the in-flight requests are done: a newcomer is
+    // refused at once (a load balancer tries the next process) instead of waiting in the backlog.
+    drop(listener);
     tracing::debug!(
         open = registry.len(),
         "listener closed; finishing connections"

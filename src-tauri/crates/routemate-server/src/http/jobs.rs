@@ -73,7 +73,9 @@ pub(crate) async fn import(
     let account = bearer::account(&s.api, &headers, &uri).await?;
     let body = json_body(&headers, body, &s.options).await?;
     let api = s.api.clone();
+    let started = std::time::Instant::now();
     let outcome = blocking(move || api.import_value(&account, &body)).await?;
+    super::metrics::record_import(&outcome, started.elapsed());
     let status = if outcome.created {
         StatusCode::CREATED
     } else {

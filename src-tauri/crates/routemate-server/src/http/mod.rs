@@ -6,13 +6,18 @@
 //! through a line budget, so strangers cannot fill the disk. Every request has a deadline and
 //! every body a read deadline; `conn` holds the connection-level limits.
 
+#[cfg(unix)]
+pub mod admin;
 mod bearer;
 pub mod conn;
 mod export;
+mod health;
 mod jobs;
+pub mod metrics;
 pub mod openapi;
 mod plans;
 pub mod problem;
+mod proxy;
 mod token;
 mod webhooks;
 
@@ -52,6 +57,8 @@ pub struct RouterOptions {
     /// Time to answer a request (`503` after it; an import already under way still completes,
     /// so retrying it is safe).
     pub request_timeout: Duration,
+    /// Load balancers whose `X-Forwarded-For` names the client (see `proxy`); empty: none.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for RouterOptions {
@@ -64,6 +71,7 @@ impl Default for RouterOptions {
             header_read_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(30),
             request_timeout: Duration::from_secs(120),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -103,7 +111,9 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(webhooks::retry_webhook))
         .routes(routes!(webhooks::list_events))
         .routes(routes!(openapi_json))
-        .routes(routes!(healthz))
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(metrics::metrics_text))
 }
 
 /// Builds the API router over `api`.
@@ -111,7 +121,9 @@ pub fn router(api: Api, options: RouterOptions) -> Router {
     let loopback_only = options.loopback_only;
     let request_timeout = options.request_timeout;
     let hosts = Arc::new(options.extra_hosts.clone());
+    let proxies = Arc::new(options.trusted_proxies.clone());
     let state = AppState { api, options };
+    metrics::install();
     let mut app = api_routes()
         .split_for_parts()
         .0
@@ -123,6 +135,11 @@ pub fn router(api: Api, options: RouterOptions) -> Router {
     app.layer(middleware::from_fn_with_state(
         request_timeout,
         request_deadline,
+    ))
+    .layer(middleware::from_fn(metrics::track))
+    .layer(middleware::from_fn_with_state(
+        proxies,
+        proxy::forwarded_peer,
     ))
     .layer(middleware::from_fn(log_request))
 }
@@ -145,14 +162,6 @@ async fn openapi_json() -> Response {
         document_json(),
     )
         .into_response()
-}
-
-/// `GET /healthz`: liveness, without authentication.
-#[utoipa::path(get, path = "/healthz", tag = "meta",
-    responses((status = 200, description = "The server is up.", content_type = "text/plain",
-        body = String, example = "ok")))]
-async fn healthz() -> &'static str {
-    "ok"
 }
 
 async fn not_found() -> Problem {

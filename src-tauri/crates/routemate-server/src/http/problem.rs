@@ -142,6 +142,8 @@ impl From<EngineError> for Problem {
                     "a storage problem prevented the request from completing; nothing was \
                      acknowledged, retrying is safe",
                 )
+                // Usually passing (a database restarting, a lock timeout): say when to retry.
+                .with_header(header::RETRY_AFTER, "1")
             }
         }
     }

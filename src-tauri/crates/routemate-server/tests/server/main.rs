@@ -5,5 +5,6 @@ mod export;
 mod hardening;
 mod http;
 mod openapi;
+mod ops;
 mod plans;
 mod support;
