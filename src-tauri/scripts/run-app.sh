@@ -9,7 +9,8 @@
 #   src-tauri/scripts/run-app.sh --with-test-deps  also install what the tests need (Xvfb,
 #                                                  ImageMagick, WebKitWebDriver, python3-venv,
 #                                                  poppler-utils and libxml2-utils for the export
-#                                                  tests; test-all.sh)
+#                                                  tests, osmium-tool for the roads tests'
+#                                                  synthetic city; test-all.sh)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 
@@ -22,7 +23,7 @@ for arg in "$@"; do
   case "$arg" in
     --deps-only) deps_only=true ;;
     --with-test-deps) pkgs+=(xvfb xauth imagemagick webkit2gtk-driver dbus-x11 python3-venv
-                             poppler-utils libxml2-utils) ;;
+                             poppler-utils libxml2-utils osmium-tool) ;;
     *) echo "run-app.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done

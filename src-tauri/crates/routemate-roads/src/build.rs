@@ -1,6 +1,7 @@
-//! Import an extract into the pack under a data dir: read, cut to the largest component,
-//! contract for time and distance, write atomically. The previous pack is untouched until the
-//! new one is complete, so a refused or failed import leaves it working.
+//! Import an extract into the pack under a data dir: read, cut to the largest component, merge
+//! chains of two-road nodes ([`crate::simplify`]), contract for time and distance, write
+//! atomically. The previous pack is untouched until the new one is complete, so a refused or
+//! failed import leaves it working.
 
 use crate::ch::Hierarchy;
 use crate::graph::Metric;
@@ -48,6 +49,12 @@ pub fn import_extract(
         return Err(RoadsError::NoRoads);
     }
     progress(Progress {
+        stage: "simplify",
+        done: 0,
+        total: 1,
+    });
+    let (net, merged) = net.merge_chains();
+    progress(Progress {
         stage: "hierarchy",
         done: 0,
         total: 2,
@@ -58,7 +65,8 @@ pub fn import_extract(
         done: 1,
         total: 2,
     });
-    let distance = Hierarchy::build(&net, Metric::Distance)?;
+    // Distance in the time hierarchy's node order: a fraction of the time of finding an order.
+    let distance = Hierarchy::build_ordered(&net, Metric::Distance, Some(time.order().as_slice()))?;
     progress(Progress {
         stage: "hierarchy",
         done: 2,
@@ -84,6 +92,7 @@ pub fn import_extract(
         roads: net.roads.len() as u64,
         arcs: net.arcs().count() as u64,
         component_share: share,
+        merged_nodes: merged as u64,
         hierarchy_edges_time: time.edge_count() as u64,
         hierarchy_edges_distance: distance.edge_count() as u64,
         import_seconds: 0.0,

@@ -18,6 +18,7 @@ pub mod pack;
 pub mod profile;
 pub mod query;
 pub mod reference;
+pub mod simplify;
 pub mod snap;
 
 pub use build::{import_extract, ImportSummary};
