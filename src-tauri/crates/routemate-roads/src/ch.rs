@@ -83,26 +83,6 @@ struct EdgeMirror {
 impl Hierarchy {
     /// Contracts `net` for `metric`, finding a node order. Parallel arcs keep the lighter one.
     pub fn build(net: &RoadNetwork, metric: Metric) -> Result<Hierarchy, RoadsError> {
-        Hierarchy::build_ordered(net, metric, None)
-    }
-
-    /// The nodes from lowest to highest rank (to contract another metric in the same order).
-    pub fn order(&self) -> Vec<usize> {
-        let mut order = vec![0usize; self.rank.len()];
-        for (v, &r) in self.rank.iter().enumerate() {
-            order[r as usize] = v;
-        }
-        order
-    }
-
-    /// Contracts `net` for `metric` in the given node order (from [`Hierarchy::order`] of
-    /// another metric: much faster than finding an order, at the cost of some shortcuts), or
-    /// finding one when `order` is `None`.
-    pub fn build_ordered(
-        net: &RoadNetwork,
-        metric: Metric,
-        order: Option<&[usize]>,
-    ) -> Result<Hierarchy, RoadsError> {
         let other = metric.other();
         // (from, to, weight, secondary, road), lightest first per (from, to).
         let mut arcs: Vec<(u32, u32, u32, u32, u32)> = net
@@ -123,15 +103,7 @@ impl Hierarchy {
         if input.get_num_nodes() != net.nodes.len() {
             return Err(RoadsError::NoRoads);
         }
-        let fg = match order {
-            None => fast_paths::prepare_with_params(&input, &PARAMS),
-            Some(order) => fast_paths::prepare_with_order_with_params(
-                &input,
-                order,
-                &fast_paths::ParamsWithOrder::new(PARAMS.max_settled_nodes_contraction),
-            )
-            .map_err(RoadsError::Internal)?,
-        };
+        let fg = fast_paths::prepare_with_params(&input, &PARAMS);
         let bytes = postcard::to_allocvec(&fg).map_err(|e| RoadsError::Internal(e.to_string()))?;
         drop(fg);
         let m: FastGraphMirror =

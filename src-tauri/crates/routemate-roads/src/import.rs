@@ -18,7 +18,7 @@ use std::io::{BufReader, Read};
 use std::path::Path;
 
 /// Where an import is, for a progress bar: `stage` is `ways` or `nodes` (a read of the file),
-/// then `graph`, `component`, `hierarchy`, `write`.
+/// then `graph`, `component`, `simplify`, `hierarchy`, `write`.
 #[derive(Debug, Clone, Copy)]
 pub struct Progress {
     pub stage: &'static str,

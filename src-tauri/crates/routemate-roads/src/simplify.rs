@@ -12,6 +12,10 @@
 use crate::geometry::{haversine_m, Coord};
 use crate::graph::{Road, RoadNetwork};
 
+/// A chain to become one road: start node, its parts as `(road, driven from its `from` end)`,
+/// end node.
+type Chain = (u32, Vec<(u32, bool)>, u32);
+
 impl RoadNetwork {
     /// Merges the chains of two-road nodes (see the module). Returns the simplified network and
     /// how many nodes were removed.
@@ -62,8 +66,7 @@ impl RoadNetwork {
 
         let mut used = vec![false; self.roads.len()];
         let mut keep = vec![false; n];
-        // Chains as (start node, [(road, driven from its `from` end)], end node).
-        let mut chains: Vec<(u32, Vec<(u32, bool)>, u32)> = Vec::new();
+        let mut chains: Vec<Chain> = Vec::new();
         for s in 0..n as u32 {
             if merge[s as usize] {
                 continue;

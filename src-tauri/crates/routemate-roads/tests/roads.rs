@@ -275,8 +275,20 @@ fn a_synthetic_city_imports_with_merged_chains_and_matrices_equal_dijkstra() {
     for metric in [Metric::Time, Metric::Distance] {
         let ch = pack.matrix_of_snaps(snaps.clone(), metric, Solver::Hierarchy);
         let dj = pack.matrix_of_snaps(snaps.clone(), metric, Solver::Dijkstra);
-        assert_eq!(ch, dj, "{metric:?}");
-        assert!(ch.durations_ms.iter().all(|c| c.is_some()));
+        // The metric's own values are exact (the other one may differ between equally fast
+        // paths).
+        let (a, b) = match metric {
+            Metric::Time => (&ch.durations_ms, &dj.durations_ms),
+            Metric::Distance => (&ch.distances_cm, &dj.distances_cm),
+        };
+        let differing = a.iter().zip(b).filter(|(x, y)| x != y).count();
+        assert_eq!(
+            differing,
+            0,
+            "{metric:?}: {differing} of {} differ",
+            a.len()
+        );
+        assert!(a.iter().all(|c| c.is_some()));
     }
     // One-way streets and motorway carriageways: driving back differs.
     let m = pack.matrix_of_snaps(snaps, Metric::Time, Solver::Hierarchy);

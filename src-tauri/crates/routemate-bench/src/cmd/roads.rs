@@ -20,12 +20,17 @@ use std::time::Instant;
 
 #[derive(Debug, Args)]
 pub struct BenchRoadsArgs {
-    /// Side of the synthetic city in ~1 km arterial cells (52 ≈ 300,000 junctions). 0 skips it.
-    #[arg(long, default_value_t = 52)]
+    /// Side of the synthetic city in ~1 km arterial cells (~104 junctions each after the merge;
+    /// 54 ≈ 300,000). 0 skips it.
+    #[arg(long, default_value_t = 54)]
     pub city: usize,
     /// Also the Queensland-size state extract (~200 MB of PBF; minutes).
     #[arg(long)]
     pub state: bool,
+    /// Filler buildings in the state extract (with a quarter as many footways): 8,000,000 make
+    /// ~200 MB of PBF, like Queensland's.
+    #[arg(long, default_value_t = 8_000_000)]
+    pub state_buildings: u64,
     /// Side of a uniform street grid (side² junctions), a stress case. 0 (default) skips it.
     #[arg(long, default_value_t = 0)]
     pub grid: usize,
@@ -79,8 +84,9 @@ pub fn run(args: &BenchRoadsArgs) -> anyhow::Result<()> {
         networks.push(bench_network(&pbf, work.path(), args, true, made)?);
     }
     if args.state {
-        let (pbf, made) = generated(&keep, "synthetic_state.osm.pbf", || {
-            Synth::state(7).with_filler(3_200_000, 800_000)
+        let name = format!("synthetic_state_{}.osm.pbf", args.state_buildings);
+        let (pbf, made) = generated(&keep, &name, || {
+            Synth::state(7).with_filler(args.state_buildings, args.state_buildings / 4)
         })?;
         networks.push(bench_network(&pbf, work.path(), args, false, made)?);
     }
@@ -134,16 +140,17 @@ fn bench_network(
     let mut matrices = Vec::new();
     for size in [200usize, 1000] {
         let points = random_points(&pack, size, 11);
-        let mut ms = Vec::new();
+        let (mut ms, mut cpu) = (Vec::new(), Vec::new());
         let mut reachable = 0;
         for _ in 0..args.runs.max(1) {
-            let t = Instant::now();
+            let (t, c) = (Instant::now(), thread_cpu_ms());
             let m = pack.matrix(&points, Metric::Time, f64::INFINITY);
             ms.push(t.elapsed().as_secs_f64() * 1000.0);
+            cpu.push(thread_cpu_ms() - c);
             reachable = m.durations_ms.iter().filter(|c| c.is_some()).count();
         }
-        let mut row =
-            json!({"size": size, "hierarchy_ms": median(&mut ms), "reachable_pairs": reachable});
+        let mut row = json!({"size": size, "hierarchy_ms": median(&mut ms),
+            "hierarchy_cpu_ms": median(&mut cpu), "reachable_pairs": reachable});
         if size == 200 && pack.meta.nodes < 50_000 {
             let snaps = pack.snap_all(&points, f64::INFINITY);
             let t = Instant::now();
@@ -197,6 +204,7 @@ fn import_child(pbf: &Path, data: &Path) -> anyhow::Result<()> {
     }
     let out = json!({
         "seconds": secs,
+        "cpu_seconds": rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime).tv_sec,
         "stage_seconds": stage_s,
         "peak_rss_mb": peak_rss_mb(),
         "pack_bytes": s.pack_bytes,
@@ -241,13 +249,14 @@ fn bench_job(data: &Path, pack: &RoadPack) -> anyhow::Result<Value> {
         .enumerate()
         .map(|(i, c)| json!({"external_stop_id": format!("S{i}"), "address": format!("{i} Grid St"), "lat": c.lat(), "lng": c.lng()}))
         .collect();
-    let mut runs = Vec::new();
+    let (mut runs, mut cpu) = (Vec::new(), Vec::new());
     let mut source = String::new();
     for k in 0..3 {
         let body = json!({"external_job_id": format!("BENCH-{k}"), "depot": {"lat": points[0].lat(), "lng": points[0].lng()}, "stops": stops});
-        let t = Instant::now();
+        let (t, c) = (Instant::now(), thread_cpu_ms());
         let out = api.import_value("bench", &body)?;
         runs.push(t.elapsed().as_secs_f64() * 1000.0);
+        cpu.push(thread_cpu_ms() - c);
         source = out.job.optimization.distance_source.clone();
     }
     let budget = routemate_core::optimize::SolveOptions::for_size(200).time_limit;
@@ -256,9 +265,17 @@ fn bench_job(data: &Path, pack: &RoadPack) -> anyhow::Result<Value> {
         "stops": 200,
         "distance_source": source,
         "wall_ms_median": median(&mut runs),
+        "cpu_ms_median": median(&mut cpu),
         "optimizer_budget_ms": budget.as_millis() as u64,
         "first_run_ms": runs[0],
     }))
+}
+
+/// This thread's CPU time (ms): beside wall time, what a run costs when other processes share
+/// the cores.
+fn thread_cpu_ms() -> f64 {
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    t.tv_sec as f64 * 1000.0 + t.tv_nsec as f64 / 1e6
 }
 
 fn median(v: &mut [f64]) -> f64 {
@@ -330,7 +347,7 @@ fn bench_gaps(pack: &RoadPack) -> Value {
             gaps.push(gap);
             rows.push(json!({"stops": n, "instance": instance, "budget_ms": budget.as_millis() as u64,
                 "asymmetric_pairs": (asymmetric * 1000.0).round() / 1000.0,
-                "reference_ms": reference, "mean_ms": mean, "gap_pct": (gap * 1000.0).round() / 1000.0,
+                "reference_length_ms": reference, "mean_length_ms": mean, "gap_pct": (gap * 1000.0).round() / 1000.0,
                 "max_wall_ms": wall.round()}));
         }
         rows.push(json!({"stops": n, "mean_gap_pct": (gaps.iter().sum::<f64>() / gaps.len() as f64 * 1000.0).round() / 1000.0}));
