@@ -10,7 +10,8 @@
 #                                                  ImageMagick, WebKitWebDriver, python3-venv,
 #                                                  poppler-utils and libxml2-utils for the export
 #                                                  tests, xdotool, trayer and dbus for the
-#                                                  native-app steps; test-all.sh)
+#                                                  native-app steps, osmium-tool for the roads
+#                                                  tests' synthetic city; test-all.sh)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 
@@ -23,7 +24,7 @@ for arg in "$@"; do
   case "$arg" in
     --deps-only) deps_only=true ;;
     --with-test-deps) pkgs+=(xvfb xauth imagemagick webkit2gtk-driver dbus-x11 python3-venv
-                             poppler-utils libxml2-utils xdotool trayer dbus) ;;
+                             poppler-utils libxml2-utils xdotool trayer dbus osmium-tool) ;;
     *) echo "run-app.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done

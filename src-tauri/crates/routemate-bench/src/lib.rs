@@ -12,6 +12,7 @@ pub mod geocode;
 pub mod grid_roads;
 pub mod instance;
 pub mod shared;
+pub mod synth_osm;
 pub mod vrp_instance;
 
 pub use routemate_core::optimize::rng::Rng;

@@ -19,6 +19,16 @@ const ORIG_FWD: u32 = u32::MAX;
 const ORIG_BWD: u32 = u32::MAX - 1;
 const NONE: u32 = u32::MAX;
 
+/// `fast_paths`' preparation parameters: `(hierarchy depth factor, settled-node limits of the
+/// witness searches: initial priorities, neighbour updates, contraction)`.
+const PARAMS: fast_paths::Params = fast_paths::Params {
+    hierarchy_depth_factor: 0.1,
+    edge_quotient_factor: 1.0,
+    max_settled_nodes_initial_relevance: 500,
+    max_settled_nodes_neighbor_relevance: 100,
+    max_settled_nodes_contraction: 500,
+};
+
 /// An upward edge. In the forward list of node `v` it is the arc `v → adj`; in the backward list
 /// of `v` it is the arc `adj → v`. A shortcut is `bwd[a]` then `fwd[b]` (both at the contracted
 /// middle node); an original edge is road `a`, driven as `b` says.
@@ -71,7 +81,7 @@ struct EdgeMirror {
 }
 
 impl Hierarchy {
-    /// Contracts `net` for `metric`. Parallel arcs keep the lighter one.
+    /// Contracts `net` for `metric`, finding a node order. Parallel arcs keep the lighter one.
     pub fn build(net: &RoadNetwork, metric: Metric) -> Result<Hierarchy, RoadsError> {
         let other = metric.other();
         // (from, to, weight, secondary, road), lightest first per (from, to).
@@ -93,7 +103,7 @@ impl Hierarchy {
         if input.get_num_nodes() != net.nodes.len() {
             return Err(RoadsError::NoRoads);
         }
-        let fg = fast_paths::prepare(&input);
+        let fg = fast_paths::prepare_with_params(&input, &PARAMS);
         let bytes = postcard::to_allocvec(&fg).map_err(|e| RoadsError::Internal(e.to_string()))?;
         drop(fg);
         let m: FastGraphMirror =

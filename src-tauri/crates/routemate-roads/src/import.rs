@@ -18,7 +18,7 @@ use std::io::{BufReader, Read};
 use std::path::Path;
 
 /// Where an import is, for a progress bar: `stage` is `ways` or `nodes` (a read of the file),
-/// then `graph`, `component`, `hierarchy`, `write`.
+/// then `graph`, `component`, `simplify`, `hierarchy`, `write`.
 #[derive(Debug, Clone, Copy)]
 pub struct Progress {
     pub stage: &'static str,
@@ -126,15 +126,16 @@ pub fn read_network(
         lng_e7: i32::MIN,
     };
     let mut coords = vec![MISSING; ids.len()];
+    let mut cursor = 0usize;
     for_each_block(path, total, "nodes", progress, |block| {
         for group in block.groups() {
             for n in group.dense_nodes() {
-                if let Ok(i) = ids.binary_search(&n.id()) {
+                if let Some(i) = find_sorted(&ids, &mut cursor, n.id()) {
                     coords[i] = Coord::new_e7(n.decimicro_lat(), n.decimicro_lon());
                 }
             }
             for n in group.nodes() {
-                if let Ok(i) = ids.binary_search(&n.id()) {
+                if let Some(i) = find_sorted(&ids, &mut cursor, n.id()) {
                     coords[i] = Coord::new_e7(n.decimicro_lat(), n.decimicro_lon());
                 }
             }
@@ -183,6 +184,25 @@ pub fn read_network(
         return Err(RoadsError::NoRoads);
     }
     Ok(net)
+}
+
+/// The index of `id` in the sorted `ids`. Files list nodes by increasing id, so the search
+/// gallops forward from the last position (`cursor`); an id below it starts again from 0.
+fn find_sorted(ids: &[i64], cursor: &mut usize, id: i64) -> Option<usize> {
+    // Every id before `lo` is below `id`.
+    let lo = if *cursor > 0 && ids[*cursor - 1] >= id {
+        0
+    } else {
+        *cursor
+    };
+    let mut bound = 1;
+    while lo + bound < ids.len() && ids[lo + bound] < id {
+        bound *= 2;
+    }
+    let hi = (lo + bound + 1).min(ids.len());
+    let pos = lo + ids[lo..hi].partition_point(|&x| x < id);
+    *cursor = pos;
+    (ids.get(pos) == Some(&id)).then_some(pos)
 }
 
 impl WayRec {
@@ -305,4 +325,28 @@ fn for_each_block(
         total,
     });
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn find_sorted_walks_forward_and_back() {
+        let ids = [2i64, 3, 5, 8, 13, 21, 34, 55, 89];
+        let mut c = 0;
+        for q in 0..100 {
+            assert_eq!(
+                super::find_sorted(&ids, &mut c, q),
+                ids.binary_search(&q).ok(),
+                "{q}"
+            );
+        }
+        for q in [89, 2, 55, 3, 3, 100, 1, 21] {
+            assert_eq!(
+                super::find_sorted(&ids, &mut c, q),
+                ids.binary_search(&q).ok(),
+                "{q}"
+            );
+        }
+        assert_eq!(super::find_sorted(&[], &mut 0, 4), None);
+    }
 }

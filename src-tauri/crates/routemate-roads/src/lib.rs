@@ -19,6 +19,7 @@ pub mod pack;
 pub mod profile;
 pub mod query;
 pub mod reference;
+pub mod simplify;
 pub mod snap;
 pub mod streets;
 

@@ -41,6 +41,10 @@ pub struct PackMeta {
     pub arcs: u64,
     /// Junctions kept in the largest strongly connected component, of all drivable ones.
     pub component_share: f64,
+    /// Nodes that joined only two like roads, merged away before contraction (0 in packs built
+    /// before the merge existed).
+    #[serde(default)]
+    pub merged_nodes: u64,
     pub hierarchy_edges_time: u64,
     pub hierarchy_edges_distance: u64,
     pub import_seconds: f64,

@@ -178,6 +178,7 @@ fn one_way_streets_give_asymmetric_matrices_and_off_network_points_are_reported(
         roads: 4,
         arcs: 7,
         component_share: 1.0,
+        merged_nodes: 0,
         hierarchy_edges_time: 0,
         hierarchy_edges_distance: 0,
         import_seconds: 0.0,
@@ -251,4 +252,49 @@ fn bad_files_are_refused_and_the_previous_pack_keeps_working() {
         .unwrap()
         .collect();
     assert_eq!(left.len(), 1, "{left:?}");
+}
+
+/// A synthetic city (irregular blocks, one-ways, motorway ramps, ways split mid-street, shape
+/// nodes), written as OSM XML and converted by `osmium` (apt: osmium-tool), imports with its
+/// two-road chains merged, and its matrices still equal plain Dijkstra.
+#[test]
+fn a_synthetic_city_imports_with_merged_chains_and_matrices_equal_dijkstra() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pbf = dir.path().join("city.osm.pbf");
+    let synth = routemate_bench::synth_osm::Synth::city(5, 8);
+    synth
+        .write_pbf(&pbf)
+        .expect("osmium converts the city (apt-get install osmium-tool)");
+    let data = dir.path().join("data");
+    let summary = import(&pbf, &data).expect("the city imports");
+    assert!(summary.meta.merged_nodes > 0, "{summary:?}");
+    assert!(summary.meta.nodes > 3_000, "{summary:?}");
+    assert!(summary.meta.component_share > 0.8, "{summary:?}");
+    let pack = RoadPack::load(&pack_path(&data)).expect("loads");
+    let snaps = random_snaps(&pack, 150, 21);
+    for metric in [Metric::Time, Metric::Distance] {
+        let ch = pack.matrix_of_snaps(snaps.clone(), metric, Solver::Hierarchy);
+        let dj = pack.matrix_of_snaps(snaps.clone(), metric, Solver::Dijkstra);
+        // The metric's own values are exact (the other one may differ between equally fast
+        // paths).
+        let (a, b) = match metric {
+            Metric::Time => (&ch.durations_ms, &dj.durations_ms),
+            Metric::Distance => (&ch.distances_cm, &dj.distances_cm),
+        };
+        let differing = a.iter().zip(b).filter(|(x, y)| x != y).count();
+        assert_eq!(
+            differing,
+            0,
+            "{metric:?}: {differing} of {} differ",
+            a.len()
+        );
+        assert!(a.iter().all(|c| c.is_some()));
+    }
+    // One-way streets and motorway carriageways: driving back differs.
+    let m = pack.matrix_of_snaps(snaps, Metric::Time, Solver::Hierarchy);
+    let asym = (0..150)
+        .flat_map(|i| (0..150).map(move |j| (i, j)))
+        .filter(|&(i, j)| m.durations_ms[i * 150 + j] != m.durations_ms[j * 150 + i])
+        .count();
+    assert!(asym > 150, "{asym} asymmetric pairs");
 }

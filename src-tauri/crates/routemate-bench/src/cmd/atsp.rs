@@ -116,7 +116,7 @@ pub fn run(args: &BenchAtspArgs) -> anyhow::Result<()> {
 }
 
 /// One solve of `problem`, checked; the directed length and the wall time in milliseconds.
-fn solve_checked(problem: &RouteProblem, budget: Duration, seed: u64) -> (u64, f64) {
+pub(crate) fn solve_checked(problem: &RouteProblem, budget: Duration, seed: u64) -> (u64, f64) {
     let opts = SolveOptions {
         time_limit: budget,
         seed,

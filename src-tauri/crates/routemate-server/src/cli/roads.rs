@@ -109,8 +109,9 @@ pub fn run(cli: &Cli, cmd: &RoadsCmd) -> anyhow::Result<()> {
             .with_context(|| format!("importing {}", args.file.display()))?;
             let _ = writeln!(err);
             eprintln!(
-                "road pack: {} junctions, {} roads ({} arcs), {:.1} % in the largest component, {:.1} MB, {:.1} s",
+                "road pack: {} junctions ({} two-road nodes merged), {} roads ({} arcs), {:.1} % in the largest component, {:.1} MB, {:.1} s",
                 summary.meta.nodes,
+                summary.meta.merged_nodes,
                 summary.meta.roads,
                 summary.meta.arcs,
                 summary.meta.component_share * 100.0,
