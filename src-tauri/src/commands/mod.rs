@@ -13,6 +13,7 @@ pub mod roads;
 pub mod settings;
 pub mod sync;
 pub mod system;
+pub mod updates;
 
 use crate::state::Desktop;
 use routemate_engine::{Api, EngineError};

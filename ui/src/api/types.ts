@@ -22,6 +22,7 @@ export type {
   ImportItem,
   ImportOutcome,
   ImportReport,
+  InstallOutcome,
   JobBadge,
   JobListArgs,
   JobPage,
@@ -58,6 +59,7 @@ export type {
   TriageItem,
   /** Every failed command rejects with this. */
   UiError,
+  UpdateProgress,
   UpdateStatus,
   Warning,
   WatchEvent,
