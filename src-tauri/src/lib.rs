@@ -146,9 +146,8 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
                 tracing::error!(code = e.code(), error = %e, "engine did not open");
                 startup_error(&e.to_string());
             })?;
-            let geocoding = std::sync::Arc::new(geocoding::Geocoding::new(
-                resources::localities(handle),
-            ));
+            let geocoding =
+                std::sync::Arc::new(geocoding::Geocoding::new(resources::localities(handle)));
             // Opening the gazetteer and the bundled localities takes a moment: not on the
             // way to the first paint.
             let (g, a, dir) = (geocoding.clone(), api.clone(), paths.data_dir.clone());

@@ -184,9 +184,10 @@ impl Updating {
                 UpdateProblem::Misconfigured(format!("plugins.updater.pubkey: {why}"))
             })?,
         }
-        let mut builder = app
-            .updater_builder()
-            .configure_client(|c| c.connect_timeout(CONNECT_TIMEOUT).read_timeout(READ_TIMEOUT));
+        let mut builder = app.updater_builder().configure_client(|c| {
+            c.connect_timeout(CONNECT_TIMEOUT)
+                .read_timeout(READ_TIMEOUT)
+        });
         if let Some(endpoint) = source.endpoint {
             builder = builder
                 .endpoints(vec![endpoint])
@@ -248,9 +249,14 @@ pub fn classify(e: &UpdaterError) -> UpdateProblem {
             let host = r.url().and_then(|u| u.host_str()).unwrap_or("the server");
             Offline(format!("the update server ({host}) could not be reached"))
         }
-        UpdaterError::Reqwest(r) if r.is_decode() || r.is_body() => Failed(format!(
-            "the update server's answer broke off or could not be read ({r})"
-        )),
+        UpdaterError::Reqwest(r) if r.is_decode() => Failed(
+            "the update server's answer is not a release description (not JSON): check the \
+             update endpoint"
+                .into(),
+        ),
+        UpdaterError::Reqwest(r) if r.is_body() => {
+            Failed(format!("the update server's answer broke off ({r})"))
+        }
         UpdaterError::Reqwest(r) => Failed(format!("the update request failed ({r})")),
         UpdaterError::ReleaseNotFound => Failed(
             "the update server answered without a release description (an error status or an \
@@ -263,9 +269,9 @@ pub fn classify(e: &UpdaterError) -> UpdateProblem {
         UpdaterError::Semver(e) => Failed(format!(
             "the update server announced a version that is not a version number ({e})"
         )),
-        UpdaterError::TargetNotFound(_) | UpdaterError::TargetsNotFound(_) => Failed(format!(
-            "the release has no package for this system ({e})"
-        )),
+        UpdaterError::TargetNotFound(_) | UpdaterError::TargetsNotFound(_) => {
+            Failed(format!("the release has no package for this system ({e})"))
+        }
         UpdaterError::Network(msg) => Failed(format!("the download failed: {msg}")),
         UpdaterError::EmptyEndpoints => Misconfigured("no update endpoint is configured".into()),
         UpdaterError::InsecureTransportProtocol => Misconfigured(
@@ -296,14 +302,12 @@ pub fn classify(e: &UpdaterError) -> UpdateProblem {
              Nothing was installed."
                 .into(),
         ),
-        UpdaterError::SignedVersionMismatch { .. } | UpdaterError::MissingSignedVersion => {
-            Refused(format!(
-                "the downloaded update was refused: {e} Nothing was installed."
-            ))
-        }
-        UpdaterError::InvalidUpdaterFormat => Failed(
-            "the downloaded file is not a package this installation can install".into(),
+        UpdaterError::SignedVersionMismatch { .. } | UpdaterError::MissingSignedVersion => Refused(
+            format!("the downloaded update was refused: {e} Nothing was installed."),
         ),
+        UpdaterError::InvalidUpdaterFormat => {
+            Failed("the downloaded file is not a package this installation can install".into())
+        }
         UpdaterError::AuthenticationFailed => Failed(
             "installing needs an administrator's permission, which was not given; nothing \
              was changed"
@@ -361,7 +365,12 @@ pub async fn install<R: Runtime>(
         ));
     }
     let _busy = Busy(&state.busy);
-    let update = match state.updater(app)?.check().await.map_err(|e| classify(&e))? {
+    let update = match state
+        .updater(app)?
+        .check()
+        .await
+        .map_err(|e| classify(&e))?
+    {
         Some(u) if u.version == version => u,
         Some(u) => {
             return Err(UpdateProblem::Failed(format!(
@@ -376,10 +385,19 @@ pub async fn install<R: Runtime>(
         }
     };
     let bytes = download(app, &update).await?;
-    tracing::info!(version, bytes = bytes.len(), "update downloaded and verified");
+    tracing::info!(
+        version,
+        bytes = bytes.len(),
+        "update downloaded and verified"
+    );
     match tauri::utils::platform::bundle_type() {
         Some(BundleType::Deb | BundleType::Rpm | BundleType::AppImage) => {
-            progress(app, "installing", bytes.len() as u64, Some(bytes.len() as u64));
+            progress(
+                app,
+                "installing",
+                bytes.len() as u64,
+                Some(bytes.len() as u64),
+            );
             let u = update.clone();
             tauri::async_runtime::spawn_blocking(move || u.install(&bytes))
                 .await
@@ -408,7 +426,10 @@ pub async fn install<R: Runtime>(
 
 /// Downloads the package with progress events; the plugin verifies the signature before it
 /// hands the bytes over, so what comes back is verified.
-async fn download<R: Runtime>(app: &AppHandle<R>, update: &Update) -> Result<Vec<u8>, UpdateProblem> {
+async fn download<R: Runtime>(
+    app: &AppHandle<R>,
+    update: &Update,
+) -> Result<Vec<u8>, UpdateProblem> {
     let mut downloaded = 0u64;
     let mut last = Instant::now();
     progress(app, "downloading", 0, None);

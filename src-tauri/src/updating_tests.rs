@@ -88,15 +88,27 @@ fn check_says_up_to_date_available_offline_or_what_the_server_did() {
     let port = serve(routes.clone());
     routes.lock().unwrap().extend([
         ("/current".into(), 204, vec![]),
-        ("/newer".into(), 200, manifest(port, "0.2.0", "a.deb", SIGNATURE)),
+        (
+            "/newer".into(),
+            200,
+            manifest(port, "0.2.0", "a.deb", SIGNATURE),
+        ),
         ("/broken".into(), 200, b"<html>maintenance</html>".to_vec()),
     ]);
-    let at = |path: &str| updating(format!("http://127.0.0.1:{port}{path}"), TEST_PUBKEY, dir.path());
+    let at = |path: &str| {
+        updating(
+            format!("http://127.0.0.1:{port}{path}"),
+            TEST_PUBKEY,
+            dir.path(),
+        )
+    };
 
     let current = h.package_info().version.to_string();
     assert_eq!(
         block(check(h, &at("/current/{{current_version}}"))),
-        UpdateStatus::UpToDate { current: current.clone() }
+        UpdateStatus::UpToDate {
+            current: current.clone()
+        }
     );
     assert_eq!(
         block(check(h, &at("/newer"))),
@@ -109,10 +121,9 @@ fn check_says_up_to_date_available_offline_or_what_the_server_did() {
     // Reached, but a 404 or a page that is not a release: not "offline".
     for path in ["/missing", "/broken"] {
         match block(check(h, &at(path))) {
-            UpdateStatus::Failed { message } => assert!(
-                message.contains("release description"),
-                "{path}: {message}"
-            ),
+            UpdateStatus::Failed { message } => {
+                assert!(message.contains("release description"), "{path}: {message}")
+            }
             other => panic!("{path}: {other:?}"),
         }
     }
@@ -136,13 +147,29 @@ fn a_bad_endpoint_or_key_is_a_misconfiguration_not_offline() {
     let h = app.handle();
     let dir = tempfile::tempdir().unwrap();
     let cases = [
-        (Some("http://updates.example.com/u"), None, "ROUTEMATE_UPDATE_ENDPOINT: plain http"),
-        (Some("not a url"), None, "ROUTEMATE_UPDATE_ENDPOINT: not a URL"),
-        (None, Some("c2VjcmV0"), "ROUTEMATE_UPDATE_PUBKEY: not a minisign public key"),
+        (
+            Some("http://updates.example.com/u"),
+            None,
+            "ROUTEMATE_UPDATE_ENDPOINT: plain http",
+        ),
+        (
+            Some("not a url"),
+            None,
+            "ROUTEMATE_UPDATE_ENDPOINT: not a URL",
+        ),
+        (
+            None,
+            Some("c2VjcmV0"),
+            "ROUTEMATE_UPDATE_PUBKEY: not a minisign public key",
+        ),
         (None, Some("%%%"), "ROUTEMATE_UPDATE_PUBKEY: not base64"),
     ];
     for (endpoint, key, said) in cases {
-        let u = Updating::new(endpoint.map(Into::into), key.map(Into::into), dir.path().into());
+        let u = Updating::new(
+            endpoint.map(Into::into),
+            key.map(Into::into),
+            dir.path().into(),
+        );
         match block(check(h, &u)) {
             UpdateStatus::Misconfigured { message } => {
                 assert!(message.starts_with(said), "{message}")
@@ -164,15 +191,37 @@ fn a_signed_update_is_downloaded_verified_and_kept_a_tampered_one_refused() {
     let mut tampered = PACKAGE.to_vec();
     tampered[0] ^= 1;
     routes.lock().unwrap().extend([
-        ("/good".into(), 200, manifest(port, "0.2.0", "RouteMate_0.2.0_amd64.deb", SIGNATURE)),
-        ("/tampered".into(), 200, manifest(port, "0.2.0", "evil.deb", SIGNATURE)),
+        (
+            "/good".into(),
+            200,
+            manifest(port, "0.2.0", "RouteMate_0.2.0_amd64.deb", SIGNATURE),
+        ),
+        (
+            "/tampered".into(),
+            200,
+            manifest(port, "0.2.0", "evil.deb", SIGNATURE),
+        ),
         // An older, validly signed package announced as a newer version.
-        ("/relabelled".into(), 200, manifest(port, "0.3.0", "RouteMate_0.2.0_amd64.deb", SIGNATURE)),
-        ("/files/RouteMate_0.2.0_amd64.deb".into(), 200, PACKAGE.to_vec()),
+        (
+            "/relabelled".into(),
+            200,
+            manifest(port, "0.3.0", "RouteMate_0.2.0_amd64.deb", SIGNATURE),
+        ),
+        (
+            "/files/RouteMate_0.2.0_amd64.deb".into(),
+            200,
+            PACKAGE.to_vec(),
+        ),
         ("/files/evil.deb".into(), 200, tampered),
     ]);
     let saves = dir.path().join("updates");
-    let at = |path: &str| updating(format!("http://127.0.0.1:{port}{path}"), TEST_PUBKEY, &saves);
+    let at = |path: &str| {
+        updating(
+            format!("http://127.0.0.1:{port}{path}"),
+            TEST_PUBKEY,
+            &saves,
+        )
+    };
 
     // Good: downloaded, verified, and (this test binary is no packaged install) saved whole.
     let outcome = block(install(h, &at("/good"), "0.2.0")).unwrap();
@@ -204,11 +253,17 @@ fn a_signed_update_is_downloaded_verified_and_kept_a_tampered_one_refused() {
         saves.clone(),
     );
     let err = block(install(h, &other, "0.2.0")).unwrap_err();
-    assert!(err.to_string().contains("not RouteMate's update key"), "{err}");
+    assert!(
+        err.to_string().contains("not RouteMate's update key"),
+        "{err}"
+    );
 
     // The version shown is no longer the one offered: said, nothing downloaded.
     let err = block(install(h, &at("/good"), "0.9.0")).unwrap_err();
-    assert!(err.to_string().contains("now offers version 0.2.0"), "{err}");
+    assert!(
+        err.to_string().contains("now offers version 0.2.0"),
+        "{err}"
+    );
     // And the busy flag was released after every outcome.
     assert!(block(install(h, &at("/good"), "0.2.0")).is_ok());
 }
@@ -230,7 +285,16 @@ fn a_saved_package_keeps_a_safe_file_name() {
         file_name(&url("https://x/files/RouteMate_0.2.0_amd64.deb"), "0.2.0"),
         "RouteMate_0.2.0_amd64.deb"
     );
-    assert_eq!(file_name(&url("https://x/files/..%2F..%2Fetc"), "1"), "..2F..2Fetc");
-    assert_eq!(file_name(&url("https://x/"), "0.2.0"), "RouteMate_0.2.0_update");
-    assert_eq!(file_name(&url("https://x/.."), "0.2.0"), "RouteMate_0.2.0_update");
+    assert_eq!(
+        file_name(&url("https://x/files/..%2F..%2Fetc"), "1"),
+        "..2F..2Fetc"
+    );
+    assert_eq!(
+        file_name(&url("https://x/"), "0.2.0"),
+        "RouteMate_0.2.0_update"
+    );
+    assert_eq!(
+        file_name(&url("https://x/.."), "0.2.0"),
+        "RouteMate_0.2.0_update"
+    );
 }

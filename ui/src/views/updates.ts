@@ -104,7 +104,11 @@ function installButton(
           actions.replaceChildren();
           if (outcome.state === "installed") {
             actions.append(
-              h("button", { id: "restart-update", class: "primary", onclick: () => commands.restartApp() }, "Restart now"),
+              h(
+                "button",
+                { id: "restart-update", class: "primary", onclick: () => commands.restartApp() },
+                "Restart now",
+              ),
             );
           }
         } catch (e) {
