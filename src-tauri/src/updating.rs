@@ -286,7 +286,7 @@ pub fn classify(e: &UpdaterError) -> UpdateProblem {
             Misconfigured(format!("updates are not available on this system ({e})"))
         }
         UpdaterError::Minisign(m) => Refused(format!(
-            "the downloaded update was refused: {} Nothing was installed.",
+            "The downloaded update was refused: {} Nothing was installed.",
             match m {
                 minisign_verify::Error::UnexpectedKeyId => {
                     "it was signed with a key that is not RouteMate's update key."
@@ -298,12 +298,12 @@ pub fn classify(e: &UpdaterError) -> UpdateProblem {
             }
         )),
         UpdaterError::Base64(_) | UpdaterError::SignatureUtf8(_) => Refused(
-            "the downloaded update was refused: the release's signature is not readable. \
+            "The downloaded update was refused: the release's signature is not readable. \
              Nothing was installed."
                 .into(),
         ),
         UpdaterError::SignedVersionMismatch { .. } | UpdaterError::MissingSignedVersion => Refused(
-            format!("the downloaded update was refused: {e} Nothing was installed."),
+            format!("The downloaded update was refused: {e} Nothing was installed."),
         ),
         UpdaterError::InvalidUpdaterFormat => {
             Failed("the downloaded file is not a package this installation can install".into())

@@ -10,6 +10,7 @@ import hashlib
 import http.server
 import json
 import os
+import re
 import subprocess
 import tempfile
 import threading
@@ -116,25 +117,32 @@ def prepare(a):
     print(f"  update server on 127.0.0.1:{State.port}; throwaway key {key}.pub; package {len(good)} bytes")
 
 
+def _show(s):
+    """The update controls at the foot of the window, for a screenshot."""
+    s.js("document.getElementById('updates').scrollIntoView({block: 'end'})")
+
+
 def _check(s, expect):
     s.js("document.getElementById('update-result').textContent = ''")
     s.click("#check-update")
     return s.wait(f"check: {expect}", lambda: (lambda t: t if expect in t else None)(s.text("#update-result")), timeout=30)
 
 
-def _install(s, out, done):
+def _install(s, done, shot_path=None):
     """Clicks install and records every line the result shows until one contains `done`; the
     first mid-download frame is kept as a screenshot."""
     s.click("#install-update")
     seen = []
-    shot = False
+    shot = shot_path is None
     deadline = time.time() + 60
     while time.time() < deadline:
         t = s.text("#update-result")
         if t and (not seen or seen[-1] != t):
             seen.append(t)
-        if not shot and t.startswith("Downloading…") and "%" in t and "(100%)" not in t:
-            s.screenshot(f"{out}/18-update-progress.png")
+        pct = re.search(r"\((\d+)%\)", t or "")
+        if not shot and pct and 10 <= int(pct.group(1)) < 100:
+            _show(s)
+            s.screenshot(shot_path)
             shot = True
         if seen and done in seen[-1]:
             return seen
@@ -150,14 +158,13 @@ def run(s, a):
     try:
         s.js("location.hash = '#/settings'")
         s.wait("the update button", lambda: s.find("#check-update"))
-        s.js("document.getElementById('check-update').scrollIntoView()")
 
         State.mode = "current"
         print("  " + _check(s, "Up to date"))
 
         State.mode = "good"
         print("  " + _check(s, f"Version {VERSION} is available"))
-        seen = _install(s, a.out, "signature verified")
+        seen = _install(s, "signature verified", f"{a.out}/18-update-progress.png")
         progress = [t for t in seen if t.startswith("Downloading…") and "%" in t]
         if not progress or not any("(100%)" not in t for t in progress):
             raise Fail(f"no download progress was shown: {seen}")
@@ -166,12 +173,13 @@ def run(s, a):
         if not os.path.exists(saved) or hashlib.sha256(open(saved, "rb").read()).digest() != hashlib.sha256(State.good).digest():
             raise Fail(f"the verified package was not saved whole at {saved}")
         print(f"  progress shown ({progress[0]} … {progress[-1]}); verified and saved: {saved}")
+        _show(s)
         s.screenshot(f"{a.out}/19-update-verified.png")
         os.remove(saved)
 
         State.mode = "tampered"
         _check(s, f"Version {VERSION} is available")
-        seen = _install(s, a.out, "refused")
+        seen = _install(s, "refused")
         msg = seen[-1]
         if "does not match the file" not in msg or "Nothing was installed" not in msg:
             raise Fail(f"the refusal does not say why: {msg!r}")
@@ -179,6 +187,7 @@ def run(s, a):
             raise Fail("the tampered package was saved")
         if "error" not in s.js("return document.getElementById('update-result').className"):
             raise Fail("the refusal is not shown as an error")
+        _show(s)
         s.screenshot(f"{a.out}/20-update-refused.png")
         # The app keeps running: it still answers and renders.
         jobs = s.call("POST", "/execute/async", {"script": (

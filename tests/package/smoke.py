@@ -19,7 +19,7 @@ STOPS = [
     ("S1", "Fortitude Valley QLD 4006", (-27.457, 153.032)),
     ("S2", "Newtown NSW 2042", (-33.898, 151.178)),
     ("S3", "Fitzroy VIC 3065", (-37.798, 144.978)),
-    ("S4", "Parap NT 0804", (-12.428, 130.873)),
+    ("S4", "Parap NT 0804", (-12.431, 130.841)),
 ]
 UNKNOWN = ("S5", "12 Nowhere Lane, Atlantis QLD 4999")
 

@@ -61,11 +61,11 @@ describe("update check and install", () => {
     invoke.mockResolvedValueOnce({ state: "available", current: "0.1.0", version: "0.2.0", notes: null });
     (el.querySelector("#check-update") as HTMLButtonElement).click();
     await flush();
-    invoke.mockRejectedValueOnce({ code: "update_refused", message: "the downloaded update was refused: …" });
+    invoke.mockRejectedValueOnce({ code: "update_refused", message: "The downloaded update was refused: …" });
     (el.querySelector("#install-update") as HTMLButtonElement).click();
     await flush();
     await flush();
-    expect(result.textContent).toBe("the downloaded update was refused: …");
+    expect(result.textContent).toBe("The downloaded update was refused: …");
     expect(result.className).toBe("error");
     expect(el.querySelector("#restart-update")).toBeNull();
   });
