@@ -16,7 +16,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 deb="${1:-}"
 if [ -z "$deb" ]; then
-  deb=$(ls -t "$repo"/target/release/bundle/deb/RouteMate_*_amd64.deb 2>/dev/null | head -n1 || true)
+  deb=$(find "$repo/target/release/bundle/deb" -maxdepth 1 -name 'RouteMate_*_amd64.deb' 2>/dev/null |
+    sort -V | tail -n1 || true)
 fi
 if [ -z "$deb" ] || [ ! -f "$deb" ]; then
   msg="no release .deb (build one with src-tauri/scripts/package.sh --unsigned)"
@@ -42,7 +43,9 @@ missing=$(ldd "$app" | grep 'not found' || true)
 
 mkdir -p "$tmp/home" "$tmp/run"
 chmod 700 "$tmp/run"
-api_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# The interpreter itself (a pyenv shim would look for its home under the empty one).
+py=$(python3 -c 'import sys; print(sys.executable)')
+api_port=$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 # A clean environment: no ROUTEMATE_* but the loopback port, an empty home, and the working
 # directory outside the checkout.
 cd "$tmp"
@@ -50,4 +53,4 @@ env -i PATH="$PATH" HOME="$tmp/home" XDG_RUNTIME_DIR="$tmp/run" LANG=C.UTF-8 \
   GSETTINGS_BACKEND=memory ROUTEMATE_LISTEN="127.0.0.1:$api_port" \
   E2E_DRIVER_PORT="${E2E_DRIVER_PORT:-4444}" \
   xvfb-run -a -s "-screen 0 1280x800x24" \
-  python3 "$here/smoke.py" --app "$app" --home "$tmp/home" --out "$out"
+  "$py" "$here/smoke.py" --app "$app" --home "$tmp/home" --out "$out"
