@@ -53,9 +53,9 @@ deb="$root/target/release/bundle/deb/RouteMate_${version}_amd64.deb"
 
 [ -f "$deb" ] || { echo "package.sh: no $deb was written" >&2; exit 1; }
 contents=$(dpkg-deb -c "$deb")
-for want in ./usr/bin/routemate-desktop ./usr/lib/RouteMate/geodata/au_localities.tsv \
-  ./usr/lib/RouteMate/geodata/ATTRIBUTION.txt; do
-  grep -q " $want\$" <<<"$contents" || { echo "package.sh: $deb lacks $want" >&2; exit 1; }
+for want in usr/bin/routemate-desktop usr/lib/RouteMate/geodata/au_localities.tsv \
+  usr/lib/RouteMate/geodata/ATTRIBUTION.txt; do
+  grep -Eq " (\./)?$want\$" <<<"$contents" || { echo "package.sh: $deb lacks $want" >&2; exit 1; }
 done
 if [ "$signed" = 1 ] && [ ! -s "$deb.sig" ]; then
   echo "package.sh: no updater signature $deb.sig" >&2
