@@ -35,6 +35,8 @@ const COMMANDS: &[&str] = &[
     "app_info",
     "read_log",
     "check_update",
+    "install_update",
+    "restart_app",
     "tile_cache_info",
     "clear_tile_cache",
     "ui_ready",
@@ -64,6 +66,7 @@ const COMMANDS: &[&str] = &[
 
 fn main() {
     ensure_ui_dist();
+    ensure_geodata();
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
@@ -89,4 +92,23 @@ fn ensure_ui_dist() {
          <code>npm --prefix ui ci &amp;&amp; npm --prefix ui run build</code>, then rebuild.</p>\n",
     )
     .expect("write the placeholder UI");
+}
+
+/// `bundle.resources` in tauri.conf.json ships the bundled localities that
+/// `src-tauri/scripts/geodata.sh` writes, and tauri-build refuses a missing resource. On a fresh
+/// clone where only Rust is built, put empty files there and say so: that app places no suburb
+/// out of the box (the geocoder logs 0 localities). `package.sh` runs geodata.sh first and refuses
+/// to package an empty file; geodata.sh replaces an empty one.
+fn ensure_geodata() {
+    let dir = std::path::Path::new("../assets/geodata");
+    for name in ["au_localities.tsv", "ATTRIBUTION.txt"] {
+        let path = dir.join(name);
+        println!("cargo:rerun-if-changed={}", path.display());
+        if path.exists() {
+            continue;
+        }
+        println!("cargo:warning=assets/geodata/{name} is missing: the app will place no suburb out of the box; run src-tauri/scripts/geodata.sh");
+        std::fs::create_dir_all(dir).expect("create assets/geodata");
+        std::fs::write(&path, "").expect("write an empty assets/geodata file");
+    }
 }

@@ -6,7 +6,8 @@
 # included), the black-box tests of the built `routemate` binary, the schemathesis fuzzing of
 # `routemate serve` against docs/openapi.json (tests/openapi/fuzz.sh), `cargo audit`, and the
 # end-to-end test of the real app under Xvfb
-# (screenshots in target/e2e/).
+# (screenshots in target/e2e/), and the packaging smoke test when a release .deb is present
+# (tests/package/smoke.sh; it says SKIP otherwise).
 #
 #   src-tauri/scripts/test-all.sh              install what is missing, then run every test
 #   src-tauri/scripts/test-all.sh --deps-only  only install what is missing
@@ -82,3 +83,4 @@ tests/openapi/fuzz.sh
 tests/hosting/run.sh
 audit
 tests/e2e/run.sh
+tests/package/smoke.sh

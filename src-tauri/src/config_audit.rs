@@ -107,6 +107,10 @@ fn updater_has_a_public_key_and_https_endpoints() {
         );
     }
     assert_eq!(conf["bundle"]["createUpdaterArtifacts"], true);
+    assert_eq!(
+        up["requireSignedVersion"], true,
+        "a signature must name the version the manifest announces"
+    );
 }
 
 #[test]

@@ -4,18 +4,30 @@
 //! placed at the pin.
 
 use routemate_engine::Api;
-use routemate_geocode::{bundled, GeocodeConfig, GeocodeStack, NominatimConfig};
-use std::path::Path;
+use routemate_geocode::{GeocodeConfig, GeocodeStack, NominatimConfig};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
-/// The stack currently attached to the engine (`None` until it opened).
+/// The stack currently attached to the engine (`None` until it opened), and the bundled locality
+/// file it loads (the shell's resource path, see `resources.rs`).
 #[derive(Default)]
-pub struct Geocoding(RwLock<Option<Arc<GeocodeStack>>>);
+pub struct Geocoding {
+    stack: RwLock<Option<Arc<GeocodeStack>>>,
+    localities: Option<PathBuf>,
+}
 
 impl Geocoding {
+    /// A geocoder that will load the bundled localities from `localities` when it opens.
+    pub fn new(localities: Option<PathBuf>) -> Self {
+        Geocoding {
+            stack: RwLock::default(),
+            localities,
+        }
+    }
+
     /// The open stack (`None` while it opens, or when it could not).
     pub fn stack(&self) -> Option<Arc<GeocodeStack>> {
-        self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.stack.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// Opens the stack for `data_dir` (online per Settings) and hands it to the engine; once
@@ -27,7 +39,7 @@ impl Geocoding {
             .online_geocoder
             .then(|| NominatimConfig::new(&s.online_geocoder_url));
         let is_online = online.is_some();
-        let mut current = self.0.write().unwrap_or_else(|e| e.into_inner());
+        let mut current = self.stack.write().unwrap_or_else(|e| e.into_inner());
         if let Some(stack) = current.as_ref() {
             match stack.set_online(online) {
                 Ok(()) => tracing::info!(online = is_online, "geocoder online setting applied"),
@@ -37,7 +49,7 @@ impl Geocoding {
         }
         let config = GeocodeConfig {
             online,
-            ..GeocodeConfig::for_data_dir(data_dir, bundled::locate())
+            ..GeocodeConfig::for_data_dir(data_dir, self.localities.clone())
         };
         match GeocodeStack::open(config) {
             Ok(stack) => {

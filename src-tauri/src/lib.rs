@@ -18,11 +18,12 @@ pub mod navigation;
 pub mod packs;
 pub mod plan_export;
 pub mod printing;
+pub mod resources;
 pub mod settings;
 pub mod state;
 pub mod syncing;
 pub mod tiles;
-pub mod updates;
+pub mod updating;
 pub mod watching;
 
 #[cfg(test)]
@@ -77,6 +78,8 @@ macro_rules! command_handler {
             $crate::commands::system::app_info,
             $crate::commands::system::read_log,
             $crate::commands::system::check_update,
+            $crate::commands::updates::install_update,
+            $crate::commands::updates::restart_app,
             $crate::commands::system::tile_cache_info,
             $crate::commands::system::clear_tile_cache,
             $crate::commands::system::ui_ready,
@@ -165,11 +168,15 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
                 tracing::error!(code = e.code(), error = %e, "engine did not open");
                 startup_error(&e.to_string());
             })?;
-            let geocoding = std::sync::Arc::new(geocoding::Geocoding::default());
+            let geocoding =
+                std::sync::Arc::new(geocoding::Geocoding::new(resources::localities(handle)));
             // Opening the gazetteer and the bundled localities takes a moment: not on the
             // way to the first paint.
             let (g, a, dir) = (geocoding.clone(), api.clone(), paths.data_dir.clone());
             std::thread::spawn(move || g.attach(&a, &dir));
+            app.manage(updating::Updating::from_env(
+                paths.tile_dir.with_file_name("updates"),
+            ));
             app.manage(Desktop {
                 api: api.clone(),
                 tiles: tiles::TileCache::new(paths.tile_dir.clone()),

@@ -318,6 +318,7 @@ def steps(s, a):
     __import__("steps_basemap").run(s, a)
     __import__("steps_roads").run(s, a)
     __import__("steps_native").run(s, a)
+    __import__("steps_updater").run(s, a)
 
 
 HOSTILE_IMG = '<img src=x onerror="window.__pwned=1">'
@@ -374,6 +375,7 @@ def main():
     p.add_argument("--api", required=True)
     p.add_argument("--sample", required=True)
     a = p.parse_args()
+    __import__("steps_updater").prepare(a)  # its update server and key: in the app's environment
     driver = subprocess.Popen(["tauri-driver", "--port", str(DRIVER_PORT), "--native-port", str(DRIVER_PORT + 1)],
                               stdout=open(f"{a.out}/tauri-driver.log", "w"), stderr=subprocess.STDOUT)
     s = None

@@ -17,6 +17,7 @@ pub mod streets;
 pub mod sync;
 pub mod system;
 pub mod webhooks;
+pub mod updates;
 
 use crate::state::Desktop;
 use routemate_engine::{Api, EngineError};

@@ -4,7 +4,7 @@ use super::UiError;
 use crate::logging::{self, LogTail};
 use crate::state::{AppInfo, Desktop};
 use crate::tiles::TileCacheInfo;
-use crate::updates::{self, UpdateStatus};
+use crate::updating::{self, UpdateStatus, Updating};
 use tauri::{AppHandle, Runtime, State};
 
 #[tauri::command]
@@ -18,10 +18,14 @@ pub async fn read_log(state: State<'_, Desktop>, max_lines: usize) -> Result<Log
     logging::tail(&state.paths.log_dir, max_lines)
 }
 
-/// "Check for updates": up to date, a newer version, or offline — never an error dialog.
+/// "Check for updates": up to date, a newer version, offline (the server cannot be reached),
+/// misconfigured or failed (what the server answered) — never an error dialog.
 #[tauri::command]
-pub async fn check_update<R: Runtime>(app: AppHandle<R>) -> Result<UpdateStatus, UiError> {
-    Ok(updates::check(&app).await)
+pub async fn check_update<R: Runtime>(
+    app: AppHandle<R>,
+    updating: State<'_, Updating>,
+) -> Result<UpdateStatus, UiError> {
+    Ok(updating::check(&app, &updating).await)
 }
 
 #[tauri::command]

@@ -484,7 +484,24 @@ keep_watching_on_close: boolean, };
  */
 export type LogTail = { file: string | null, lines: Array<string>, };
 
-export type UpdateStatus = { "state": "up_to_date", current: string, } | { "state": "available", current: string, version: string, notes: string | null, } | { "state": "offline", message: string, };
+/**
+ * "Check for updates" in words.
+ */
+export type UpdateStatus = { "state": "up_to_date", current: string, } | { "state": "available", current: string, version: string, notes: string | null, } | { "state": "offline", message: string, } | { "state": "misconfigured", message: string, } | { "state": "failed", message: string, };
+
+/**
+ * Where an update is while it is being fetched and installed.
+ */
+export type UpdateProgress = { 
+/**
+ * "downloading", "verifying" or "installing".
+ */
+phase: string, downloaded: number, total: number | null, };
+
+/**
+ * What "Download and install" did.
+ */
+export type InstallOutcome = { "state": "installed", version: string, } | { "state": "saved", version: string, path: string, };
 
 export type TileCacheInfo = { dir: string, tiles: number, bytes: number, };
 

@@ -30,6 +30,7 @@ export type {
   ImportItem,
   ImportOutcome,
   ImportReport,
+  InstallOutcome,
   JobBadge,
   JobListArgs,
   JobPage,
@@ -71,6 +72,7 @@ export type {
   TriageItem,
   /** Every failed command rejects with this. */
   UiError,
+  UpdateProgress,
   UpdateStatus,
   Warning,
   WatchEvent,

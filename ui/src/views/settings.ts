@@ -14,6 +14,7 @@ import L from "leaflet";
 import { fleetCard } from "./fleet";
 import { depotFinder, keepWatchingRow, portInUse } from "./settingsExtras";
 import { webhooksCard } from "./webhooks";
+import { updateControls } from "./updates";
 
 export class SettingsView {
   readonly el = h("section", { class: "view settings-view" });
@@ -417,7 +418,6 @@ export class SettingsView {
 
   private about(): HTMLElement {
     const i = this.info as AppInfo;
-    const result = h("p", { id: "update-result", class: "muted" });
     return h(
       "div",
       { class: "card" },
@@ -427,24 +427,7 @@ export class SettingsView {
       h("p", { class: "muted small" }, `Logs: ${i.paths.log_dir}`),
       h("h3", {}, "Data sources"),
       ...DATA_SOURCES.map((d) => h("p", { class: "muted small" }, d)),
-      h(
-        "button",
-        {
-          id: "check-update",
-          onclick: async () => {
-            result.textContent = "Checking…";
-            const u = await commands.checkUpdate();
-            result.textContent =
-              u.state === "up_to_date"
-                ? `Up to date (${u.current})`
-                : u.state === "available"
-                  ? `Version ${u.version} is available (you have ${u.current})`
-                  : `Offline: ${u.message}`;
-          },
-        },
-        "Check for updates",
-      ),
-      result,
+      updateControls(),
     );
   }
 

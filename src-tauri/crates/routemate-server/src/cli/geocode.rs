@@ -25,10 +25,38 @@ pub struct GeocodeArgs {
     pub online: Option<String>,
 }
 
+/// Where `geodata.sh` writes the bundled localities in the checkout this binary was built from
+/// (the CLI's default when `--geodata` is not given).
+pub const CHECKOUT_GEODATA: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../",
+    "assets/geodata/au_localities.tsv"
+);
+
+/// The bundled locality file to load: `--geodata`/`ROUTEMATE_GEODATA` (which must exist), else
+/// the checkout's copy when the set-up wrote it, else none (the geocoder logs that it runs
+/// without; suburbs are then placed only from an imported gazetteer).
+pub fn geodata(cli: &Cli) -> anyhow::Result<Option<PathBuf>> {
+    match &cli.geodata {
+        Some(p) if p.is_file() => Ok(Some(p.clone())),
+        Some(p) => bail!(
+            "--geodata {}: no such file (run src-tauri/scripts/geodata.sh, or give an installed \
+             app's /usr/lib/RouteMate/{})",
+            p.display(),
+            bundled::RESOURCE_RELATIVE
+        ),
+        None => Ok(Some(PathBuf::from(CHECKOUT_GEODATA)).filter(|p| p.is_file())),
+    }
+}
+
 /// The geocoder for data dir `dir` (its gazetteer and its own store of pins and cache, plus the
-/// bundled localities); `online` enables Nominatim.
-pub fn open_geocoder(dir: &Path, online: Option<&str>) -> anyhow::Result<Arc<GeocodeStack>> {
-    let mut config = GeocodeConfig::for_data_dir(dir, bundled::locate());
+/// bundled localities at `localities`); `online` enables Nominatim.
+pub fn open_geocoder(
+    dir: &Path,
+    localities: Option<PathBuf>,
+    online: Option<&str>,
+) -> anyhow::Result<Arc<GeocodeStack>> {
+    let mut config = GeocodeConfig::for_data_dir(dir, localities);
     config.online = online.map(NominatimConfig::new);
     let stack = GeocodeStack::open(config).context("opening the geocoder")?;
     Ok(Arc::new(stack))
@@ -38,7 +66,7 @@ pub fn open_geocoder(dir: &Path, online: Option<&str>) -> anyhow::Result<Arc<Geo
 pub fn open_stack(cli: &Cli, online: Option<&str>) -> anyhow::Result<(Api, Arc<GeocodeStack>)> {
     let dir = data_dir(cli)?;
     let api = Api::open(engine_config(dir.clone()))?;
-    let stack = open_geocoder(&dir, online)?;
+    let stack = open_geocoder(&dir, geodata(cli)?, online)?;
     Ok((api, stack))
 }
 

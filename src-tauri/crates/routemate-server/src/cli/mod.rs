@@ -66,6 +66,11 @@ pub struct Cli {
         value_name = "URL"
     )]
     pub database: Option<String>,
+    /// The bundled locality file (out-of-the-box suburbs and postcodes). Default: the copy the
+    /// set-up (`src-tauri/scripts/geodata.sh`) wrote into the checkout this binary was built
+    /// from; an installed app carries it at /usr/lib/RouteMate/geodata/au_localities.tsv.
+    #[arg(long, env = "ROUTEMATE_GEODATA", global = true, value_name = "FILE")]
+    pub geodata: Option<PathBuf>,
     /// Account the command acts for.
     #[arg(long, global = true, default_value = DEFAULT_ACCOUNT)]
     pub account: String,
@@ -182,7 +187,7 @@ pub fn open_api(cli: &Cli) -> anyhow::Result<Api> {
         Some(url) => Api::open_database(engine_config(dir.clone()), url)?,
         None => Api::open(engine_config(dir.clone()))?,
     };
-    match geocode::open_geocoder(&dir, None) {
+    match geocode::open_geocoder(&dir, geocode::geodata(cli)?, None) {
         Ok(stack) => api.set_geocoder(stack),
         Err(e) => tracing::warn!(error = %format!("{e:#}"), "geocoder unavailable"),
     }
