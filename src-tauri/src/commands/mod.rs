@@ -16,8 +16,8 @@ pub mod settings;
 pub mod streets;
 pub mod sync;
 pub mod system;
-pub mod webhooks;
 pub mod updates;
+pub mod webhooks;
 
 use crate::state::Desktop;
 use routemate_engine::{Api, EngineError};

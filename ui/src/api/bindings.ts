@@ -55,6 +55,8 @@ export const COMMAND_NAMES = [
   "tile_cache_info",
   "clear_tile_cache",
   "ui_ready",
+  "install_update",
+  "restart_app",
   "webhooks_list",
   "webhooks_add",
   "webhooks_remove",
@@ -141,12 +143,16 @@ export const commands = {
   appInfo: (): Promise<T.AppInfo> => invoke("app_info"),
   /** The last `max_lines` lines of the newest log file. */
   readLog: (maxLines: number): Promise<T.LogTail> => invoke("read_log", { maxLines }),
-  /** "Check for updates": up to date, a newer version, or offline — never an error dialog. */
+  /** "Check for updates": up to date, a newer version, offline (the server cannot be reached), misconfigured or failed (what the server answered) — never an error dialog. */
   checkUpdate: (): Promise<T.UpdateStatus> => invoke("check_update"),
   tileCacheInfo: (): Promise<T.TileCacheInfo> => invoke("tile_cache_info"),
   clearTileCache: (): Promise<T.TileCacheInfo> => invoke("clear_tile_cache"),
   /** The UI has painted its first screen: logs and returns the time since start (cold start to first paint, the startup benchmark). */
   uiReady: (): Promise<number> => invoke("ui_ready"),
+  /** Downloads `version` (progress on `updates://progress`), verifies its signature and installs it; a package that fails the signature check is refused (`update_refused`), nothing installed. */
+  installUpdate: (version: string): Promise<T.InstallOutcome> => invoke("install_update", { version }),
+  /** Restarts RouteMate so an installed update runs (offered after `install_update`). */
+  restartApp: (): Promise<null> => invoke("restart_app"),
   webhooksList: (): Promise<T.Subscription[]> => invoke("webhooks_list"),
   /** Subscribes a URL (https, or http to this machine); the answer's secret is shown once. */
   webhooksAdd: (url: string, events: T.EventType[], description: string | null): Promise<T.CreatedSubscription> => invoke("webhooks_add", { url, events, description }),
