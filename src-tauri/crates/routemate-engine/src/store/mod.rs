@@ -70,7 +70,7 @@ impl Store {
         space::make_data_dir_private(dir);
         space::check(dir, 0)?;
         let path = dir.join("store");
-        let (db, recovered) = match open_db(&path) {
+        let (db, recovered) = match open_db_waiting(&path) {
             Ok(db) => (db, None),
             Err(e @ EngineError::StoreCorrupt { .. }) => {
                 let Some(good) = backup::newest_good(dir) else {
@@ -271,6 +271,21 @@ impl Store {
 
 /// Opens sled at `path`. sled 0.34 panics on some damaged files instead of returning an error:
 /// that is corruption too.
+/// [`open_db`], waiting briefly while the store is locked: a handle of this process closed just
+/// before (sled's background writers let go of the file lock a moment after the last `Db` drops,
+/// longer on a busy machine) is not another process holding the store.
+fn open_db_waiting(path: &Path) -> Result<sled::Db, EngineError> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    loop {
+        match open_db(path) {
+            Err(EngineError::StoreLocked { .. }) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            other => return other,
+        }
+    }
+}
+
 fn open_db(path: &Path) -> Result<sled::Db, EngineError> {
     let opened = std::panic::catch_unwind(|| {
         sled::Config::new()
