@@ -141,8 +141,11 @@ impl Receiver {
     }
 
     /// Every acknowledged delivery so far, in arrival order.
+    /// The acknowledged deliveries, in the order they were answered.
     pub fn received(&self) -> Vec<Received> {
-        self.state.got.lock().unwrap().clone()
+        let mut got = self.state.got.lock().unwrap().clone();
+        got.sort_by_key(|r| r.at);
+        got
     }
 
     pub fn refused_signatures(&self) -> usize {
@@ -218,12 +221,16 @@ async fn serve(mut sock: TcpStream, st: Arc<State>) {
                 let sig = header("routemate-signature");
                 match verify(&secret, &sig, &body, unix_now()) {
                     Ok(()) => {
+                        // Taken before the 200 goes out: the sender cannot send a job's next
+                        // event before it has this answer, so ordering by `at` is the order
+                        // of acknowledgement even when another connection's task pushes first.
+                        let at = Instant::now();
                         let answer = b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n";
                         if sock.write_all(answer).await.is_err() {
                             return;
                         }
                         st.got.lock().unwrap().push(Received {
-                            at: Instant::now(),
+                            at,
                             event: serde_json::from_slice(&body).unwrap_or(Value::Null),
                             body,
                             signature: sig,
