@@ -129,6 +129,10 @@ export HOSTING_B="http://127.0.0.1:$portb" HOSTING_PGPORT="$pgport"
 if [ "${1:-}" = "--bench" ]; then
   shift
   bench "$HOSTING_LB" --data "$work/cli" -- "$@"
+  # Conflicts show as rolled-back transactions (each retried by the server).
+  as_pg "$pgbin/psql" -h 127.0.0.1 -p "$pgport" -U routemate -d routemate -At -F ' ' -c \
+    "SELECT xact_commit, xact_rollback FROM pg_stat_database WHERE datname = 'routemate'" |
+    { read -r c r; echo "PostgreSQL: $c transactions committed, $r rolled back (conflicts retried)"; }
 else
   python3 "$root/tests/hosting/scenarios.py"
 fi

@@ -123,12 +123,11 @@ pub(crate) fn store(
         &index.keys,
         &outbox.entries,
         &outbox.keys,
-        &hook_trees.events,
-        &hook_trees.streams,
+        &hook_trees.unnumbered,
         &hook_trees.counters,
     );
     let raced = || ConflictableTransactionError::Abort(EngineError::Conflict);
-    trees.transaction(|(tj, ti, td, ts, tk, toe, tok, the, ths, thc)| {
+    trees.transaction(|(tj, ti, td, ts, tk, toe, tok, thu, thc)| {
         // Still the revision this write was built on (no other process wrote the job since).
         let stored = match tj.get(job.job_id.as_bytes())? {
             Some(v) => Some(
@@ -159,7 +158,7 @@ pub(crate) fn store(
         tj.insert(job.job_id.as_bytes(), job_bytes.as_slice())?;
         let before = crate::job_index::current(ts, tk, &job.job_id)?;
         let drafts = crate::webhooks::draft::for_job(job, &change, before.as_ref());
-        crate::webhooks::store::record(&hooks, (the, ths, thc), (toe, tok), &job.job_id, &drafts)?;
+        crate::webhooks::store::record(&hooks, (thu, thc), (toe, tok), &job.job_id, &drafts)?;
         crate::job_index::put(ts, tk, job)?;
         if let Some(e) = &enqueue {
             crate::outbox::enqueue(toe, tok, e)?;

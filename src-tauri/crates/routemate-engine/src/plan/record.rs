@@ -189,13 +189,12 @@ pub fn put(store: &Store, record: &PlanRecord) -> Result<(), EngineError> {
     let all = (
         &plans,
         &keys,
-        &h.events,
-        &h.streams,
+        &h.unnumbered,
         &h.counters,
         &outbox.entries,
         &outbox.keys,
     );
-    all.transaction(|(tp, tk, te, ts, tc, toe, tok)| {
+    all.transaction(|(tp, tk, tu, tc, toe, tok)| {
         let owner = match tk.get(key.as_slice())? {
             Some(v) => Some(decode::<PlanKey>(&v).map_err(unreadable)?.plan_id),
             None => None,
@@ -217,7 +216,7 @@ pub fn put(store: &Store, record: &PlanRecord) -> Result<(), EngineError> {
         }
         tp.insert(record.plan_id.as_bytes(), value.as_slice())?;
         tk.insert(key.as_slice(), key_value.as_slice())?;
-        crate::webhooks::store::record(&hooks, (te, ts, tc), (toe, tok), &record.plan_id, &drafts)?;
+        crate::webhooks::store::record(&hooks, (tu, tc), (toe, tok), &record.plan_id, &drafts)?;
         Ok::<_, ConflictableTransactionError<EngineError>>(())
     })?;
     store.flush()

@@ -4,13 +4,15 @@
 //!
 //! Trees:
 //! - `webhook_subscriptions`: subscription id → [`SubRecord`] (URL, event types, sealed secret).
+//! - `webhook_unnumbered`: change id (big-endian `u64` from `Db::generate_id`) + draft index →
+//!   [`Event`] without its id: what a change's transaction writes. [`number`] moves them on.
 //! - `webhook_events`: account `\0` event number (big-endian `u64`) → [`Event`]; an account's
-//!   events in the order they were committed, which is the replay order.
+//!   events in the order they were numbered, which is the replay order.
 //! - `webhook_streams`: account `\0` subject `\0` sequence (big-endian) → event number: one job's
 //!   (or plan's) events in order, for delivery.
 //! - `webhook_counters`: `events` → the last event number; `seq` `\0` account `\0` subject → the
-//!   subject's last sequence. Both are read and bumped inside the change's transaction (sled
-//!   transactions are serialisable), so numbers follow commit order.
+//!   subject's last sequence, bumped inside the change's transaction (a job's changes are
+//!   serialised by its revision anyway).
 //! - `webhook_acks`: subscription `\0` subject → [`Ack`]: the last sequence the subscriber
 //!   acknowledged, and since when delivery has been failing.
 //! - `webhook_log`: subscription `\0` attempt number (big-endian) → [`Attempt`], the newest
@@ -19,6 +21,15 @@
 //! The outbox holds one [`EntryKind::Webhook`] entry per (subscription, subject) with something
 //! to deliver: target `subscription/subject`, payload reference = the subject's newest sequence.
 //! It is written (or coalesced) in the change's transaction, like sync's.
+//!
+//! **Numbering after the commit.** Event numbers (the ids replay pages by) are given by
+//! [`number`], in its own short transaction, not in the change's: one counter bumped by every
+//! change would make every pair of concurrent changes conflict (on PostgreSQL, imports on two
+//! servers retried each other in turn). Whoever reads events numbers what is waiting first — the
+//! replay before it reads, the deliverer when a stream row it needs is missing, the retention —
+//! and numbering is serialised on the counter, so the numbers committed always form a prefix: a
+//! replay `after` an id never misses an event that is numbered later, because it gets a larger
+//! number. A job's events are numbered in their per-job sequence order.
 
 use super::{
     event_id, parse_event_id, seal, Attempt, CreatedSubscription, DeliveryLog, Due, Event,
@@ -33,6 +44,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 const SUBS: &str = "webhook_subscriptions";
+const UNNUMBERED: &str = "webhook_unnumbered";
 const EVENTS: &str = "webhook_events";
 const STREAMS: &str = "webhook_streams";
 const COUNTERS: &str = "webhook_counters";
@@ -82,18 +94,18 @@ pub(crate) struct Ack {
 
 /// The event trees a change writes in its transaction.
 pub(crate) struct EventTrees {
-    pub events: crate::store::kv::Tree,
-    pub streams: crate::store::kv::Tree,
+    pub unnumbered: crate::store::kv::Tree,
     pub counters: crate::store::kv::Tree,
 }
 
 /// What a change needs before its transaction: the account's subscriptions and one fresh outbox
-/// id for each (ids are generated outside transactions).
+/// id for each, and the change's own id (ids are generated outside transactions).
 pub(crate) struct Prepared {
     pub trees: EventTrees,
     account: String,
     now: DateTime<Utc>,
     subs: Vec<(String, Vec<EventType>, u64)>,
+    change_id: u64,
 }
 
 /// An event about to be recorded.
@@ -132,13 +144,13 @@ pub(crate) fn prepare(
         .collect::<Result<Vec<_>, EngineError>>()?;
     Ok(Prepared {
         trees: EventTrees {
-            events: tree(store, EVENTS)?,
-            streams: tree(store, STREAMS)?,
+            unnumbered: tree(store, UNNUMBERED)?,
             counters: tree(store, COUNTERS)?,
         },
         account: account.to_string(),
         now,
         subs,
+        change_id: store.db.generate_id()?,
     })
 }
 
@@ -162,11 +174,11 @@ fn entry_target(sub: &str, subject: &str) -> String {
 }
 
 /// Records `drafts` about `subject` inside the change's transaction (trees in the order of
-/// [`EventTrees`], then the outbox's), and queues (or coalesces) one outbox entry for every
-/// subscription that wants one of them.
+/// [`EventTrees`], then the outbox's), unnumbered, and queues (or coalesces) one outbox entry for
+/// every subscription that wants one of them.
 pub(crate) fn record(
     p: &Prepared,
-    (te, ts, tc): (&TransactionalTree, &TransactionalTree, &TransactionalTree),
+    (tu, tc): (&TransactionalTree, &TransactionalTree),
     (toe, tok): (&TransactionalTree, &TransactionalTree),
     subject: &str,
     drafts: &[Draft],
@@ -174,19 +186,16 @@ pub(crate) fn record(
     if drafts.is_empty() {
         return Ok(());
     }
-    let mut n = read_u64(tc.get("events")?);
     let seq_key = {
         let mut k = b"seq\0".to_vec();
         k.extend_from_slice(&key2(&p.account, subject));
         k
     };
     let mut seq = read_u64(tc.get(seq_key.as_slice())?);
-    let prefix = stream_prefix(&p.account, subject);
-    for d in drafts {
-        n += 1;
+    for (i, d) in drafts.iter().enumerate() {
         seq += 1;
         let event = Event {
-            id: event_id(n),
+            id: String::new(),
             kind: d.kind,
             created: p.now,
             account: p.account.clone(),
@@ -194,15 +203,10 @@ pub(crate) fn record(
             sequence: seq,
             data: d.data.clone(),
         };
-        let mut ek = p.account.as_bytes().to_vec();
-        ek.push(0);
-        ek.extend_from_slice(&be(n));
-        te.insert(ek, encode(&event))?;
-        let mut sk = prefix.clone();
-        sk.extend_from_slice(&be(seq));
-        ts.insert(sk, &be(n))?;
+        let mut k = be(p.change_id).to_vec();
+        k.extend_from_slice(&be(i as u64));
+        tu.insert(k, encode(&event))?;
     }
-    tc.insert("events", &be(n))?;
     tc.insert(seq_key, &be(seq))?;
     for (sub, kinds, fresh_id) in &p.subs {
         if drafts.iter().any(|d| kinds.contains(&d.kind)) {
@@ -218,6 +222,97 @@ pub(crate) fn record(
         }
     }
     Ok(())
+}
+
+/// Events numbered per transaction at most.
+const NUMBER_BATCH: usize = 512;
+
+fn event_key(account: &str, n: u64) -> Vec<u8> {
+    let mut k = account.as_bytes().to_vec();
+    k.push(0);
+    k.extend_from_slice(&be(n));
+    k
+}
+
+/// Gives every event waiting in `webhook_unnumbered` its account-wide number (see the module
+/// notes): each batch in one transaction that bumps the counter, writes the events and their
+/// stream rows and removes them from the waiting tree; flushed, so a number handed out is never
+/// handed out again after a crash. Answers how many this call numbered.
+pub(crate) fn number(store: &Store) -> Result<usize, EngineError> {
+    use crate::store::kv::Transactional;
+    let (unnumbered, events, streams, counters) = (
+        tree(store, UNNUMBERED)?,
+        tree(store, EVENTS)?,
+        tree(store, STREAMS)?,
+        tree(store, COUNTERS)?,
+    );
+    let mut total = 0;
+    loop {
+        let keys: Vec<sled::IVec> = unnumbered
+            .iter()
+            .keys()
+            .take(NUMBER_BATCH)
+            .collect::<Result<_, _>>()?;
+        if keys.is_empty() {
+            break;
+        }
+        let done =
+            (&unnumbered, &events, &streams, &counters).transaction(|(tu, te, ts, tc)| {
+                let mut batch = Vec::new();
+                for k in &keys {
+                    // Gone: another process (or worker) numbered it meanwhile.
+                    if let Some(v) = tu.get(k)? {
+                        let e: Event = decode(&v).map_err(ConflictableTransactionError::Abort)?;
+                        batch.push((k.clone(), e));
+                    }
+                }
+                in_sequence_order(&mut batch);
+                let mut n = read_u64(tc.get("events")?);
+                for (k, mut e) in batch.iter().cloned() {
+                    n += 1;
+                    e.id = event_id(n);
+                    te.insert(event_key(&e.account, n), encode(&e))?;
+                    let mut sk = stream_prefix(&e.account, &e.subject);
+                    sk.extend_from_slice(&be(e.sequence));
+                    ts.insert(sk, &be(n))?;
+                    tu.remove(k)?;
+                }
+                if !batch.is_empty() {
+                    tc.insert("events", &be(n))?;
+                }
+                Ok::<_, ConflictableTransactionError<EngineError>>(batch.len())
+            })?;
+        total += done;
+        if keys.len() < NUMBER_BATCH {
+            break;
+        }
+    }
+    if total > 0 {
+        store.flush()?;
+        tracing::debug!(events = total, "webhook events numbered");
+    }
+    Ok(total)
+}
+
+/// Orders a batch by change id, then puts each subject's events in their sequence order within
+/// the places the subject holds (already so unless changes of one job committed out of the
+/// order of their ids).
+fn in_sequence_order(batch: &mut [(sled::IVec, Event)]) {
+    use std::collections::BTreeMap;
+    let mut places: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+    for (i, (_, e)) in batch.iter().enumerate() {
+        places
+            .entry((e.account.clone(), e.subject.clone()))
+            .or_default()
+            .push(i);
+    }
+    for idx in places.values().filter(|v| v.len() > 1) {
+        let mut group: Vec<_> = idx.iter().map(|&i| batch[i].clone()).collect();
+        group.sort_by_key(|(_, e)| e.sequence);
+        for (&i, item) in idx.iter().zip(group) {
+            batch[i] = item;
+        }
+    }
 }
 
 // ---- subscriptions ----
@@ -494,6 +589,11 @@ pub(crate) fn pending(store: &Store, d: &Due) -> Result<Vec<Event>, EngineError>
     from.extend_from_slice(&be(acked + 1));
     let mut to = prefix.clone();
     to.extend_from_slice(&be(d.upto));
+    // The newest event queued is not numbered yet: number what waits (a stream row is written
+    // with the number), then read. Rows may also be missing because retention removed them.
+    if !streams.contains_key(&to)? {
+        number(store)?;
+    }
     let mut out = Vec::new();
     for item in streams.range(from..=to) {
         let (_, n) = item?;
@@ -663,6 +763,8 @@ pub(crate) fn replay(
         }
         None => 0,
     };
+    // Every event committed before this call gets its number first (module notes).
+    number(store)?;
     let mut from = account.as_bytes().to_vec();
     from.push(0);
     let mut to = from.clone();
@@ -684,6 +786,7 @@ pub(crate) fn replay(
 /// Deletes events older than [`RETENTION_DAYS`] (with their stream rows). Answers how many.
 pub(crate) fn prune(store: &Store, now: DateTime<Utc>) -> Result<usize, EngineError> {
     let cutoff = now - Duration::days(RETENTION_DAYS);
+    number(store)?;
     let (events, streams) = (tree(store, EVENTS)?, tree(store, STREAMS)?);
     let mut gone = 0;
     for item in events.iter() {

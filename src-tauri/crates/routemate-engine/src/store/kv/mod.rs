@@ -5,9 +5,17 @@
 //!   data dir, one process at a time. Every call goes straight to sled.
 //! - **PostgreSQL** (the hosted API, several `routemate serve` processes on one database):
 //!   [`postgres`] keeps every tree in one table `kv (tree, key, value)` with the primary key
-//!   `(tree, key)`; a transaction is a SERIALIZABLE transaction, retried on a serialization
-//!   failure like sled retries a conflicting one. Unique keys and transactions, not in-process
-//!   locks, keep two processes from writing the same record twice.
+//!   `(tree, key)`; a transaction is a REPEATABLE READ transaction (snapshot isolation),
+//!   retried on a serialization failure like sled retries a conflicting one. Unique keys and
+//!   transactions, not in-process locks, keep two processes from writing the same record twice.
+//!
+//! **The rule for transactions** (what makes snapshot isolation enough): a check inside a
+//! transaction reads a key and writes *that same key* (the import's natural key, the job's
+//! revision, the outbox key, a counter), so a concurrent transaction that changed it is a write
+//! conflict both backends refuse and retry. Deciding to write one key from the absence of
+//! another (write skew) is not protected on PostgreSQL: write the key you checked.
+//! (SERIALIZABLE protected that too, but its predicate locks made concurrent imports, which
+//! touch neighbouring index pages, abort each other by the hundred.)
 //!
 //! The types mirror sled's names and shapes ([`Db`], [`Tree`], [`Batch`], [`Transactional`],
 //! [`transaction::TransactionalTree`], [`transaction::ConflictableTransactionError`]), so code

@@ -589,7 +589,8 @@ fn tx_error(e: Error) -> UnabortableTransactionError {
     }
 }
 
-/// Runs `f` in one SERIALIZABLE transaction over `trees`, again after a conflict.
+/// Runs `f` in one REPEATABLE READ transaction over `trees`, again after a conflict (a
+/// concurrent write of a key this one wrote: SQLSTATE 40001).
 pub(super) fn transaction<A, E>(
     trees: &[&PgTree],
     f: impl Fn(&[PgTxTree]) -> ConflictableTransactionResult<A, E>,
@@ -602,7 +603,7 @@ pub(super) fn transaction<A, E>(
         let client = db
             .block_on(async move {
                 let c = pool.get().await.map_err(pool_error)?;
-                c.batch_execute("BEGIN ISOLATION LEVEL SERIALIZABLE")
+                c.batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
                     .await
                     .map_err(pg_error)?;
                 Ok(Arc::new(c))

@@ -1,7 +1,8 @@
 //! Multi-tree transactions with sled's closure shape: `(&a, &b).transaction(|(ta, tb)| { … })`.
 //! The closure may run more than once (a conflict retries it), so it only reads and writes
 //! through its transactional trees. On sled this is sled's own transaction; on PostgreSQL one
-//! SERIALIZABLE transaction, retried on a serialization failure or deadlock.
+//! REPEATABLE READ transaction, retried on a serialization failure or deadlock (see the rule in
+//! the module notes of [`super`]).
 
 use super::{postgres, Error, IVec, Tree};
 
