@@ -191,11 +191,10 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             let syncing = app.state::<Desktop>().syncing.clone();
             syncing::start(handle.clone(), api.clone(), syncing);
             // Webhook subscribers get their events from the local engine too.
-            tauri::async_runtime::spawn(routemate_sync::webhooks::run(
+            routemate_sync::webhooks::background::start(
                 api.clone(),
                 routemate_sync::webhooks::Options::from_env(),
-                std::future::pending::<()>(),
-            ));
+            )?;
             packs::start(handle.clone(), &api);
             loopback::start(handle, api);
             Ok(())

@@ -1,6 +1,7 @@
 //! `routemate-bench webhooks`: stop status changes fanned out to webhook subscribers on loopback,
 //! in this process (the engine, the real `routemate-sync` deliverer, and three receivers that
-//! verify every signature and answer 200).
+//! verify every signature and answer 200; they stand in for other machines, so they run at the
+//! deliverer's low CPU priority).
 //!
 //! 1. `--imports` 25-stop imports alone, their p50/p99;
 //! 2. the same number of imports beside `--changes` stop status changes (in 25-stop jobs, one
@@ -141,14 +142,13 @@ fn imports(api: &Api, prefix: &str, n: usize) -> anyhow::Result<Vec<Duration>> {
     Ok(lat)
 }
 
+/// When each (job, stop) was changed.
+type Changed = HashMap<(String, String), Instant>;
+
 /// Completes stop after stop of `job_ids` (stop 1 of every job, then stop 2, …) until `n`
 /// changes: when each one was made, and how long they all took.
-fn changes(
-    api: &Api,
-    job_ids: &[String],
-    n: usize,
-) -> anyhow::Result<(HashMap<(String, String), Instant>, f64)> {
-    let mut changed: HashMap<(String, String), Instant> = HashMap::new();
+fn changes(api: &Api, job_ids: &[String], n: usize) -> anyhow::Result<(Changed, f64)> {
+    let mut changed = Changed::new();
     let started = Instant::now();
     'outer: for s in 0..STOPS {
         for j in job_ids {
@@ -171,7 +171,7 @@ fn imports_beside_changes(
     n: usize,
     job_ids: &[String],
     n_changes: usize,
-) -> anyhow::Result<(Vec<Duration>, HashMap<(String, String), Instant>, f64)> {
+) -> anyhow::Result<(Vec<Duration>, Changed, f64)> {
     let side = {
         let (api, prefix) = (api.clone(), prefix.to_string());
         std::thread::spawn(move || imports(&api, &prefix, n))
@@ -184,7 +184,10 @@ fn imports_beside_changes(
 }
 
 pub fn run(args: &BenchWebhooksArgs) -> anyhow::Result<()> {
+    // The receivers stand in for other machines: on this one they take only the CPU the engine
+    // leaves idle (the deliverer's own threads run at that priority too).
     let rt = tokio::runtime::Builder::new_multi_thread()
+        .on_thread_start(routemate_sync::webhooks::background::lower_priority)
         .enable_all()
         .build()?;
     let dir = tempfile::tempdir()?;
@@ -232,11 +235,10 @@ pub fn run(args: &BenchWebhooksArgs) -> anyhow::Result<()> {
         *secret.lock().unwrap() = created.secret;
         receipts.push(got);
     }
-    rt.spawn(routemate_sync::webhooks::run(
+    routemate_sync::webhooks::background::start(
         api.clone(),
         routemate_sync::webhooks::Options::default(),
-        std::future::pending(),
-    ));
+    )?;
     std::thread::sleep(Duration::from_millis(1500)); // the workers start
 
     let started = Instant::now();

@@ -82,7 +82,8 @@ impl Api {
         store::pending(self.store(), due)
     }
 
-    /// Records an acknowledged event (flushed before it returns).
+    /// Records an acknowledged event. Not flushed: the deliverer flushes (several deliveries'
+    /// acknowledgements in one [`Api::flush`]) before it sends that job's next event.
     pub fn webhook_acknowledged(
         &self,
         due: &Due,
@@ -93,10 +94,11 @@ impl Api {
     }
 
     /// Records that a delivery has nothing left to send up to `seq` (filtered-out types), then
-    /// takes its outbox entry out unless newer events arrived meanwhile. Flushed.
+    /// takes its outbox entry out unless newer events arrived meanwhile. Not flushed: losing it
+    /// in a crash only makes the deliverer find nothing left to send for that entry.
     pub fn webhook_done(&self, due: &Due, seq: u64) -> Result<bool, EngineError> {
         store::skip_to(self.store(), &due.subscription, &due.subject, seq)?;
-        outbox::complete(self.store(), due.entry_id, due.upto)
+        outbox::settle(self.store(), due.entry_id, due.upto)
     }
 
     /// Records a failed attempt: the delivery backs off, or is parked after

@@ -193,6 +193,13 @@ fn get(ob: &Outbox, id: u64) -> Result<Option<Entry>, EngineError> {
 /// newer version was queued meanwhile (a larger payload reference) the entry stays, with a clean
 /// retry state, for the sender's next pass. Answers whether the entry left.
 pub(crate) fn complete(store: &Store, id: u64, payload_ref: u64) -> Result<bool, EngineError> {
+    let removed = settle(store, id, payload_ref)?;
+    store.flush()?;
+    Ok(removed)
+}
+
+/// [`complete`] without the flush, for a sender whose redoing it after a crash is harmless.
+pub(crate) fn settle(store: &Store, id: u64, payload_ref: u64) -> Result<bool, EngineError> {
     let ob = Outbox::open(store)?;
     let removed = (&ob.entries, &ob.keys).transaction(|(te, tk)| {
         let Some(v) = te.get(id.to_be_bytes())? else {
@@ -208,7 +215,6 @@ pub(crate) fn complete(store: &Store, id: u64, payload_ref: u64) -> Result<bool,
         tk.remove(key2(entry.kind.as_str(), &entry.target))?;
         Ok::<_, ConflictableTransactionError<EngineError>>(true)
     })?;
-    store.flush()?;
     Ok(removed)
 }
 

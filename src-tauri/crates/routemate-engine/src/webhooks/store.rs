@@ -610,13 +610,21 @@ pub(crate) fn pending(store: &Store, d: &Due) -> Result<Vec<Event>, EngineError>
     Ok(out)
 }
 
+/// The log is trimmed back to [`LOG_KEEP`] every this many attempts (not on each: a trim reads
+/// the subscription's whole log), so it holds at most `LOG_KEEP + TRIM_EVERY` between trims.
+const TRIM_EVERY: u64 = 16;
+
 fn put_attempt(store: &Store, sub: &str, attempt: &Attempt) -> Result<(), EngineError> {
     let log = tree(store, LOG)?;
     let mut k = sub.as_bytes().to_vec();
     k.push(0);
     let prefix = k.clone();
-    k.extend_from_slice(&be(store.db.generate_id()?));
+    let n = store.db.generate_id()?;
+    k.extend_from_slice(&be(n));
     log.insert(k, encode(attempt))?;
+    if n % TRIM_EVERY != 0 {
+        return Ok(());
+    }
     let keys: Vec<sled::IVec> = log.scan_prefix(&prefix).keys().collect::<Result<_, _>>()?;
     for old in keys.iter().take(keys.len().saturating_sub(LOG_KEEP)) {
         log.remove(old)?;
@@ -638,8 +646,9 @@ fn attempts(store: &Store, sub: &str, limit: usize) -> Result<Vec<Attempt>, Engi
 }
 
 /// Records that the subscriber acknowledged `subject`'s event `seq` (and, with it, everything
-/// before), with the attempt in the log. Flushed before it returns, so a restart does not send an
-/// acknowledged event again.
+/// before), with the attempt in the log. Not flushed: the deliverer flushes before it sends the
+/// subject's next event (one flush for every delivery that finished meanwhile), so a restart
+/// sends again at most what was acknowledged during that one flush.
 pub(crate) fn acknowledged(
     store: &Store,
     sub: &str,
@@ -657,8 +666,7 @@ pub(crate) fn acknowledged(
     a.seq = a.seq.max(seq);
     a.failing_since = None;
     acks.insert(k, encode(&a))?;
-    put_attempt(store, sub, attempt)?;
-    store.flush()
+    put_attempt(store, sub, attempt)
 }
 
 /// Marks everything of `subject` up to `seq` as acknowledged without a delivery (the subscriber

@@ -128,12 +128,12 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
             std::future::pending::<()>(),
             |_, _| {},
         ));
-        // Webhook subscribers get their events (one worker per subscription).
-        tokio::spawn(routemate_sync::webhooks::run(
+        // Webhook subscribers get their events (one worker per subscription), on low-priority
+        // threads of their own.
+        routemate_sync::webhooks::background::start(
             api.clone(),
             routemate_sync::webhooks::Options::from_env(),
-            std::future::pending::<()>(),
-        ));
+        )?;
         // Stop on a signal, or on the first storage error (exit 75 so a supervisor restarts us
         // once the disk is fixed); after a storage error, in-flight requests get 5 s to finish.
         let failed = health.clone();

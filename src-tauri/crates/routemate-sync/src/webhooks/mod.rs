@@ -2,13 +2,18 @@
 //! receiver holds up only its own deliveries, never imports (the events are already durable in
 //! the engine's outbox) nor other subscribers. A worker delivers up to [`STREAMS`] jobs at once,
 //! each job's events one at a time in sequence order, the next only after the previous was
-//! acknowledged (2xx) and that acknowledgement flushed. Any other answer, or none within the
+//! acknowledged (2xx) and that acknowledgement flushed (one flush shared by every delivery that
+//! finished meanwhile, [`group_flush`]). Any other answer, or none within the
 //! timeout, backs the job off (capped exponential with full jitter, `Retry-After` a floor) and
 //! closes the worker's gate: until a delivery succeeds again only one job is tried at a time, so
 //! a receiver coming back is not met by a burst. A job failing for `park_after` (24 h) is parked,
 //! visible in the delivery log, until retried.
 
+pub mod background;
+pub mod group_flush;
 pub mod send;
+
+use group_flush::GroupFlush;
 
 use routemate_engine::webhooks::store::Backoff;
 use routemate_engine::webhooks::{Attempt, Due, Target};
@@ -23,6 +28,9 @@ use tokio::sync::Notify;
 pub const STREAMS: usize = 8;
 /// How often the subscription list is re-read.
 const REFRESH: Duration = Duration::from_secs(1);
+/// A worker reads its queue at most this often: engine events and finished deliveries wake it
+/// by the thousand a second under load, and each read decodes the subscription's whole queue.
+const SCAN_EVERY: Duration = Duration::from_millis(5);
 /// How often expired events are pruned.
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
@@ -100,6 +108,7 @@ pub async fn run(api: Api, options: Options, stop: impl std::future::Future<Outp
         }
     };
     let mut events = api.subscribe();
+    let flusher = GroupFlush::start(api.clone());
     let mut workers: HashMap<String, Worker> = HashMap::new();
     let mut last_prune = None::<std::time::Instant>;
     tokio::pin!(stop);
@@ -121,6 +130,7 @@ pub async fn run(api: Api, options: Options, stop: impl std::future::Future<Outp
                         let task = tokio::spawn(worker(
                             api.clone(),
                             http.clone(),
+                            flusher.clone(),
                             t,
                             options,
                             wake.clone(),
@@ -165,6 +175,7 @@ pub async fn run(api: Api, options: Options, stop: impl std::future::Future<Outp
 struct Shared {
     api: Api,
     http: reqwest::Client,
+    flusher: GroupFlush,
     target: Target,
     options: Options,
     wake: Arc<Notify>,
@@ -176,6 +187,7 @@ struct Shared {
 async fn worker(
     api: Api,
     http: reqwest::Client,
+    flusher: GroupFlush,
     target: Target,
     options: Options,
     wake: Arc<Notify>,
@@ -183,28 +195,39 @@ async fn worker(
     let s = Arc::new(Shared {
         api,
         http,
+        flusher,
         target,
         options,
         wake,
         in_flight: Mutex::new(HashSet::new()),
         gate_open: AtomicBool::new(true),
     });
+    let mut next = None;
     loop {
-        let id = s.target.id.clone();
-        let (due, next) = match blocking(&s.api, move |a| a.webhook_due(&id)).await {
-            Ok(d) => d,
-            Err(e) => {
-                tracing::warn!(error = %e, "webhook queue unreadable");
-                (Vec::new(), None)
+        let limit = if s.gate_open.load(Ordering::SeqCst) {
+            STREAMS
+        } else {
+            1
+        };
+        let full = s.in_flight.lock().unwrap_or_else(|e| e.into_inner()).len() >= limit;
+        // With every slot busy there is nothing to start: a finished delivery wakes the worker.
+        let due = if full {
+            Vec::new()
+        } else {
+            let id = s.target.id.clone();
+            match blocking(&s.api, move |a| a.webhook_due(&id)).await {
+                Ok((due, n)) => {
+                    next = n;
+                    due
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "webhook queue unreadable");
+                    Vec::new()
+                }
             }
         };
         {
             let mut in_flight = s.in_flight.lock().unwrap_or_else(|e| e.into_inner());
-            let limit = if s.gate_open.load(Ordering::SeqCst) {
-                STREAMS
-            } else {
-                1
-            };
             for d in due {
                 if in_flight.len() >= limit {
                     break;
@@ -218,10 +241,12 @@ async fn worker(
             .map(|t| (t - chrono::Utc::now()).to_std().unwrap_or_default())
             .unwrap_or(Duration::from_secs(5))
             .min(Duration::from_secs(5));
+        let scanned = tokio::time::Instant::now();
         tokio::select! {
             _ = s.wake.notified() => {},
             _ = tokio::time::sleep(wait) => {},
         }
+        tokio::time::sleep_until(scanned + SCAN_EVERY).await;
     }
 }
 
@@ -249,6 +274,8 @@ async fn deliver_inner(s: &Shared, d: &Due) -> Result<(), String> {
             s.gate_open.store(true, Ordering::SeqCst);
             let seq = e.sequence;
             blocking(&s.api, move |a| a.webhook_acknowledged(&due, seq, &attempt)).await?;
+            // Durable before the job's next event goes out (or the entry is settled).
+            s.flusher.flush().await?;
         } else {
             s.gate_open.store(false, Ordering::SeqCst);
             let (retry_after, backoff) = (out.retry_after, s.options.backoff);
