@@ -5,6 +5,7 @@ Standard library only. Each check says what a user would see; the first failure 
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -119,6 +120,25 @@ def main():
         s, _, _ = call("GET", base + "/v1/integration-jobs", token=t)
         check(s == 200, f"a token issued by one process is accepted by the other ({base})")
 
+    # Revoked straight in the database while both serve: each process trusts a token it resolved
+    # for 2 s, so both refuse it within seconds.
+    cred2 = cli("credentials", "create", "--name", "revoked-live")
+    live = {A: token(A, cred2), B: token(B, cred2)}
+    for base, t in live.items():
+        check(call("GET", base + "/v1/integration-jobs", token=t)[0] == 200,
+              f"a fresh credential's token works on {base}")
+    cli("credentials", "revoke", cred2["client_id"])
+    revoked_at, refused = time.time(), {}
+    while time.time() - revoked_at < 10 and len(refused) < 2:
+        for base, t in live.items():
+            if base not in refused and call("GET", base + "/v1/integration-jobs", token=t)[0] == 401:
+                refused[base] = time.time() - revoked_at
+        time.sleep(0.05)
+    slowest = max(refused.values(), default=99)
+    check(len(refused) == 2 and slowest < 4,
+          f"a credential revoked in the database is refused by both processes within "
+          f"{slowest:.1f} s")
+
     # Concurrent identical imports, one through each process at the same instant → one job.
     for k in range(10):
         ext, results = f"DUP-{k}", []
@@ -210,6 +230,49 @@ def main():
     check((pid("a"), pid("b")) == pids_before, "without restarting the servers")
     for name in ("a", "b"):
         os.kill(pid(name), 0)
+
+    # SIGTERM with an import half on the wire: the process stops taking connections, answers
+    # that request, stores it, and exits; the other process has it at once.
+    body = json.dumps(job("DRAIN-PG")).encode()
+    host = B.split("//", 1)[1]
+    port = int(host.rsplit(":", 1)[1])
+    conn = socket.create_connection(("127.0.0.1", port))
+    conn.sendall(f"POST /v1/integration-import HTTP/1.1\r\nHost: {host}\r\n"
+                 f"Authorization: Bearer {tok}\r\nContent-Type: application/json\r\n"
+                 f"Content-Length: {len(body)}\r\n\r\n".encode() + body[:len(body) // 2])
+    time.sleep(0.3)
+    b_pid = pid("b")
+    os.kill(b_pid, signal.SIGTERM)
+    time.sleep(0.5)
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+        new_refused = False
+    except OSError:
+        new_refused = True
+    check(new_refused, "after SIGTERM the process takes no new connections")
+    conn.sendall(body[len(body) // 2:])
+    conn.settimeout(30)
+    answer = b""
+    while True:
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        answer += chunk
+    conn.close()
+    check(answer.startswith(b"HTTP/1.1 201"),
+          f"the import in flight is answered 201 ({answer[:40]!r})")
+    for _ in range(100):
+        try:
+            os.kill(b_pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        check(False, "the process exits after answering")
+    s, _, page = call("GET", A + "/v1/integration-jobs?external_job_id=DRAIN-PG", token=tok)
+    check(s == 200 and page.get("stop_count") == 5,
+          f"the other process has the drained import ({s} {str(page)[:120]})")
+    restart_serve("b", B)
     print("hosting: all scenarios passed")
 
 

@@ -27,6 +27,7 @@ struct Shared {
     clock: Arc<dyn Clock>,
     geocoder: RwLock<Arc<dyn Geocoder>>,
     limiter: FailureLimiter,
+    tokens: crate::auth::TokenCache,
     events: EventBus,
     job_stripes: Vec<Mutex<()>>,
     data_dir: PathBuf,
@@ -46,6 +47,7 @@ impl Context {
                 clock,
                 geocoder: RwLock::new(geocoder.unwrap_or_else(|| Arc::new(NoGeocoder))),
                 limiter: FailureLimiter::default(),
+                tokens: crate::auth::TokenCache::default(),
                 events: EventBus::default(),
                 job_stripes: (0..IMPORT_STRIPES).map(|_| Mutex::new(())).collect(),
                 data_dir,
@@ -112,6 +114,11 @@ impl Context {
 
     pub(crate) fn limiter(&self) -> &FailureLimiter {
         &self.inner.limiter
+    }
+
+    /// Tokens resolved a moment ago (`auth::token_cache`).
+    pub(crate) fn token_cache(&self) -> &crate::auth::TokenCache {
+        &self.inner.tokens
     }
 
     pub(crate) fn emit(&self, event: EngineEvent) {

@@ -214,14 +214,18 @@ impl Api {
         auth::list_credentials(self.ctx.store(), account)
     }
 
-    /// Revokes a credential; its tokens stop working at once. With `account`, only that
-    /// account's credentials can be revoked.
+    /// Revokes a credential; its tokens stop working at once in this process, and within
+    /// [`auth::TOKEN_CACHE_FRESH`] in other processes on the same database. With `account`, only
+    /// that account's credentials can be revoked.
     pub fn revoke_credential(
         &self,
         account: Option<&str>,
         client_id: &str,
     ) -> Result<(), EngineError> {
-        auth::revoke_credential(self.ctx.store(), self.ctx.clock(), account, client_id)
+        let revoked =
+            auth::revoke_credential(self.ctx.store(), self.ctx.clock(), account, client_id);
+        self.ctx.token_cache().clear();
+        revoked
     }
 
     /// Exchanges client credentials for a one-hour bearer token. `peer` (the remote address)
@@ -245,7 +249,8 @@ impl Api {
 
     /// The account a bearer token belongs to.
     pub fn authenticate(&self, token: &str) -> Result<String, AuthError> {
-        auth::authenticate(self.ctx.store(), self.ctx.clock(), token)
+        let c = &self.ctx;
+        auth::authenticate(c.store(), c.clock(), c.token_cache(), token)
     }
 
     // ---- settings ---------------------------------------------------------------------------

@@ -9,9 +9,12 @@
 //! Caller-supplied ids reach the log bounded and sanitised, under a line budget.
 
 mod limit;
+mod token_cache;
 
 use limit::limiter_keys;
 pub(crate) use limit::FailureLimiter;
+pub(crate) use token_cache::TokenCache;
+pub use token_cache::FRESH as TOKEN_CACHE_FRESH;
 
 use crate::clock::Clock;
 use crate::error::{AuthError, EngineError};
@@ -403,7 +406,6 @@ fn sweep_expired_tokens(store: &Store, now: DateTime<Utc>) -> Result<usize, Engi
     Ok(removed)
 }
 
-/// Resolves a bearer token to its account.
 /// A token lookup the database could not answer is "retry", not "invalid" (a client would
 /// throw a good token away); any other store error still refuses the token.
 fn unavailable(e: crate::store::kv::Error) -> AuthError {
@@ -413,9 +415,12 @@ fn unavailable(e: crate::store::kv::Error) -> AuthError {
     }
 }
 
+/// Resolves a bearer token to its account: from `cache` when this process resolved it a moment
+/// ago (see [`token_cache`]), else from the store.
 pub(crate) fn authenticate(
     store: &Store,
     clock: &dyn Clock,
+    cache: &TokenCache,
     token: &str,
 ) -> Result<String, AuthError> {
     // Cheap shape check first: prefix + 43 base64url characters.
@@ -430,6 +435,12 @@ pub(crate) fn authenticate(
         return Err(AuthError::InvalidToken);
     }
     let key = token_key(token);
+    if let Some(hit) = cache.get(&key) {
+        if clock.now() < hit.expires_at {
+            return Ok(hit.account);
+        }
+        return Err(AuthError::InvalidToken);
+    }
     let v = store
         .tokens
         .get(key)
@@ -453,6 +464,13 @@ pub(crate) fn authenticate(
     if revoked {
         return Err(AuthError::InvalidToken);
     }
+    cache.put(
+        key,
+        token_cache::Resolved {
+            account: rec.account.clone(),
+            expires_at: rec.expires_at,
+        },
+    );
     Ok(rec.account)
 }
 

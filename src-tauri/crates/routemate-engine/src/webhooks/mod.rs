@@ -13,6 +13,7 @@
 //! logged.
 
 pub(crate) mod draft;
+pub(crate) mod numbering;
 pub mod seal;
 pub mod sign;
 pub mod store;

@@ -21,20 +21,14 @@
 //! The outbox holds one [`EntryKind::Webhook`] entry per (subscription, subject) with something
 //! to deliver: target `subscription/subject`, payload reference = the subject's newest sequence.
 //! It is written (or coalesced) in the change's transaction, like sync's.
+
 //!
-//! **Numbering after the commit.** Event numbers (the ids replay pages by) are given by
-//! [`number`], in its own short transaction, not in the change's: one counter bumped by every
-//! change would make every pair of concurrent changes conflict (on PostgreSQL, imports on two
-//! servers retried each other in turn). Whoever reads events numbers what is waiting first — the
-//! replay before it reads, the deliverer when a stream row it needs is missing, the retention —
-//! and numbering is serialised on the counter, so the numbers committed always form a prefix: a
-//! replay `after` an id never misses an event that is numbered later, because it gets a larger
-//! number. A job's events are numbered in their per-job sequence order.
+//! Event numbers are given after the change's commit: see [`super::numbering`].
 
 use super::{
-    event_id, parse_event_id, seal, Attempt, CreatedSubscription, DeliveryLog, Due, Event,
-    EventPage, EventType, NewSubscription, ParkedStream, Subscription, Target, LOG_KEEP,
-    MAX_SUBSCRIPTIONS, RETENTION_DAYS,
+    parse_event_id, seal, Attempt, CreatedSubscription, DeliveryLog, Due, Event, EventPage,
+    EventType, NewSubscription, ParkedStream, Subscription, Target, LOG_KEEP, MAX_SUBSCRIPTIONS,
+    RETENTION_DAYS,
 };
 use crate::error::EngineError;
 use crate::outbox::{self, Enqueue, Entry, EntryKind, Parked, Retry};
@@ -44,10 +38,10 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 const SUBS: &str = "webhook_subscriptions";
-const UNNUMBERED: &str = "webhook_unnumbered";
-const EVENTS: &str = "webhook_events";
-const STREAMS: &str = "webhook_streams";
-const COUNTERS: &str = "webhook_counters";
+pub(super) const UNNUMBERED: &str = "webhook_unnumbered";
+pub(super) const EVENTS: &str = "webhook_events";
+pub(super) const STREAMS: &str = "webhook_streams";
+pub(super) const COUNTERS: &str = "webhook_counters";
 const ACKS: &str = "webhook_acks";
 const LOG: &str = "webhook_log";
 
@@ -114,7 +108,7 @@ pub(crate) struct Draft {
     pub data: serde_json::Value,
 }
 
-fn tree(store: &Store, name: &str) -> Result<crate::store::kv::Tree, EngineError> {
+pub(super) fn tree(store: &Store, name: &str) -> Result<crate::store::kv::Tree, EngineError> {
     store.tree(name)
 }
 
@@ -154,16 +148,16 @@ pub(crate) fn prepare(
     })
 }
 
-fn be(n: u64) -> [u8; 8] {
+pub(super) fn be(n: u64) -> [u8; 8] {
     n.to_be_bytes()
 }
 
-fn read_u64(v: Option<sled::IVec>) -> u64 {
+pub(super) fn read_u64(v: Option<sled::IVec>) -> u64 {
     v.and_then(|v| <[u8; 8]>::try_from(v.as_ref()).ok())
         .map_or(0, u64::from_be_bytes)
 }
 
-fn stream_prefix(account: &str, subject: &str) -> Vec<u8> {
+pub(super) fn stream_prefix(account: &str, subject: &str) -> Vec<u8> {
     let mut k = key2(account, subject);
     k.push(0);
     k
@@ -222,97 +216,6 @@ pub(crate) fn record(
         }
     }
     Ok(())
-}
-
-/// Events numbered per transaction at most.
-const NUMBER_BATCH: usize = 512;
-
-fn event_key(account: &str, n: u64) -> Vec<u8> {
-    let mut k = account.as_bytes().to_vec();
-    k.push(0);
-    k.extend_from_slice(&be(n));
-    k
-}
-
-/// Gives every event waiting in `webhook_unnumbered` its account-wide number (see the module
-/// notes): each batch in one transaction that bumps the counter, writes the events and their
-/// stream rows and removes them from the waiting tree; flushed, so a number handed out is never
-/// handed out again after a crash. Answers how many this call numbered.
-pub(crate) fn number(store: &Store) -> Result<usize, EngineError> {
-    use crate::store::kv::Transactional;
-    let (unnumbered, events, streams, counters) = (
-        tree(store, UNNUMBERED)?,
-        tree(store, EVENTS)?,
-        tree(store, STREAMS)?,
-        tree(store, COUNTERS)?,
-    );
-    let mut total = 0;
-    loop {
-        let keys: Vec<sled::IVec> = unnumbered
-            .iter()
-            .keys()
-            .take(NUMBER_BATCH)
-            .collect::<Result<_, _>>()?;
-        if keys.is_empty() {
-            break;
-        }
-        let done =
-            (&unnumbered, &events, &streams, &counters).transaction(|(tu, te, ts, tc)| {
-                let mut batch = Vec::new();
-                for k in &keys {
-                    // Gone: another process (or worker) numbered it meanwhile.
-                    if let Some(v) = tu.get(k)? {
-                        let e: Event = decode(&v).map_err(ConflictableTransactionError::Abort)?;
-                        batch.push((k.clone(), e));
-                    }
-                }
-                in_sequence_order(&mut batch);
-                let mut n = read_u64(tc.get("events")?);
-                for (k, mut e) in batch.iter().cloned() {
-                    n += 1;
-                    e.id = event_id(n);
-                    te.insert(event_key(&e.account, n), encode(&e))?;
-                    let mut sk = stream_prefix(&e.account, &e.subject);
-                    sk.extend_from_slice(&be(e.sequence));
-                    ts.insert(sk, &be(n))?;
-                    tu.remove(k)?;
-                }
-                if !batch.is_empty() {
-                    tc.insert("events", &be(n))?;
-                }
-                Ok::<_, ConflictableTransactionError<EngineError>>(batch.len())
-            })?;
-        total += done;
-        if keys.len() < NUMBER_BATCH {
-            break;
-        }
-    }
-    if total > 0 {
-        store.flush()?;
-        tracing::debug!(events = total, "webhook events numbered");
-    }
-    Ok(total)
-}
-
-/// Orders a batch by change id, then puts each subject's events in their sequence order within
-/// the places the subject holds (already so unless changes of one job committed out of the
-/// order of their ids).
-fn in_sequence_order(batch: &mut [(sled::IVec, Event)]) {
-    use std::collections::BTreeMap;
-    let mut places: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
-    for (i, (_, e)) in batch.iter().enumerate() {
-        places
-            .entry((e.account.clone(), e.subject.clone()))
-            .or_default()
-            .push(i);
-    }
-    for idx in places.values().filter(|v| v.len() > 1) {
-        let mut group: Vec<_> = idx.iter().map(|&i| batch[i].clone()).collect();
-        group.sort_by_key(|(_, e)| e.sequence);
-        for (&i, item) in idx.iter().zip(group) {
-            batch[i] = item;
-        }
-    }
 }
 
 // ---- subscriptions ----
@@ -592,7 +495,7 @@ pub(crate) fn pending(store: &Store, d: &Due) -> Result<Vec<Event>, EngineError>
     // The newest event queued is not numbered yet: number what waits (a stream row is written
     // with the number), then read. Rows may also be missing because retention removed them.
     if !streams.contains_key(&to)? {
-        number(store)?;
+        super::numbering::number(store)?;
     }
     let mut out = Vec::new();
     for item in streams.range(from..=to) {
@@ -772,7 +675,7 @@ pub(crate) fn replay(
         None => 0,
     };
     // Every event committed before this call gets its number first (module notes).
-    number(store)?;
+    super::numbering::number(store)?;
     let mut from = account.as_bytes().to_vec();
     from.push(0);
     let mut to = from.clone();
@@ -794,7 +697,7 @@ pub(crate) fn replay(
 /// Deletes events older than [`RETENTION_DAYS`] (with their stream rows). Answers how many.
 pub(crate) fn prune(store: &Store, now: DateTime<Utc>) -> Result<usize, EngineError> {
     let cutoff = now - Duration::days(RETENTION_DAYS);
-    number(store)?;
+    super::numbering::number(store)?;
     let (events, streams) = (tree(store, EVENTS)?, tree(store, STREAMS)?);
     let mut gone = 0;
     for item in events.iter() {
