@@ -97,8 +97,17 @@ impl Api {
     /// takes its outbox entry out unless newer events arrived meanwhile. Not flushed: losing it
     /// in a crash only makes the deliverer find nothing left to send for that entry.
     pub fn webhook_done(&self, due: &Due, seq: u64) -> Result<bool, EngineError> {
-        store::skip_to(self.store(), &due.subscription, &due.subject, seq)?;
-        outbox::settle(self.store(), due.entry_id, due.upto)
+        Ok(self.webhook_done_all(&[(due.clone(), seq)])? == 1)
+    }
+
+    /// [`Api::webhook_done`] for several deliveries, their entries settled in one transaction
+    /// (the deliverer collects the ones that finished meanwhile). Answers how many entries left.
+    pub fn webhook_done_all(&self, done: &[(Due, u64)]) -> Result<usize, EngineError> {
+        for (due, seq) in done {
+            store::skip_to(self.store(), &due.subscription, &due.subject, *seq)?;
+        }
+        let entries: Vec<(u64, u64)> = done.iter().map(|(d, _)| (d.entry_id, d.upto)).collect();
+        outbox::settle_many(self.store(), &entries)
     }
 
     /// Records a failed attempt: the delivery backs off, or is parked after

@@ -200,20 +200,33 @@ pub(crate) fn complete(store: &Store, id: u64, payload_ref: u64) -> Result<bool,
 
 /// [`complete`] without the flush, for a sender whose redoing it after a crash is harmless.
 pub(crate) fn settle(store: &Store, id: u64, payload_ref: u64) -> Result<bool, EngineError> {
+    Ok(settle_many(store, &[(id, payload_ref)])? == 1)
+}
+
+/// [`settle`] for several entries (id, delivered payload reference) in one transaction; answers
+/// how many left.
+pub(crate) fn settle_many(store: &Store, done: &[(u64, u64)]) -> Result<usize, EngineError> {
+    if done.is_empty() {
+        return Ok(0);
+    }
     let ob = Outbox::open(store)?;
     let removed = (&ob.entries, &ob.keys).transaction(|(te, tk)| {
-        let Some(v) = te.get(id.to_be_bytes())? else {
-            return Ok(false);
-        };
-        let mut entry: Entry = decode(&v).map_err(ConflictableTransactionError::Abort)?;
-        if entry.payload_ref > payload_ref {
-            entry.retry = Retry::default();
-            te.insert(id.to_be_bytes(), encode(&entry))?;
-            return Ok(false);
+        let mut removed = 0;
+        for &(id, payload_ref) in done {
+            let Some(v) = te.get(id.to_be_bytes())? else {
+                continue;
+            };
+            let mut entry: Entry = decode(&v).map_err(ConflictableTransactionError::Abort)?;
+            if entry.payload_ref > payload_ref {
+                entry.retry = Retry::default();
+                te.insert(id.to_be_bytes(), encode(&entry))?;
+                continue;
+            }
+            te.remove(id.to_be_bytes())?;
+            tk.remove(key2(entry.kind.as_str(), &entry.target))?;
+            removed += 1;
         }
-        te.remove(id.to_be_bytes())?;
-        tk.remove(key2(entry.kind.as_str(), &entry.target))?;
-        Ok::<_, ConflictableTransactionError<EngineError>>(true)
+        Ok::<_, ConflictableTransactionError<EngineError>>(removed)
     })?;
     Ok(removed)
 }

@@ -180,6 +180,9 @@ struct Shared {
     options: Options,
     wake: Arc<Notify>,
     in_flight: Mutex<HashSet<String>>,
+    /// Deliveries that sent everything, their outbox entries to settle together (their jobs stay
+    /// in flight until then).
+    finished: Mutex<Vec<Due>>,
     /// Open: deliver up to [`STREAMS`] jobs at once; closed after a failure: one at a time.
     gate_open: AtomicBool,
 }
@@ -200,10 +203,12 @@ async fn worker(
         options,
         wake,
         in_flight: Mutex::new(HashSet::new()),
+        finished: Mutex::new(Vec::new()),
         gate_open: AtomicBool::new(true),
     });
     let mut next = None;
     loop {
+        settle_finished(&s).await;
         let limit = if s.gate_open.load(Ordering::SeqCst) {
             STREAMS
         } else {
@@ -250,20 +255,48 @@ async fn worker(
     }
 }
 
+/// Settles the outbox entries of the deliveries that finished since the last call, in one
+/// transaction, and frees their jobs for the next delivery.
+async fn settle_finished(s: &Shared) {
+    let finished = std::mem::take(&mut *s.finished.lock().unwrap_or_else(|e| e.into_inner()));
+    if finished.is_empty() {
+        return;
+    }
+    let done: Vec<(Due, u64)> = finished.iter().map(|d| (d.clone(), d.upto)).collect();
+    if let Err(e) = blocking(&s.api, move |a| a.webhook_done_all(&done)).await {
+        tracing::warn!(error = %e, subscription = %s.target.id, "webhook deliveries not settled");
+    }
+    let mut in_flight = s.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+    for d in &finished {
+        in_flight.remove(&d.subject);
+    }
+}
+
 /// Delivers one job's pending events in order; stops at the first failure.
 async fn deliver(s: Arc<Shared>, d: Due) {
     let result = deliver_inner(&s, &d).await;
-    if let Err(e) = result {
-        tracing::warn!(error = %e, subscription = %s.target.id, "webhook delivery not recorded");
+    match result {
+        // Settled with the others that finished meanwhile (the job stays in flight until then).
+        Ok(true) => s.finished.lock().unwrap_or_else(|e| e.into_inner()).push(d),
+        Ok(false) => {
+            s.in_flight
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(&d.subject);
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, subscription = %s.target.id, "webhook delivery not recorded");
+            s.in_flight
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(&d.subject);
+        }
     }
-    s.in_flight
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .remove(&d.subject);
     s.wake.notify_one();
 }
 
-async fn deliver_inner(s: &Shared, d: &Due) -> Result<(), String> {
+/// Answers whether everything up to `d.upto` was sent (the entry can be settled).
+async fn deliver_inner(s: &Shared, d: &Due) -> Result<bool, String> {
     let due = d.clone();
     let events = blocking(&s.api, move |a| a.webhook_pending(&due)).await?;
     for e in events {
@@ -291,12 +324,10 @@ async fn deliver_inner(s: &Shared, d: &Due) -> Result<(), String> {
                 parked,
                 "webhook delivery failed; will retry"
             );
-            return Ok(());
+            return Ok(false);
         }
     }
-    let due = d.clone();
-    blocking(&s.api, move |a| a.webhook_done(&due, due.upto)).await?;
-    Ok(())
+    Ok(true)
 }
 
 /// Sends a `webhook.test` event (not recorded, not retried) to the account's subscription `id`:
