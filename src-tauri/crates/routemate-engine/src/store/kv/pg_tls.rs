@@ -313,7 +313,10 @@ impl PgTls {
                     }
                     CertificateError::NotValidForName
                     | CertificateError::NotValidForNameContext { .. } => {
-                        "it is not issued for the host name in the URL".to_string()
+                        format!(
+                            "it is signed by {}, but not issued for the host name in the URL",
+                            self.roots_label()
+                        )
                     }
                     CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
                         "it has expired".to_string()
@@ -324,9 +327,8 @@ impl PgTls {
                     _ => "it is not acceptable".to_string(),
                 };
                 format!(
-                    "the database server's certificate does not verify under sslmode={mode} \
-                     (checked against {}): {why} ({rustls_error})",
-                    self.roots_label()
+                    "the database server's certificate does not verify under sslmode={mode}: \
+                     {why} ({rustls_error})"
                 )
             }
             other => format!(
