@@ -270,7 +270,7 @@ impl PgTls {
     fn roots_label(&self) -> String {
         match &self.roots {
             Roots::File { path, from } => format!("the CA in {} ({from})", path.display()),
-            Roots::Default | Roots::System => "the system's root certificates".into(),
+            Roots::Default | Roots::System => "the system's root CAs".into(),
         }
     }
 
