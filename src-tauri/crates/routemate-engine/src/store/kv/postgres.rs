@@ -11,7 +11,8 @@
 //! the CLI) and never nests runtimes. Connections come from a deadpool pool: a connection the
 //! database dropped (a restart) is discarded and a new one made on the next call, so the pool
 //! recovers by itself. Connection trouble is [`Error::Unavailable`] (HTTP 503 with Retry-After),
-//! never a latched storage failure.
+//! never a latched storage failure. TLS follows the URL's `sslmode` / `sslrootcert`, as libpq
+//! reads them ([`super::pg_tls`]).
 
 use super::pg_tls::PgTls;
 use super::transaction::{
