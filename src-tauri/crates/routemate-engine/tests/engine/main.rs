@@ -9,6 +9,7 @@ mod hardening;
 mod jobfile;
 mod jobfile_fuzz;
 mod outbox;
+mod pg_tls;
 mod plan;
 mod roads;
 mod shared_store;

@@ -59,6 +59,9 @@ pub struct Cli {
     /// Keep the store in this PostgreSQL database (`postgres://user@host:port/db`) instead of the
     /// sled store in the data dir: several `serve` processes can share it, and every command
     /// (credentials, jobs, …) works on it while they run. The data dir still holds local files.
+    /// TLS as libpq: `?sslmode=disable|prefer|require|verify-ca|verify-full` (default prefer;
+    /// verify-full for a database across a network) and `&sslrootcert=FILE` or
+    /// ROUTEMATE_DATABASE_CA=FILE for the CA (PEM; default: the system's roots).
     #[arg(
         long,
         env = "ROUTEMATE_DATABASE_URL",

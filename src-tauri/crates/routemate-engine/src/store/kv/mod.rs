@@ -22,6 +22,7 @@
 //! written against sled moves to the seam by changing its imports (`sled::` → `kv::`).
 //! Values are sled's [`IVec`] on both backends (a cheap byte buffer).
 
+pub mod pg_tls;
 pub mod postgres;
 pub mod transaction;
 

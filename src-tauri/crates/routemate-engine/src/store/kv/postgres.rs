@@ -11,8 +11,10 @@
 //! the CLI) and never nests runtimes. Connections come from a deadpool pool: a connection the
 //! database dropped (a restart) is discarded and a new one made on the next call, so the pool
 //! recovers by itself. Connection trouble is [`Error::Unavailable`] (HTTP 503 with Retry-After),
-//! never a latched storage failure.
+//! never a latched storage failure. TLS follows the URL's `sslmode` / `sslrootcert`, as libpq
+//! reads them ([`super::pg_tls`]).
 
+use super::pg_tls::PgTls;
 use super::transaction::{
     ConflictableTransactionError, ConflictableTransactionResult, TransactionError,
     TransactionResult, UnabortableTransactionError, UnabortableTransactionResult,
@@ -26,7 +28,6 @@ use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio_postgres::error::SqlState;
-use tokio_postgres::NoTls;
 
 /// The schema, one step per version; a step runs once, in one transaction with its record.
 pub const MIGRATIONS: &[(i32, &str)] = &[(
@@ -67,6 +68,8 @@ struct Inner {
     pool: Pool,
     /// Where the database is, without the password (logs, errors).
     label: String,
+    /// The TLS setting, to explain a failed connection.
+    tls: Arc<PgTls>,
     opened: Mutex<BTreeSet<String>>,
 }
 
@@ -94,8 +97,11 @@ pub struct PoolStatus {
 impl PgDb {
     /// Connects, creates the schema if asked, and applies the migrations this build knows.
     pub fn open(opts: &PgOptions) -> Result<PgDb> {
-        let mut config = tokio_postgres::Config::from_str(&opts.url)
+        // sslmode / sslrootcert, read like libpq (tokio-postgres' parser knows neither fully).
+        let tls = PgTls::from_url(&opts.url)?;
+        let mut config = tokio_postgres::Config::from_str(tls.url())
             .map_err(|e| Error::Database(format!("the database URL is not valid: {e}")))?;
+        tls.configure(&mut config);
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(3));
         }
@@ -113,7 +119,7 @@ impl PgDb {
             .map_err(|e| Error::Database(format!("no runtime for the database client: {e}")))?;
         let manager = Manager::from_config(
             config,
-            NoTls,
+            tls.connector(),
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
             },
@@ -134,6 +140,7 @@ impl PgDb {
                 rt: Some(rt),
                 pool,
                 label,
+                tls: Arc::new(tls.clone()),
                 opened: Mutex::default(),
             }),
         };
@@ -142,7 +149,7 @@ impl PgDb {
             db.run(move |c| async move { c.batch_execute(&sql).await })?;
         }
         db.migrate()?;
-        tracing::info!(database = %db.inner.label, "PostgreSQL store opened");
+        tracing::info!(database = %db.inner.label, tls = %tls.describe(), "PostgreSQL store opened");
         Ok(db)
     }
 
@@ -202,8 +209,9 @@ impl PgDb {
         Fut: Future<Output = std::result::Result<T, tokio_postgres::Error>> + Send,
     {
         let pool = self.inner.pool.clone();
+        let tls = self.inner.tls.clone();
         self.block_on(async move {
-            let client = pool.get().await.map_err(pool_error)?;
+            let client = pool.get().await.map_err(|e| pool_error(e, &tls))?;
             work(client).await.map_err(pg_error)
         })
     }
@@ -600,9 +608,10 @@ pub(super) fn transaction<A, E>(
     loop {
         tries += 1;
         let pool = db.inner.pool.clone();
+        let tls = db.inner.tls.clone();
         let client = db
             .block_on(async move {
-                let c = pool.get().await.map_err(pool_error)?;
+                let c = pool.get().await.map_err(|e| pool_error(e, &tls))?;
                 c.batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
                     .await
                     .map_err(pg_error)?;
@@ -666,9 +675,10 @@ pub(super) fn transaction<A, E>(
     }
 }
 
-fn pool_error(e: deadpool_postgres::PoolError) -> Error {
+/// A connection the pool could not make; a TLS failure says what (the certificate, sslmode).
+fn pool_error(e: deadpool_postgres::PoolError, tls: &PgTls) -> Error {
     match e {
-        deadpool_postgres::PoolError::Backend(e) => pg_error(e),
+        deadpool_postgres::PoolError::Backend(e) => tls.explain(&e).unwrap_or_else(|| pg_error(e)),
         other => Error::Unavailable(other.to_string()),
     }
 }
