@@ -65,9 +65,19 @@ pub(crate) struct SubRecord {
     pub sealed_secret: String,
     pub secret_hint: String,
     pub created_at: DateTime<Utc>,
+    /// Created by this machine's user (`local` at creation). Records from before this field:
+    /// `None`, judged by their URL (an internal literal or `localhost` only a local caller could
+    /// have subscribed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local: Option<bool>,
 }
 
 impl SubRecord {
+    fn private_ok(&self) -> bool {
+        self.local
+            .unwrap_or_else(|| super::check_url(&self.url, false).is_err())
+    }
+
     fn view(&self) -> Subscription {
         Subscription {
             id: self.id.clone(),
@@ -368,6 +378,7 @@ pub(crate) fn create(
         sealed_secret: seal::seal(store.data_dir(), &id, &secret)?,
         secret_hint: secret[secret.len() - 4..].to_string(),
         created_at: now,
+        local: Some(local),
     };
     tree(store, SUBS)?.insert(id.as_bytes(), encode(&rec))?;
     store.flush()?;
@@ -520,6 +531,7 @@ pub(crate) fn targets(store: &Store) -> Result<Vec<Target>, EngineError> {
         let r: SubRecord = decode(&v)?;
         out.push(Target {
             secret: seal::open(store.data_dir(), &r.id, &r.sealed_secret)?,
+            private_ok: r.private_ok(),
             id: r.id,
             account: r.account,
             url: r.url,
@@ -533,6 +545,7 @@ pub(crate) fn target(store: &Store, account: &str, id: &str) -> Result<Target, E
     let r = find(store, account, id)?;
     Ok(Target {
         secret: seal::open(store.data_dir(), &r.id, &r.sealed_secret)?,
+        private_ok: r.private_ok(),
         id: r.id,
         account: r.account,
         url: r.url,
