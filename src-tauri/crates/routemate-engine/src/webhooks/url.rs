@@ -209,15 +209,21 @@ mod tests {
 
     #[test]
     fn a_name_is_refused_only_when_every_address_is_internal() {
-        let ips = |list: &[&str]| -> Vec<IpAddr> { list.iter().map(|s| s.parse().unwrap()).collect() };
+        let ips =
+            |list: &[&str]| -> Vec<IpAddr> { list.iter().map(|s| s.parse().unwrap()).collect() };
         assert_eq!(
             refused_resolution("hooks.example.com", &ips(&["10.0.0.5"])).as_deref(),
             Some("hooks.example.com resolves to 10.0.0.5, a private address; refused on a public server")
         );
-        assert!(refused_resolution("x.example", &ips(&["169.254.169.254", "::1"]))
-            .unwrap()
-            .contains("169.254.169.254, a link-local address"));
-        assert_eq!(refused_resolution("x.example", &ips(&["10.0.0.5", "93.184.215.14"])), None);
+        assert!(
+            refused_resolution("x.example", &ips(&["169.254.169.254", "::1"]))
+                .unwrap()
+                .contains("169.254.169.254, a link-local address")
+        );
+        assert_eq!(
+            refused_resolution("x.example", &ips(&["10.0.0.5", "93.184.215.14"])),
+            None
+        );
         assert_eq!(refused_resolution("x.example", &[]), None);
     }
 
@@ -227,8 +233,13 @@ mod tests {
         // system resolver (this is `localhost` from /etc/hosts, no network needed).
         match super::check_resolved("https://localhost:9/hook", false) {
             Err(crate::error::EngineError::Invalid(f)) => {
-                assert_eq!((f[0].field.as_str(), f[0].code.as_str()), ("url", "private_address"));
-                assert!(f[0].detail.starts_with("localhost resolves to 127.0.0.1, a loopback"));
+                assert_eq!(
+                    (f[0].field.as_str(), f[0].code.as_str()),
+                    ("url", "private_address")
+                );
+                assert!(f[0]
+                    .detail
+                    .starts_with("localhost resolves to 127.0.0.1, a loopback"));
             }
             other => panic!("{other:?}"),
         }
