@@ -826,3 +826,31 @@ pub(crate) fn prune(store: &Store, now: DateTime<Utc>) -> Result<usize, EngineEr
     }
     Ok(gone)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::SubRecord;
+
+    fn legacy(url: &str) -> SubRecord {
+        crate::store::decode(
+            serde_json::json!({
+                "id": "wh_1", "account": "a", "url": url, "events": [], "description": null,
+                "sealed_secret": "x", "secret_hint": "abcd",
+                "created_at": "2026-11-01T08:00:00Z",
+            })
+            .to_string()
+            .as_bytes(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn records_from_before_the_local_mark_are_judged_by_their_url() {
+        // Only this machine's user could have subscribed a loopback or private literal.
+        assert!(legacy("http://127.0.0.1:9000/h").private_ok());
+        assert!(legacy("http://localhost:9000/h").private_ok());
+        assert!(legacy("https://10.0.0.5/h").private_ok());
+        // A name may have come through a public server's API: checked at delivery there.
+        assert!(!legacy("https://erp.example.com/h").private_ok());
+    }
+}
