@@ -21,7 +21,7 @@ mod url;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-pub use self::url::{check_resolved, check_url, internal_kind, refusal, refused_resolution};
+pub use self::url::{check_resolved, check_url, internal_kind, refused_resolution};
 
 /// How long events are kept for replay (`GET /v1/integration-events`).
 pub const RETENTION_DAYS: i64 = 7;
