@@ -19,13 +19,17 @@ impl Api {
     /// Creates a webhook subscription; the answer holds its secret, shown this once. `local`:
     /// the caller is this machine's user (CLI, desktop, a loopback-bound server), who may
     /// subscribe plain `http://` loopback receivers; a server reachable from elsewhere passes
-    /// `false`, refusing loopback and private addresses.
+    /// `false`, refusing loopback and private addresses, and host names resolving only to such
+    /// addresses (resolved once, here, outside the store's guard; the deliverer checks again at
+    /// every connection).
     pub fn webhook_create(
         &self,
         account: &str,
         new: &NewSubscription,
         local: bool,
     ) -> Result<CreatedSubscription, EngineError> {
+        crate::webhooks::check_url(&new.url, local)?;
+        crate::webhooks::check_resolved(&new.url, local)?;
         let now = self.context().now();
         let store = self.store();
         store.guard(0, || store::create(store, account, new, local, now))

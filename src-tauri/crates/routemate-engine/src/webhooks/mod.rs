@@ -22,7 +22,7 @@ mod url;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-pub use self::url::check_url;
+pub use self::url::{check_resolved, check_url, internal_kind, refused_resolution};
 
 /// How long events are kept for replay (`GET /v1/integration-events`).
 pub const RETENTION_DAYS: i64 = 7;
@@ -223,6 +223,9 @@ pub struct Target {
     pub account: String,
     pub url: String,
     pub secret: String,
+    /// Created by this machine's user (CLI, desktop, a loopback-bound server): the deliverer may
+    /// connect to loopback and private addresses for it even on a public server.
+    pub private_ok: bool,
 }
 
 impl std::fmt::Debug for Target {

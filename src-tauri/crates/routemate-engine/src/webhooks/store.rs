@@ -59,9 +59,19 @@ pub(crate) struct SubRecord {
     pub sealed_secret: String,
     pub secret_hint: String,
     pub created_at: DateTime<Utc>,
+    /// Created by this machine's user (`local` at creation). Records from before this field:
+    /// `None`, judged by their URL (an internal literal or `localhost` only a local caller could
+    /// have subscribed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local: Option<bool>,
 }
 
 impl SubRecord {
+    fn private_ok(&self) -> bool {
+        self.local
+            .unwrap_or_else(|| super::check_url(&self.url, false).is_err())
+    }
+
     fn view(&self) -> Subscription {
         Subscription {
             id: self.id.clone(),
@@ -271,6 +281,7 @@ pub(crate) fn create(
         sealed_secret: seal::seal(store.data_dir(), &id, &secret)?,
         secret_hint: secret[secret.len() - 4..].to_string(),
         created_at: now,
+        local: Some(local),
     };
     tree(store, SUBS)?.insert(id.as_bytes(), encode(&rec))?;
     store.flush()?;
@@ -423,6 +434,7 @@ pub(crate) fn targets(store: &Store) -> Result<Vec<Target>, EngineError> {
         let r: SubRecord = decode(&v)?;
         out.push(Target {
             secret: seal::open(store.data_dir(), &r.id, &r.sealed_secret)?,
+            private_ok: r.private_ok(),
             id: r.id,
             account: r.account,
             url: r.url,
@@ -436,6 +448,7 @@ pub(crate) fn target(store: &Store, account: &str, id: &str) -> Result<Target, E
     let r = find(store, account, id)?;
     Ok(Target {
         secret: seal::open(store.data_dir(), &r.id, &r.sealed_secret)?,
+        private_ok: r.private_ok(),
         id: r.id,
         account: r.account,
         url: r.url,
@@ -715,4 +728,32 @@ pub(crate) fn prune(store: &Store, now: DateTime<Utc>) -> Result<usize, EngineEr
         store.flush()?;
     }
     Ok(gone)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SubRecord;
+
+    fn legacy(url: &str) -> SubRecord {
+        crate::store::decode(
+            serde_json::json!({
+                "id": "wh_1", "account": "a", "url": url, "events": [], "description": null,
+                "sealed_secret": "x", "secret_hint": "abcd",
+                "created_at": "2026-11-01T08:00:00Z",
+            })
+            .to_string()
+            .as_bytes(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn records_from_before_the_local_mark_are_judged_by_their_url() {
+        // Only this machine's user could have subscribed a loopback or private literal.
+        assert!(legacy("http://127.0.0.1:9000/h").private_ok());
+        assert!(legacy("http://localhost:9000/h").private_ok());
+        assert!(legacy("https://10.0.0.5/h").private_ok());
+        // A name may have come through a public server's API: checked at delivery there.
+        assert!(!legacy("https://erp.example.com/h").private_ok());
+    }
 }

@@ -276,3 +276,41 @@ fn a_new_plan_makes_plan_created_and_its_jobs_job_imported() {
         .iter()
         .any(|e| e.kind == EventType::JobImported && e.subject == plan.jobs[0].job_id));
 }
+
+#[test]
+fn a_public_server_refuses_names_resolving_to_internal_addresses_and_marks_its_subscriptions() {
+    let dir = tempfile::tempdir().unwrap();
+    let (api, _) = open(dir.path());
+    let new = |url: &str| NewSubscription {
+        url: url.into(),
+        events: None,
+        description: None,
+    };
+    // The cloud metadata service, mapped into IPv6, is internal too.
+    let refused = api
+        .webhook_create(A, &new("https://[::ffff:169.254.169.254]/latest"), false)
+        .unwrap_err();
+    assert!(matches!(refused, routemate_engine::EngineError::Invalid(_)));
+    // Not resolvable (yet): accepted; the deliverer checks the name at every connection.
+    let public = api
+        .webhook_create(A, &new("https://hooks.routemate-test.invalid/h"), false)
+        .unwrap();
+    let local = api
+        .webhook_create(A, &new("http://localhost:9000/h"), true)
+        .unwrap();
+    let targets = api.webhook_targets().unwrap();
+    let private_ok = |id: &str| targets.iter().find(|t| t.id == id).unwrap().private_ok;
+    assert!(
+        !private_ok(&public.subscription.id),
+        "made through a public server"
+    );
+    assert!(
+        private_ok(&local.subscription.id),
+        "made by this machine's user"
+    );
+    assert!(
+        api.webhook_target(A, &local.subscription.id)
+            .unwrap()
+            .private_ok
+    );
+}

@@ -130,9 +130,14 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
         ));
         // Webhook subscribers get their events (one worker per subscription), on low-priority
         // threads of their own.
+        // Reachable from elsewhere, it connects only to public addresses for subscriptions made
+        // through its API (host names are resolved and checked at every connection).
         routemate_sync::webhooks::background::start(
             api.clone(),
-            routemate_sync::webhooks::Options::from_env(),
+            routemate_sync::webhooks::Options {
+                allow_private: options.loopback_only,
+                ..routemate_sync::webhooks::Options::from_env()
+            },
         )?;
         // Stop on a signal, or on the first storage error (exit 75 so a supervisor restarts us
         // once the disk is fixed); after a storage error, in-flight requests get 5 s to finish.

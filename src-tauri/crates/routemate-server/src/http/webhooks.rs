@@ -75,7 +75,8 @@ const AUTH_401: &str = "No bearer token (`WWW-Authenticate: Bearer realm=\"route
         (status = 415, description = "The body is not JSON.", body = Problem,
             content_type = "application/problem+json"),
         (status = 422, description = "A bad `url` (not https, credentials in it, a private \
-            address on a public server), unknown `events`, a bad `description`, an unknown \
+            address on a public server, or a host name resolving only to such addresses: code \
+            `private_address`), unknown `events`, a bad `description`, an unknown \
             field, or 20 subscriptions already.", body = Problem,
             content_type = "application/problem+json"),
         (status = 503, description = "A storage problem; nothing was acknowledged, retrying \

@@ -8,3 +8,4 @@ mod openapi;
 mod ops;
 mod plans;
 mod support;
+mod webhooks_ssrf;

@@ -7,10 +7,12 @@
 //! timeout, backs the job off (capped exponential with full jitter, `Retry-After` a floor) and
 //! closes the worker's gate: until a delivery succeeds again only one job is tried at a time, so
 //! a receiver coming back is not met by a burst. A job failing for `park_after` (24 h) is parked,
-//! visible in the delivery log, until retried.
+//! visible in the delivery log, until retried. A public server (`allow_private` off) connects
+//! only to public addresses for subscriptions made through its API ([`resolve`]).
 
 pub mod background;
 pub mod group_flush;
+pub mod resolve;
 pub mod send;
 
 use group_flush::GroupFlush;
@@ -40,6 +42,11 @@ pub struct Options {
     /// The whole exchange, connect to answer.
     pub timeout: Duration,
     pub backoff: Backoff,
+    /// Whether every subscription may be delivered to loopback and private addresses (desktop,
+    /// CLI, a loopback-bound server). Off on a server reachable from elsewhere: then only
+    /// subscriptions made by this machine's user ([`Target::private_ok`]) may, and the others'
+    /// host names must resolve to public addresses.
+    pub allow_private: bool,
 }
 
 impl Default for Options {
@@ -51,6 +58,7 @@ impl Default for Options {
                 cap: Duration::from_secs(60),
                 park_after: Duration::from_secs(24 * 3600),
             },
+            allow_private: true,
         }
     }
 }
@@ -100,7 +108,9 @@ struct Worker {
 /// Runs the deliverer until `stop` resolves: a worker per subscription (added and removed as
 /// subscriptions are), woken by every engine event.
 pub async fn run(api: Api, options: Options, stop: impl std::future::Future<Output = ()>) {
-    let http = match send::client(options.timeout) {
+    let clients = send::client(options.timeout, true)
+        .and_then(|open| Ok((open, send::client(options.timeout, false)?)));
+    let (open_http, public_http) = match clients {
         Ok(h) => h,
         Err(e) => {
             tracing::error!(error = %e, "webhooks not started");
@@ -127,9 +137,14 @@ pub async fn run(api: Api, options: Options, stop: impl std::future::Future<Outp
                     if !workers.contains_key(&t.id) {
                         let wake = Arc::new(Notify::new());
                         let id = t.id.clone();
+                        let http = if options.allow_private || t.private_ok {
+                            open_http.clone()
+                        } else {
+                            public_http.clone()
+                        };
                         let task = tokio::spawn(worker(
                             api.clone(),
-                            http.clone(),
+                            http,
                             flusher.clone(),
                             t,
                             options,
@@ -174,7 +189,7 @@ pub async fn run(api: Api, options: Options, stop: impl std::future::Future<Outp
 /// What a subscription's deliveries share.
 struct Shared {
     api: Api,
-    http: reqwest::Client,
+    http: send::Http,
     flusher: GroupFlush,
     target: Target,
     options: Options,
@@ -189,7 +204,7 @@ struct Shared {
 
 async fn worker(
     api: Api,
-    http: reqwest::Client,
+    http: send::Http,
     flusher: GroupFlush,
     target: Target,
     options: Options,
@@ -340,7 +355,7 @@ pub async fn send_test(
 ) -> Result<Attempt, String> {
     let (account, id) = (account.to_string(), id.to_string());
     let target = blocking(api, move |a| a.webhook_target(&account, &id)).await?;
-    let http = send::client(options.timeout)?;
+    let http = send::client(options.timeout, options.allow_private || target.private_ok)?;
     let event_id = format!("evt_test_{}", chrono::Utc::now().timestamp_millis());
     let body = serde_json::json!({
         "id": event_id,
