@@ -2,6 +2,7 @@
 //! the built `routemate` binary (see `support/lib.rs`) and checks what a user or integrator
 //! would see.
 
+mod accounts_cli;
 mod api_flow;
 mod cli;
 mod cli_export;

@@ -3,9 +3,10 @@
 # packages initialised in a temp dir, two `routemate serve --database …` processes on it, and
 # nginx in front with deploy/nginx-routemate.conf (its ports swapped for free ones). Then
 # scenarios.py checks: concurrent identical imports through both → one job; credentials
-# created while both serve work at once on both; SIGKILL of one process during a stream of
-# imports → every acknowledged import present once, the other keeps serving; the database
-# restarted under load → 503 with Retry-After, then recovery without restarting the servers.
+# created while both serve work at once on both; an account disabled while both serve has its
+# tokens refused by both; SIGKILL of one process during a stream of imports → every acknowledged
+# import present once, the other keeps serving; the database restarted under load → 503 with
+# Retry-After, then recovery without restarting the servers.
 #
 #   tests/hosting/run.sh                 (after `cargo build --bin routemate`)
 #   tests/hosting/run.sh --bench ARGS…   the same set-up, then `routemate-bench api --url` on it

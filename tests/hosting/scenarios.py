@@ -108,6 +108,38 @@ def pg_ctl(*args):
     subprocess.run(cmd, check=True, capture_output=True)
 
 
+def status_within(method, url, token, want, seconds=5):
+    """The status of `url`, polled until it is `want` or `seconds` pass."""
+    deadline = time.time() + seconds
+    while True:
+        st = call(method, url, token=token)[0]
+        if st == want or time.time() > deadline:
+            return st
+        time.sleep(0.1)
+
+
+def accounts_disabled_while_both_serve():
+    """`routemate accounts disable` straight into the database: both processes refuse the
+    account's tokens within seconds and issue it none; `enable` lets the same tokens in again."""
+    cred = cli("--account", "hosting-off", "credentials", "create", "--name", "off")
+    toks = {base: token(base, cred) for base in (A, B)}
+    line = cli("accounts", "disable", "hosting-off", "--reason", "hosting test")
+    check(line["disabled"] is True, "routemate accounts disable while both serve")
+    for base, t in toks.items():
+        st = status_within("GET", base + "/v1/integration-jobs", t, 401)
+        check(st == 401, f"a disabled account's token is refused by {base} ({st})")
+    s, _, b = call("POST", A + "/v1/integration-token",
+                   {"client_id": cred["client_id"], "client_secret": cred["client_secret"]})
+    check(s == 401 and "disabled" in b.get("error_description", ""),
+          f"and gets no new token ({s} {b})")
+    listed = {a["account"]: a for a in cli("accounts", "list")}
+    check(listed["hosting-off"]["disabled_reason"] == "hosting test", "accounts list shows it")
+    cli("accounts", "enable", "hosting-off")
+    for base, t in toks.items():
+        st = status_within("GET", base + "/v1/integration-jobs", t, 200)
+        check(st == 200, f"enabled again: the same token works on {base} ({st})")
+
+
 def main():
     for base in (A, B, LB):
         check(call("GET", base + "/readyz")[0] == 200, f"{base}/readyz ready")
@@ -138,6 +170,7 @@ def main():
     check(len(refused) == 2 and slowest < 4,
           f"a credential revoked in the database is refused by both processes within "
           f"{slowest:.1f} s")
+    accounts_disabled_while_both_serve()
 
     # Concurrent identical imports, one through each process at the same instant → one job.
     for k in range(10):

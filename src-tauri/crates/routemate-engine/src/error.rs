@@ -179,6 +179,10 @@ pub enum AuthError {
     /// Expired, revoked, malformed or forged.
     #[error("The access token is invalid or has expired")]
     InvalidToken,
+    /// The token or credential is good but its account is disabled (`routemate accounts
+    /// disable`): refused until the account is enabled again.
+    #[error("The account is disabled")]
+    AccountDisabled,
     /// The token could not be checked: the store's database is unavailable (HTTP 503).
     #[error("The token could not be checked now; retry shortly")]
     Unavailable,
@@ -192,6 +196,7 @@ impl AuthError {
             AuthError::Busy { .. } => "busy",
             AuthError::InvalidToken => "invalid_token",
             AuthError::Unavailable => "store_unavailable",
+            AuthError::AccountDisabled => "account_disabled",
         }
     }
 }

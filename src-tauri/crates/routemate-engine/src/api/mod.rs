@@ -12,7 +12,7 @@ pub mod streets;
 pub mod sync;
 pub mod webhooks;
 
-use crate::auth::{self, CredentialInfo, IssuedToken, NewCredential};
+use crate::auth::{self, AccountInfo, CredentialInfo, IssuedToken, NewCredential};
 use crate::clock::{Clock, SystemClock};
 use crate::context::Context;
 use crate::error::{AuthError, EngineError};
@@ -226,6 +226,34 @@ impl Api {
             auth::revoke_credential(self.ctx.store(), self.ctx.clock(), account, client_id);
         self.ctx.token_cache().clear();
         revoked
+    }
+
+    // ---- accounts ---------------------------------------------------------------------------
+
+    /// Every account the store knows, with its credentials, jobs and webhook subscriptions
+    /// counted and whether it is disabled.
+    pub fn list_accounts(&self) -> Result<Vec<AccountInfo>, EngineError> {
+        auth::accounts::list(self.ctx.store())
+    }
+
+    /// Disables an account: from now on every token of it is refused (by other processes on the
+    /// same database within [`auth::TOKEN_CACHE_FRESH`]), and its credentials get no new token.
+    /// Nothing is deleted.
+    pub fn disable_account(
+        &self,
+        account: &str,
+        reason: Option<&str>,
+    ) -> Result<AccountInfo, EngineError> {
+        let line =
+            auth::accounts::set_disabled(self.ctx.store(), self.ctx.clock(), account, true, reason);
+        // This process's trusted tokens are forgotten (another process's within seconds).
+        self.ctx.token_cache().clear();
+        line
+    }
+
+    /// Enables a disabled account again: its unexpired tokens work again.
+    pub fn enable_account(&self, account: &str) -> Result<AccountInfo, EngineError> {
+        auth::accounts::set_disabled(self.ctx.store(), self.ctx.clock(), account, false, None)
     }
 
     /// Exchanges client credentials for a one-hour bearer token. `peer` (the remote address)

@@ -8,9 +8,11 @@
 //! and, with a much higher bound, per peer; concurrent verifications are bounded (each holds ~19 MiB).
 //! Caller-supplied ids reach the log bounded and sanitised, under a line budget.
 
+pub mod accounts;
 mod limit;
 mod token_cache;
 
+pub use accounts::AccountInfo;
 use limit::limiter_keys;
 pub(crate) use limit::FailureLimiter;
 pub(crate) use token_cache::TokenCache;
@@ -235,11 +237,7 @@ pub(crate) fn create_credential(
         revoked_at: None,
         last_used_at: None,
     };
-    if store.accounts.get(account)?.is_none() {
-        store
-            .accounts
-            .insert(account, encode(&serde_json::json!({"created_at": now})))?;
-    }
+    accounts::ensure_recorded(store, account, now)?;
     store
         .credentials
         .insert(client_id.as_bytes(), encode(&record))?;
@@ -361,6 +359,17 @@ pub(crate) fn issue_token(
         }
     };
     limiter.undo(&keys, true);
+    // The secret is right: saying why is safe, and the operator's reason stays in the log.
+    if accounts::is_disabled(store, &record.account)? {
+        if let Some(suppressed) = REFUSAL_LOG.allow() {
+            tracing::info!(
+                client_id,
+                suppressed,
+                "token request refused: the account is disabled"
+            );
+        }
+        return Err(AuthError::AccountDisabled.into());
+    }
     if limiter.sweep_due(now) {
         sweep_expired_tokens(store, now)?;
     }
@@ -463,6 +472,10 @@ pub(crate) fn authenticate(
     };
     if revoked {
         return Err(AuthError::InvalidToken);
+    }
+    // Last: the account's own state (see `accounts`); trusted with the token for as long.
+    if accounts::is_disabled(store, &rec.account).map_err(unavailable)? {
+        return Err(AuthError::AccountDisabled);
     }
     cache.put(
         key,

@@ -1,9 +1,10 @@
 //! Tokens this process resolved a moment ago, so a busy integration's requests do not each read
 //! the token and its credential from the store (on PostgreSQL two round trips a request).
 //!
-//! An entry is trusted for [`FRESH`]: a revocation made by another process (several servers on
-//! one database) counts here within that time; one made through this process (the admin socket,
-//! the CLI on sled through it, the desktop) empties the cache at once. A token's expiry is still
+//! An entry (the token's account, found not disabled) is trusted for [`FRESH`]: a revocation or
+//! an account disabled by another process (several servers on one database) counts here within
+//! that time; one made through this process (the admin socket, the CLI on sled through it, the
+//! desktop) empties the cache at once. A token's expiry is still
 //! checked against the clock on every request.
 
 use chrono::{DateTime, Utc};

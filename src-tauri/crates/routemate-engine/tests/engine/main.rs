@@ -3,6 +3,7 @@
 //! (`jobfile`, `jobfile_fuzz`, workbooks in `spreadsheet`), road packs (`roads`), several processes on one PostgreSQL store (`shared_store`), the sync outbox and conflict rules (`outbox`) and the watched
 //! folder (`watch`).
 
+mod accounts;
 mod api;
 mod basemap;
 mod hardening;

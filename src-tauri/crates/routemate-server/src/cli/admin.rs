@@ -1,9 +1,10 @@
 //! The client side of a running server's admin socket (see `http::admin`): how `routemate
-//! credentials …` works while `routemate serve` holds a sled store.
+//! credentials …` and `routemate accounts …` work while `routemate serve` holds a sled store.
 //!
 //! [`connect`] answers `None` when no server listens in the data dir (no socket, or a stale one
 //! from a killed server), and the command then opens the store itself as before.
 
+use super::accounts::AccountsCmd;
 use super::credentials::CredentialsCmd;
 use crate::http::admin::{SOCKET_FILE, TOKEN_FILE};
 use anyhow::{bail, Context};
@@ -102,6 +103,23 @@ impl Admin {
                 Method::POST,
                 &format!("/admin/credentials/{}/revoke", segment(client_id)),
                 None,
+            ),
+        }
+    }
+
+    /// `routemate accounts …` through the server: the same answers as on the store itself.
+    pub fn accounts(&self, cmd: &AccountsCmd) -> anyhow::Result<Value> {
+        match cmd {
+            AccountsCmd::List => self.call(Method::GET, "/admin/accounts", None),
+            AccountsCmd::Disable { account, reason } => self.call(
+                Method::POST,
+                "/admin/accounts/disable",
+                Some(json!({"account": account, "reason": reason})),
+            ),
+            AccountsCmd::Enable { account } => self.call(
+                Method::POST,
+                "/admin/accounts/enable",
+                Some(json!({"account": account})),
             ),
         }
     }

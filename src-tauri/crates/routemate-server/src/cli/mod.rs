@@ -2,6 +2,7 @@
 //!
 //! Results go to stdout as JSON; logs and errors go to stderr; failures exit non-zero.
 
+pub mod accounts;
 #[cfg(unix)]
 pub mod admin;
 pub mod bench;
@@ -95,6 +96,9 @@ pub enum Command {
     /// Create, list and revoke API credentials.
     #[command(subcommand)]
     Credentials(credentials::CredentialsCmd),
+    /// List accounts; disable one (its tokens refused, nothing deleted) or enable it again.
+    #[command(subcommand)]
+    Accounts(accounts::AccountsCmd),
     /// Import a job file (CSV, or JSON: one import body or an array of them) into the local store.
     Import(import::ImportArgs),
     /// Print a job's status, or all jobs newest first.
@@ -140,6 +144,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Serve(args) => serve::run(&cli, args),
         Command::Credentials(cmd) => credentials::run(&cli, cmd),
+        Command::Accounts(cmd) => accounts::run(&cli, cmd),
         Command::Import(args) => import::run(&cli, args),
         Command::Jobs(args) => jobs::run(&cli, args),
         Command::Fleet(cmd) => fleet::run(&cli, cmd),

@@ -1,11 +1,12 @@
 //! The admin endpoint of a running `routemate serve` on a sled store: credentials created,
-//! listed and revoked while the server holds the store (sled lets one process open it).
+//! listed and revoked, and accounts listed, disabled and enabled, while the server holds the
+//! store (sled lets one process open it).
 //!
 //! It listens on a Unix socket in the data dir (`admin.sock`, mode 0600), never on the public
 //! router, and every call must carry the bearer token the server wrote to `admin.token` (mode
 //! 0600, a fresh random token each start). The data dir is 0700 already; the socket mode and the
 //! token are two more fences, so only the store's owner (who could open the store anyway) gets
-//! in. `routemate credentials …` finds both in the data dir and uses them when a server runs.
+//! in. `routemate credentials …` finds both in the data dir and uses them when a server runs, and so does `routemate accounts …`.
 
 use super::blocking;
 use super::problem::Problem;
@@ -44,6 +45,9 @@ pub fn admin_router(api: Api, token: String) -> Router {
     Router::new()
         .route("/admin/credentials", get(list).post(create))
         .route("/admin/credentials/{client_id}/revoke", post(revoke))
+        .route("/admin/accounts", get(list_accounts))
+        .route("/admin/accounts/disable", post(disable_account))
+        .route("/admin/accounts/enable", post(enable_account))
         .layer(middleware::from_fn_with_state(
             Arc::new(token),
             require_token,
@@ -69,6 +73,34 @@ async fn revoke(
     blocking(move || api.revoke_credential(None, &id)).await?;
     tracing::info!(%client_id, "credential revoked (admin)");
     Ok(Json(serde_json::json!({"revoked": client_id})).into_response())
+}
+
+/// The body of the account calls (the name in the body: any account name, no path escaping).
+#[derive(Debug, Deserialize)]
+struct AccountBody {
+    account: String,
+    reason: Option<String>,
+}
+
+async fn list_accounts(State(api): State<Api>) -> Result<Response, Problem> {
+    let all = blocking(move || api.list_accounts()).await?;
+    Ok(Json(all).into_response())
+}
+
+async fn disable_account(
+    State(api): State<Api>,
+    Json(b): Json<AccountBody>,
+) -> Result<Response, Problem> {
+    let info = blocking(move || api.disable_account(&b.account, b.reason.as_deref())).await?;
+    Ok(Json(info).into_response())
+}
+
+async fn enable_account(
+    State(api): State<Api>,
+    Json(b): Json<AccountBody>,
+) -> Result<Response, Problem> {
+    let info = blocking(move || api.enable_account(&b.account)).await?;
+    Ok(Json(info).into_response())
 }
 
 /// Refuses calls without the token (compared in constant time).

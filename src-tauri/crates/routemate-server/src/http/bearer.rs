@@ -2,7 +2,8 @@
 //!
 //! No credentials: 401 with `WWW-Authenticate: Bearer realm="routemate"` and no error code
 //! (§3.1). A token that is expired, revoked, malformed or forged: 401 with
-//! `error="invalid_token"`. A token in the query string: 400 `invalid_request` (header only).
+//! `error="invalid_token"`; so does a good token of a disabled account, whose problem `detail`
+//! says the account is disabled. A token in the query string: 400 `invalid_request` (header only).
 
 use super::problem::Problem;
 use axum::http::{header, HeaderMap, StatusCode, Uri};
@@ -53,6 +54,16 @@ pub(crate) async fn account(api: &Api, headers: &HeaderMap, uri: &Uri) -> Result
             routemate_engine::EngineError::StoreUnavailable {
                 detail: "checking the access token".into(),
             },
+        )),
+        Ok(Err(routemate_engine::AuthError::AccountDisabled)) => Err(Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid-token",
+            "Invalid token",
+            "the account is disabled: its tokens are refused until an operator enables it",
+        )
+        .with_header(
+            header::WWW_AUTHENTICATE,
+            &format!("{CHALLENGE}, error=\"invalid_token\""),
         )),
         _ => Err(Problem::new(
             StatusCode::UNAUTHORIZED,

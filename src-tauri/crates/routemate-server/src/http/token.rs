@@ -186,6 +186,13 @@ async fn handle(s: AppState, req: Request) -> Result<Response, OAuthError> {
             description: "Client authentication failed".into(),
             headers: vec![(header::WWW_AUTHENTICATE, "Basic realm=\"routemate\"".into())],
         }),
+        // Only after the secret was verified: the caller already owns the credential.
+        Err(EngineError::Auth(AuthError::AccountDisabled)) => Err(OAuthError {
+            status: StatusCode::UNAUTHORIZED,
+            error: OAuthErrorCode::InvalidClient,
+            description: "Client authentication failed: the account is disabled".into(),
+            headers: vec![(header::WWW_AUTHENTICATE, "Basic realm=\"routemate\"".into())],
+        }),
         Err(EngineError::Auth(AuthError::RateLimited { retry_after_secs })) => Err(OAuthError {
             status: StatusCode::TOO_MANY_REQUESTS,
             error: OAuthErrorCode::InvalidRequest,
