@@ -20,15 +20,12 @@ pub const MAX_WINDOWS: usize = 10;
 
 /// Validates a plan body. `Err` lists every problem found, in document order.
 pub fn parse_plan(body: &Value) -> Result<PlanRequest, Vec<FieldError>> {
-    let mut errs = Errors(Vec::new(), 0);
     let Some(obj) = body.as_object() else {
-        errs.push(
-            &[],
-            "invalid_type",
+        return Err(Errors::not_an_object(
             "the request body must be a JSON object",
-        );
-        return Err(errs.finish());
+        ));
     };
+    let mut errs = Errors::new();
     let external_plan_id = req_id(obj, "external_plan_id", &[], &mut errs);
     let title = opt_text(obj, "title", &[], &mut errs);
     let date = opt_date(obj, &mut errs);
@@ -64,15 +61,12 @@ pub fn parse_plan(body: &Value) -> Result<PlanRequest, Vec<FieldError>> {
 
 /// Validates a fleet (`{"drivers": [...]}`, as Settings saves it).
 pub fn parse_fleet(body: &Value) -> Result<Fleet, Vec<FieldError>> {
-    let mut errs = Errors(Vec::new(), 0);
     let Some(obj) = body.as_object() else {
-        errs.push(
-            &[],
-            "invalid_type",
+        return Err(Errors::not_an_object(
             "the fleet must be a JSON object {\"drivers\": [...]}",
-        );
-        return Err(errs.finish());
+        ));
     };
+    let mut errs = Errors::new();
     let drivers = match obj.get("drivers") {
         None | Some(Value::Null) => Vec::new(),
         Some(v) => parse_drivers(v, "drivers", &mut errs),

@@ -17,6 +17,17 @@ const HHMM_DETAIL: &str = "must be a time HH:MM (00:00-23:59)";
 pub(crate) struct Errors(pub(crate) Vec<FieldError>, pub(crate) usize);
 
 impl Errors {
+    pub(crate) fn new() -> Errors {
+        Errors(Vec::new(), 0)
+    }
+
+    /// The answer to a body that is not a JSON object: one `invalid_type` with `detail`.
+    pub(crate) fn not_an_object(detail: &str) -> Vec<FieldError> {
+        let mut errs = Errors::new();
+        errs.push(&[], "invalid_type", detail);
+        errs.finish()
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -277,8 +288,7 @@ pub(crate) fn req_id(
     base: &[Seg],
     errs: &mut Errors,
 ) -> Option<String> {
-    let mut path = base.to_vec();
-    path.push(Seg::Key(key));
+    let path = at(base, key);
     match obj.get(key) {
         None | Some(Value::Null) => errs.push(&path, "required", "is required"),
         Some(Value::String(s)) if s.trim().is_empty() => {
@@ -308,8 +318,7 @@ pub(crate) fn opt_text(
     base: &[Seg],
     errs: &mut Errors,
 ) -> Option<String> {
-    let mut path = base.to_vec();
-    path.push(Seg::Key(key));
+    let path = at(base, key);
     match obj.get(key) {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) if s.chars().count() > MAX_TEXT_LEN => {
@@ -346,8 +355,7 @@ pub(crate) fn opt_number(
     min: f64,
     max: f64,
 ) -> Option<f64> {
-    let mut path = base.to_vec();
-    path.push(Seg::Key(key));
+    let path = at(base, key);
     match obj.get(key) {
         None | Some(Value::Null) => None,
         Some(Value::Number(n)) => match n.as_f64().filter(|x| (min..=max).contains(x)) {

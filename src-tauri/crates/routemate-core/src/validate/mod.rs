@@ -41,15 +41,12 @@ pub struct FieldError {
 
 /// Validates an import body. `Err` lists every problem found, in document order.
 pub fn parse_import(body: &Value) -> Result<ImportRequest, Vec<FieldError>> {
-    let mut errs = Errors(Vec::new(), 0);
     let Some(obj) = body.as_object() else {
-        errs.push(
-            &[],
-            "invalid_type",
+        return Err(Errors::not_an_object(
             "the request body must be a JSON object",
-        );
-        return Err(errs.finish());
+        ));
     };
+    let mut errs = Errors::new();
     let external_job_id = req_id(obj, "external_job_id", &[], &mut errs);
     let title = opt_text(obj, "title", &[], &mut errs);
     let driver_email = opt_email(obj, "driver_email", &[], &mut errs);
