@@ -7,10 +7,11 @@ use super::{
     Balance, Fleet, FleetDriver, PlanObjective, PlanOptions, PlanRequest, PlanStopInput,
     PointInput, Priority, MAX_DRIVERS, MAX_TIME_LIMIT_MS,
 };
-use crate::validate::{
-    looks_like_email, opt_date, opt_number, opt_text, parse_depot, parse_hhmm, parse_stop,
-    parse_window, present, req_id, Errors, FieldError, Seg, MAX_STOPS,
+use crate::validate::fields::{
+    at, bad_email, opt_bool, opt_date, opt_email, opt_hhmm, opt_lat_lng, opt_number, opt_text,
+    opt_whole, parse_hhmm, parse_window_at, present, req_id, stop_items, Errors, Seg, StopIds,
 };
+use crate::validate::{parse_depot, parse_stop, FieldError};
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 
@@ -19,15 +20,12 @@ pub const MAX_WINDOWS: usize = 10;
 
 /// Validates a plan body. `Err` lists every problem found, in document order.
 pub fn parse_plan(body: &Value) -> Result<PlanRequest, Vec<FieldError>> {
-    let mut errs = Errors(Vec::new(), 0);
     let Some(obj) = body.as_object() else {
-        errs.push(
-            &[],
-            "invalid_type",
+        return Err(Errors::not_an_object(
             "the request body must be a JSON object",
-        );
-        return Err(errs.finish());
+        ));
     };
+    let mut errs = Errors::new();
     let external_plan_id = req_id(obj, "external_plan_id", &[], &mut errs);
     let title = opt_text(obj, "title", &[], &mut errs);
     let date = opt_date(obj, &mut errs);
@@ -63,15 +61,12 @@ pub fn parse_plan(body: &Value) -> Result<PlanRequest, Vec<FieldError>> {
 
 /// Validates a fleet (`{"drivers": [...]}`, as Settings saves it).
 pub fn parse_fleet(body: &Value) -> Result<Fleet, Vec<FieldError>> {
-    let mut errs = Errors(Vec::new(), 0);
     let Some(obj) = body.as_object() else {
-        errs.push(
-            &[],
-            "invalid_type",
+        return Err(Errors::not_an_object(
             "the fleet must be a JSON object {\"drivers\": [...]}",
-        );
-        return Err(errs.finish());
+        ));
     };
+    let mut errs = Errors::new();
     let drivers = match obj.get("drivers") {
         None | Some(Value::Null) => Vec::new(),
         Some(v) => parse_drivers(v, "drivers", &mut errs),
@@ -87,59 +82,12 @@ fn parse_stops(
     drivers: Option<&HashSet<String>>,
     errs: &mut Errors,
 ) -> Vec<PlanStopInput> {
-    let items = match obj.get("stops") {
-        None | Some(Value::Null) => {
-            errs.push(
-                &[Seg::Key("stops")],
-                "required",
-                "is required (an array of stops)",
-            );
-            return Vec::new();
-        }
-        Some(Value::Array(items)) => items,
-        Some(_) => {
-            errs.push(
-                &[Seg::Key("stops")],
-                "invalid_type",
-                "must be an array of stops",
-            );
-            return Vec::new();
-        }
-    };
-    if items.is_empty() {
-        errs.push(
-            &[Seg::Key("stops")],
-            "invalid_value",
-            "must contain at least one stop",
-        );
-    }
-    if items.len() > MAX_STOPS {
-        // Refused whatever the stops hold: they are not looked at.
-        let detail = format!(
-            "must contain at most {MAX_STOPS} stops (got {})",
-            items.len()
-        );
-        errs.push(&[Seg::Key("stops")], "too_long", detail);
-        return Vec::new();
-    }
-    let mut seen = HashSet::new();
+    let items = stop_items(obj, errs);
+    let mut ids = StopIds::default();
     let mut stops = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let base = [Seg::Key("stops"), Seg::Index(i)];
-        if let Some(id) = item
-            .get("external_stop_id")
-            .and_then(Value::as_str)
-            .map(str::trim)
-        {
-            if !id.is_empty() && !seen.insert(id.to_string()) {
-                let path = [base[0], base[1], Seg::Key("external_stop_id")];
-                errs.push(
-                    &path,
-                    "duplicate",
-                    format!("'{id}' is used by an earlier stop"),
-                );
-            }
-        }
+        ids.check(item, i, errs);
         let before = errs.count();
         let common = parse_stop(item, i, errs);
         let Some(o) = item.as_object() else {
@@ -156,7 +104,6 @@ fn parse_stops(
             Some(Value::Array(ws)) => {
                 for (k, w) in ws.iter().enumerate() {
                     let path = [base[0], base[1], Seg::Key("time_windows"), Seg::Index(k)];
-                    // parse_window appends `time_window`; name the element itself instead.
                     if let Some(tw) = parse_window_at(w, &path, errs) {
                         windows.push(tw);
                     }
@@ -180,12 +127,10 @@ fn parse_stops(
                 Priority::Normal
             }
         };
-        let driver_email = opt_text(o, "driver_email", &base, errs).map(|e| e.to_lowercase());
+        let driver_email = opt_email(o, "driver_email", &base, errs).map(|e| e.to_lowercase());
         if let Some(e) = &driver_email {
-            let path = [base[0], base[1], Seg::Key("driver_email")];
-            if !looks_like_email(e) {
-                errs.push(&path, "invalid_value", "must be an email address");
-            } else if drivers.is_some_and(|d| !d.contains(e)) {
+            if drivers.is_some_and(|d| !d.contains(e)) {
+                let path = at(&base, "driver_email");
                 errs.push(&path, "invalid_value", "must be one of the plan's drivers");
             }
         }
@@ -204,20 +149,6 @@ fn parse_stops(
         }
     }
     stops
-}
-
-/// A window at `path` itself (an element of `time_windows`).
-fn parse_window_at(v: &Value, path: &[Seg], errs: &mut Errors) -> Option<crate::model::TimeWindow> {
-    // `parse_window` names `<base>.time_window`; wrap so the element's own path is named.
-    let mut sub = Errors(Vec::new(), 0);
-    let got = parse_window(v, &[], &mut sub);
-    for e in sub.0 {
-        let rest: Vec<&str> = e.field.split('.').skip(1).collect(); // drop "time_window"
-        let mut p: Vec<Seg> = path.to_vec();
-        p.extend(rest.iter().map(|k| Seg::Key(k)));
-        errs.push(&p, &e.code, e.detail);
-    }
-    got
 }
 
 fn parse_drivers(v: &Value, key: &str, errs: &mut Errors) -> Vec<FleetDriver> {
@@ -266,22 +197,18 @@ pub(crate) fn parse_driver(item: &Value, base: &[Seg], errs: &mut Errors) -> Opt
         return None;
     };
     let before = errs.count();
-    let at = |k: &'static str| {
-        let mut p = base.to_vec();
-        p.push(Seg::Key(k));
-        p
-    };
+    let at = |k: &'static str| at(base, k);
     let email = match o.get("email") {
         None | Some(Value::Null) => {
             errs.push(&at("email"), "required", "is required");
             None
         }
-        Some(_) => opt_text(o, "email", base, errs)
+        Some(_) => opt_email(o, "email", base, errs)
             .map(|e| e.to_lowercase())
             .filter(|e| {
-                let ok = looks_like_email(e) && e.chars().count() <= 200;
+                let ok = e.chars().count() <= 200;
                 if !ok {
-                    errs.push(&at("email"), "invalid_value", "must be an email address");
+                    bad_email(&at("email"), errs);
                 }
                 ok
             }),
@@ -290,35 +217,15 @@ pub(crate) fn parse_driver(item: &Value, base: &[Seg], errs: &mut Errors) -> Opt
         errs.push(&at("email"), "required", "must not be empty");
     }
     let name = opt_text(o, "name", base, errs);
-    let capacity = match o.get("capacity") {
-        None | Some(Value::Null) => None,
-        Some(v) => match v.as_u64().filter(|&n| n <= 1_000_000) {
-            Some(n) => Some(n as u32),
-            None => {
-                errs.push(
-                    &at("capacity"),
-                    "invalid_value",
-                    "must be a whole number of parcels ≥ 0",
-                );
-                None
-            }
-        },
-    };
+    let capacity = opt_whole(o, "capacity", base, errs, 0..=1_000_000, || {
+        "must be a whole number of parcels ≥ 0".into()
+    })
+    .map(|n| n as u32);
     let capacity_kg = opt_number(o, "capacity_kg", base, errs, 0.0, 1_000_000.0);
     let capacity_m3 = opt_number(o, "capacity_m3", base, errs, 0.0, 1_000_000.0);
     let mut shift = [None, None];
     for (k, key) in ["shift_start", "shift_end"].into_iter().enumerate() {
-        shift[k] = opt_text(o, key, base, errs).filter(|s| {
-            let ok = parse_hhmm(s).is_some();
-            if !ok {
-                errs.push(
-                    &at(key),
-                    "invalid_value",
-                    "must be a time HH:MM (00:00-23:59)",
-                );
-            }
-            ok
-        });
+        shift[k] = opt_hhmm(o, key, base, errs);
     }
     if let (Some(a), Some(b)) = (&shift[0], &shift[1]) {
         if parse_hhmm(a) >= parse_hhmm(b) {
@@ -331,14 +238,7 @@ pub(crate) fn parse_driver(item: &Value, base: &[Seg], errs: &mut Errors) -> Opt
     }
     let start = parse_point(o, "start", base, errs);
     let end = parse_point(o, "end", base, errs);
-    let open_end = match o.get("open_end") {
-        None | Some(Value::Null) => false,
-        Some(Value::Bool(b)) => *b,
-        Some(_) => {
-            errs.push(&at("open_end"), "invalid_type", "must be true or false");
-            false
-        }
-    };
+    let open_end = opt_bool(o, "open_end", base, errs).unwrap_or(false);
     if open_end && end.is_some() {
         errs.push(
             &at("end"),
@@ -346,20 +246,10 @@ pub(crate) fn parse_driver(item: &Value, base: &[Seg], errs: &mut Errors) -> Opt
             "a route with open_end has no end point",
         );
     }
-    let max_stops = match o.get("max_stops") {
-        None | Some(Value::Null) => None,
-        Some(v) => match v.as_u64().filter(|&n| (1..=5_000).contains(&n)) {
-            Some(n) => Some(n as u32),
-            None => {
-                errs.push(
-                    &at("max_stops"),
-                    "invalid_value",
-                    "must be a whole number 1-5000",
-                );
-                None
-            }
-        },
-    };
+    let max_stops = opt_whole(o, "max_stops", base, errs, 1..=5_000, || {
+        "must be a whole number 1-5000".into()
+    })
+    .map(|n| n as u32);
     let fixed_cost = opt_number(o, "fixed_cost", base, errs, 0.0, 100_000.0);
     let [shift_start, shift_end] = shift;
     (errs.count() == before).then_some(FleetDriver {
@@ -398,8 +288,7 @@ fn parse_point(
         return None;
     };
     let before = errs.count();
-    let lat = opt_number(p, "lat", &path, errs, -90.0, 90.0);
-    let lng = opt_number(p, "lng", &path, errs, -180.0, 180.0);
+    let (lat, lng) = opt_lat_lng(p, &path, errs);
     if errs.count() > before {
         return None;
     }
@@ -452,18 +341,14 @@ fn parse_options(v: &Value, errs: &mut Errors) -> PlanOptions {
             Balance::None
         }
     };
-    let time_limit_ms = match o.get("time_limit_ms") {
-        None | Some(Value::Null) => None,
-        Some(v) => match v.as_u64().filter(|n| (10..=MAX_TIME_LIMIT_MS).contains(n)) {
-            Some(n) => Some(n),
-            None => {
-                let detail =
-                    format!("must be a whole number of milliseconds 10-{MAX_TIME_LIMIT_MS}");
-                errs.push(&at("time_limit_ms"), "invalid_value", detail);
-                None
-            }
-        },
-    };
+    let time_limit_ms = opt_whole(
+        o,
+        "time_limit_ms",
+        &base,
+        errs,
+        10..=MAX_TIME_LIMIT_MS,
+        || format!("must be a whole number of milliseconds 10-{MAX_TIME_LIMIT_MS}"),
+    );
     PlanOptions {
         objective,
         balance,

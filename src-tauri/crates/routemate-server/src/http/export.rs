@@ -3,6 +3,7 @@
 //! `routemate-export` on the blocking pool.
 
 use super::problem::Problem;
+use super::responses::ReadErrors;
 use super::{bearer, blocking, AppState};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
@@ -54,19 +55,11 @@ pub(crate) struct ExportFile(Vec<u8>);
             ),
             headers(("Content-Disposition" = String, description = "`attachment; \
                 filename=\"BATCH-001.pdf\"` (and `filename*` in UTF-8)."))),
-        (status = 400, description = "Malformed query or path, or the token sent in the URL.",
-            body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No bearer token (`WWW-Authenticate: Bearer \
-            realm=\"routemate\"`), or an expired, revoked or forged one \
-            (`error=\"invalid_token\"`, RFC 6750 §3).", body = Problem,
-            content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "The bearer challenge."))),
         (status = 404, description = "No such job in this account.", body = Problem,
             content_type = "application/problem+json"),
         (status = 422, description = "`format` is missing or not one of pdf, gpx, csv, xlsx \
             (listed in `errors`).", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "A storage problem; retrying is safe.", body = Problem,
-            content_type = "application/problem+json"),
+        ReadErrors,
     ))]
 pub(crate) async fn export(
     State(s): State<AppState>,

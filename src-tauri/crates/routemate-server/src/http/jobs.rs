@@ -2,6 +2,7 @@
 
 use super::openapi::{JobOrPage, JobsQuery, StopStatusRequest};
 use super::problem::Problem;
+use super::responses::{ReadErrors, WriteErrors};
 use super::{bearer, blocking, read_body, AppState};
 use axum::body::Body;
 use axum::extract::rejection::PathRejection;
@@ -43,26 +44,9 @@ use std::collections::HashMap;
                 ("SetStopStatus" = (operation_id = "stop_status",
                     parameters(("job_id" = "$response.body#/job_id"),
                         ("external_stop_id" = "$response.body#/stops/0/external_stop_id")))))),
-        (status = 400, description = "Malformed JSON, query or path, or the token sent in the URL.",
-            body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No bearer token (`WWW-Authenticate: Bearer \
-            realm=\"routemate\"`), or an expired, revoked or forged one \
-            (`error=\"invalid_token\"`, RFC 6750 §3).", body = Problem,
-            content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "The bearer challenge."))),
-        (status = 408, description = "The body did not arrive in time.", body = Problem,
-            content_type = "application/problem+json"),
-        (status = 413, description = "The body is over the size limit (10 MiB by default).",
-            body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not JSON.", body = Problem,
-            content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, each listed in `errors` with its path and \
             JSON pointer.", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "A storage problem; nothing was acknowledged, retrying \
-            is safe.", body = Problem, content_type = "application/problem+json"),
-        (status = 507, description = "The disk is full (`disk-full`, nothing written) or failed \
-            (`storage-failed`, the server restarts).", body = Problem,
-            content_type = "application/problem+json"),
+        WriteErrors,
     ))]
 pub(crate) async fn import(
     State(s): State<AppState>,
@@ -90,19 +74,11 @@ pub(crate) async fn import(
     responses(
         (status = 200, description = "The named job, or a page of the account's jobs.",
             body = JobOrPage),
-        (status = 400, description = "Malformed JSON, query or path, or the token sent in the URL.",
-            body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No bearer token (`WWW-Authenticate: Bearer \
-            realm=\"routemate\"`), or an expired, revoked or forged one \
-            (`error=\"invalid_token\"`, RFC 6750 §3).", body = Problem,
-            content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "The bearer challenge."))),
         (status = 404, description = "No such job in this account.", body = Problem,
             content_type = "application/problem+json"),
         (status = 422, description = "A bad filter or paging parameter, listed in `errors`.",
             body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "A storage problem; nothing was acknowledged, retrying \
-            is safe.", body = Problem, content_type = "application/problem+json"),
+        ReadErrors,
     ))]
 pub(crate) async fn status_or_list(
     State(s): State<AppState>,
@@ -136,17 +112,9 @@ pub(crate) async fn status_or_list(
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The job.", body = JobView),
-        (status = 400, description = "Malformed JSON, query or path, or the token sent in the URL.",
-            body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No bearer token (`WWW-Authenticate: Bearer \
-            realm=\"routemate\"`), or an expired, revoked or forged one \
-            (`error=\"invalid_token\"`, RFC 6750 §3).", body = Problem,
-            content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "The bearer challenge."))),
         (status = 404, description = "No such job in this account.", body = Problem,
             content_type = "application/problem+json"),
-        (status = 503, description = "A storage problem; nothing was acknowledged, retrying \
-            is safe.", body = Problem, content_type = "application/problem+json"),
+        ReadErrors,
     ))]
 pub(crate) async fn status_by_path(
     State(s): State<AppState>,
@@ -168,28 +136,11 @@ pub(crate) async fn status_by_path(
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The job with the stop's new status.", body = JobView),
-        (status = 400, description = "Malformed JSON, query or path, or the token sent in the URL.",
-            body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No bearer token (`WWW-Authenticate: Bearer \
-            realm=\"routemate\"`), or an expired, revoked or forged one \
-            (`error=\"invalid_token\"`, RFC 6750 §3).", body = Problem,
-            content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "The bearer challenge."))),
         (status = 404, description = "No such job in this account.", body = Problem,
-            content_type = "application/problem+json"),
-        (status = 408, description = "The body did not arrive in time.", body = Problem,
-            content_type = "application/problem+json"),
-        (status = 413, description = "The body is over the size limit (10 MiB by default).",
-            body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not JSON.", body = Problem,
             content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, each listed in `errors` with its path and \
             JSON pointer.", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "A storage problem; nothing was acknowledged, retrying \
-            is safe.", body = Problem, content_type = "application/problem+json"),
-        (status = 507, description = "The disk is full (`disk-full`, nothing written) or failed \
-            (`storage-failed`, the server restarts).", body = Problem,
-            content_type = "application/problem+json"),
+        WriteErrors,
     ))]
 pub(crate) async fn stop_status(
     State(s): State<AppState>,

@@ -18,6 +18,7 @@ pub mod openapi;
 mod plans;
 pub mod problem;
 mod proxy;
+mod responses;
 mod token;
 mod webhooks;
 

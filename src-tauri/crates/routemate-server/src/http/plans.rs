@@ -2,6 +2,7 @@
 
 use super::jobs::{bad_path, json_body};
 use super::problem::Problem;
+use super::responses::{ReadErrors, WriteErrors};
 use super::{bearer, blocking, AppState};
 use axum::body::Body;
 use axum::extract::rejection::PathRejection;
@@ -40,27 +41,10 @@ use routemate_engine::plan::record::PlanView;
             left out with a reason.", body = PlanView,
             links(("GetPlan" = (operation_id = "get_plan",
                 parameters(("plan_id" = "$response.body#/plan_id")))))),
-        (status = 400, description = "Malformed JSON, query or path, or the token sent in the URL.",
-            body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No bearer token (`WWW-Authenticate: Bearer \
-            realm=\"routemate\"`), or an expired, revoked or forged one \
-            (`error=\"invalid_token\"`, RFC 6750 §3).", body = Problem,
-            content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "The bearer challenge."))),
-        (status = 408, description = "The body did not arrive in time.", body = Problem,
-            content_type = "application/problem+json"),
-        (status = 413, description = "The body is over the size limit (10 MiB by default).",
-            body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not JSON.", body = Problem,
-            content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, each listed in `errors` with its path and \
             JSON pointer; also no drivers in the request and no fleet saved (`drivers`).",
             body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "A storage problem; nothing was acknowledged, retrying \
-            is safe.", body = Problem, content_type = "application/problem+json"),
-        (status = 507, description = "The disk is full (`disk-full`, nothing written) or failed \
-            (`storage-failed`, the server restarts).", body = Problem,
-            content_type = "application/problem+json"),
+        WriteErrors,
     ))]
 pub(crate) async fn create_plan(
     State(s): State<AppState>,
@@ -87,17 +71,9 @@ pub(crate) async fn create_plan(
     responses(
         (status = 200, description = "The plan: its jobs, totals and unassigned stops.",
             body = PlanView),
-        (status = 400, description = "Malformed JSON, query or path, or the token sent in the URL.",
-            body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No bearer token (`WWW-Authenticate: Bearer \
-            realm=\"routemate\"`), or an expired, revoked or forged one \
-            (`error=\"invalid_token\"`, RFC 6750 §3).", body = Problem,
-            content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "The bearer challenge."))),
         (status = 404, description = "No such plan in this account.", body = Problem,
             content_type = "application/problem+json"),
-        (status = 503, description = "A storage problem; nothing was acknowledged, retrying \
-            is safe.", body = Problem, content_type = "application/problem+json"),
+        ReadErrors,
     ))]
 pub(crate) async fn get_plan(
     State(s): State<AppState>,

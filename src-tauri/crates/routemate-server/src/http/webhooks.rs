@@ -4,6 +4,7 @@
 
 use super::jobs::{bad_path, field_error, json_body, query_map};
 use super::problem::Problem;
+use super::responses::{ChangeErrors, ReadErrors, WriteErrors};
 use super::{bearer, blocking, AppState};
 use axum::body::Body;
 use axum::extract::rejection::PathRejection;
@@ -43,9 +44,6 @@ pub(crate) struct EventsQuery {
     limit: Option<u16>,
 }
 
-const AUTH_401: &str = "No bearer token (`WWW-Authenticate: Bearer realm=\"routemate\"`), or \
-    an expired, revoked or forged one (`error=\"invalid_token\"`, RFC 6750 §3).";
-
 /// `POST /v1/integration-webhooks`: 201 with the subscription and its secret (shown once).
 #[utoipa::path(post, path = "/v1/integration-webhooks", tag = "webhooks",
     request_body(content = NewSubscription, content_type = "application/json",
@@ -63,26 +61,12 @@ const AUTH_401: &str = "No bearer token (`WWW-Authenticate: Bearer realm=\"route
                     parameters(("webhook_id" = "$response.body#/id")))),
                 ("DeleteWebhook" = (operation_id = "delete_webhook",
                     parameters(("webhook_id" = "$response.body#/id")))))),
-        (status = 400, description = "Malformed JSON, query or path, or the token sent in the URL.",
-            body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = AUTH_401, body = Problem,
-            content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "The bearer challenge."))),
-        (status = 408, description = "The body did not arrive in time.", body = Problem,
-            content_type = "application/problem+json"),
-        (status = 413, description = "The body is over the size limit.", body = Problem,
-            content_type = "application/problem+json"),
-        (status = 415, description = "The body is not JSON.", body = Problem,
-            content_type = "application/problem+json"),
         (status = 422, description = "A bad `url` (not https, credentials in it, a private \
             address on a public server, or a host name resolving only to such addresses: code \
             `private_address`), unknown `events`, a bad `description`, an unknown \
             field, or 20 subscriptions already.", body = Problem,
             content_type = "application/problem+json"),
-        (status = 503, description = "A storage problem; nothing was acknowledged, retrying \
-            is safe.", body = Problem, content_type = "application/problem+json"),
-        (status = 507, description = "The disk is full or failed.", body = Problem,
-            content_type = "application/problem+json"),
+        WriteErrors,
     ))]
 pub(crate) async fn create_webhook(
     State(s): State<AppState>,
@@ -111,13 +95,7 @@ pub(crate) async fn create_webhook(
     responses(
         (status = 200, description = "The account's subscriptions, oldest first, with their \
             queue and last attempt (never the secret).", body = WebhookList),
-        (status = 400, description = "Malformed query, or the token sent in the URL.",
-            body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = AUTH_401, body = Problem,
-            content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "The bearer challenge."))),
-        (status = 503, description = "A storage problem.", body = Problem,
-            content_type = "application/problem+json"),
+        ReadErrors,
     ))]
 pub(crate) async fn list_webhooks(
     State(s): State<AppState>,
@@ -136,15 +114,9 @@ pub(crate) async fn list_webhooks(
     security(("bearerAuth" = [])),
     responses(
         (status = 204, description = "Deleted, with its queued deliveries and its log."),
-        (status = 400, description = "Malformed path, or the token sent in the URL.",
-            body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = AUTH_401, body = Problem,
-            content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "The bearer challenge."))),
         (status = 404, description = "No such subscription in this account.", body = Problem,
             content_type = "application/problem+json"),
-        (status = 503, description = "A storage problem.", body = Problem,
-            content_type = "application/problem+json"),
+        ChangeErrors,
     ))]
 pub(crate) async fn delete_webhook(
     State(s): State<AppState>,
@@ -170,15 +142,9 @@ pub(crate) async fn delete_webhook(
     responses(
         (status = 200, description = "The subscription, its newest 50 delivery attempts \
             (event, time, status code, latency) and its parked jobs.", body = DeliveryLog),
-        (status = 400, description = "Malformed path, or the token sent in the URL.",
-            body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = AUTH_401, body = Problem,
-            content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "The bearer challenge."))),
         (status = 404, description = "No such subscription in this account.", body = Problem,
             content_type = "application/problem+json"),
-        (status = 503, description = "A storage problem.", body = Problem,
-            content_type = "application/problem+json"),
+        ReadErrors,
     ))]
 pub(crate) async fn webhook_deliveries(
     State(s): State<AppState>,
@@ -199,15 +165,9 @@ pub(crate) async fn webhook_deliveries(
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The parked deliveries are due again.", body = Retried),
-        (status = 400, description = "Malformed path, or the token sent in the URL.",
-            body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = AUTH_401, body = Problem,
-            content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "The bearer challenge."))),
         (status = 404, description = "No such subscription in this account.", body = Problem,
             content_type = "application/problem+json"),
-        (status = 503, description = "A storage problem.", body = Problem,
-            content_type = "application/problem+json"),
+        ChangeErrors,
     ))]
 pub(crate) async fn retry_webhook(
     State(s): State<AppState>,
@@ -228,15 +188,9 @@ pub(crate) async fn retry_webhook(
     responses(
         (status = 200, description = "The account's events after `after`, oldest first (kept 7 \
             days); `has_more` says another page follows.", body = EventPage),
-        (status = 400, description = "Malformed query, or the token sent in the URL.",
-            body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = AUTH_401, body = Problem,
-            content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "The bearer challenge."))),
         (status = 422, description = "A bad `after` or `limit`, listed in `errors`.",
             body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "A storage problem.", body = Problem,
-            content_type = "application/problem+json"),
+        ReadErrors,
     ))]
 pub(crate) async fn list_events(
     State(s): State<AppState>,
