@@ -5,7 +5,8 @@
 use super::Api;
 use crate::error::EngineError;
 use crate::outbox;
-use crate::webhooks::store::{self, Backoff};
+use crate::webhooks::delivery::{self, Backoff};
+use crate::webhooks::store;
 use crate::webhooks::{
     Attempt, CreatedSubscription, DeliveryLog, Due, Event, EventPage, NewSubscription,
     Subscription, Target,
@@ -78,12 +79,12 @@ impl Api {
 
     /// Subscription `id`'s due deliveries, and when the next backing-off one is due.
     pub fn webhook_due(&self, id: &str) -> Result<(Vec<Due>, Option<DateTime<Utc>>), EngineError> {
-        store::due(self.store(), id, self.context().now())
+        delivery::due(self.store(), id, self.context().now())
     }
 
     /// The events a due delivery still has to send, in order.
     pub fn webhook_pending(&self, due: &Due) -> Result<Vec<Event>, EngineError> {
-        store::pending(self.store(), due)
+        delivery::pending(self.store(), due)
     }
 
     /// Records an acknowledged event. Not flushed: the deliverer flushes (several deliveries'
@@ -94,7 +95,7 @@ impl Api {
         seq: u64,
         attempt: &Attempt,
     ) -> Result<(), EngineError> {
-        store::acknowledged(self.store(), &due.subscription, &due.subject, seq, attempt)
+        delivery::acknowledged(self.store(), &due.subscription, &due.subject, seq, attempt)
     }
 
     /// Records that a delivery has nothing left to send up to `seq` (filtered-out types), then
@@ -108,7 +109,7 @@ impl Api {
     /// (the deliverer collects the ones that finished meanwhile). Answers how many entries left.
     pub fn webhook_done_all(&self, done: &[(Due, u64)]) -> Result<usize, EngineError> {
         for (due, seq) in done {
-            store::skip_to(self.store(), &due.subscription, &due.subject, *seq)?;
+            delivery::skip_to(self.store(), &due.subscription, &due.subject, *seq)?;
         }
         let entries: Vec<(u64, u64)> = done.iter().map(|(d, _)| (d.entry_id, d.upto)).collect();
         outbox::settle_many(self.store(), &entries)
@@ -124,7 +125,7 @@ impl Api {
         backoff: Backoff,
     ) -> Result<bool, EngineError> {
         let now = self.context().now();
-        store::failed(self.store(), due, attempt, retry_after, backoff, now)
+        delivery::failed(self.store(), due, attempt, retry_after, backoff, now)
     }
 
     /// Deletes events past their retention; answers how many.

@@ -93,20 +93,7 @@ impl Store {
                 .map(kv::Tree::Sled)
                 .map_err(|e| open_error(&path, e))
         };
-        let store = Store {
-            accounts: tree("accounts")?,
-            credentials: tree("credentials")?,
-            tokens: tree("tokens")?,
-            drivers: tree("drivers")?,
-            jobs: tree("jobs")?,
-            imports: tree("imports")?,
-            settings: tree("settings")?,
-            meta: tree("meta")?,
-            db: kv::Db::Sled(db),
-            path,
-            health: Health::default(),
-            recovered,
-        };
+        let store = Store::with_trees(tree, kv::Db::Sled(db.clone()), path.clone(), recovered)?;
         store.check_schema()?;
         if let Err(e) = backup::create_if_due(&store) {
             tracing::warn!(error = %e, "the daily store backup could not be taken");
@@ -128,8 +115,20 @@ impl Store {
         })?;
         space::make_data_dir_private(dir);
         let db = kv::Db::Postgres(kv::postgres::PgDb::open(opts)?);
-        let tree = |name: &str| db.open_tree(name);
-        let store = Store {
+        let tree = |name: &str| Ok(db.open_tree(name)?);
+        let store = Store::with_trees(tree, db.clone(), dir.join("store"), None)?;
+        store.check_schema()?;
+        Ok(store)
+    }
+
+    /// The store over `db`, its named trees opened by `tree` (each backend maps its own errors).
+    fn with_trees(
+        tree: impl Fn(&str) -> Result<kv::Tree, EngineError>,
+        db: kv::Db,
+        path: PathBuf,
+        recovered: Option<std::sync::Arc<backup::Restored>>,
+    ) -> Result<Store, EngineError> {
+        Ok(Store {
             accounts: tree("accounts")?,
             credentials: tree("credentials")?,
             tokens: tree("tokens")?,
@@ -139,12 +138,10 @@ impl Store {
             settings: tree("settings")?,
             meta: tree("meta")?,
             db,
-            path: dir.join("store"),
+            path,
             health: Health::default(),
-            recovered: None,
-        };
-        store.check_schema()?;
-        Ok(store)
+            recovered,
+        })
     }
 
     /// The PostgreSQL pool behind this store (`None` on sled), for readiness and metrics.

@@ -12,6 +12,7 @@
 //! only sealed (ChaCha20-Poly1305 under a key in a 0600 file beside the store) and is never
 //! logged.
 
+pub mod delivery;
 pub(crate) mod draft;
 pub(crate) mod numbering;
 pub mod seal;

@@ -17,7 +17,7 @@ pub mod send;
 
 use group_flush::GroupFlush;
 
-use routemate_engine::webhooks::store::Backoff;
+use routemate_engine::webhooks::delivery::Backoff;
 use routemate_engine::webhooks::{Attempt, Due, Target};
 use routemate_engine::Api;
 use std::collections::{HashMap, HashSet};
