@@ -2,11 +2,11 @@
 //!
 //! An account is the name on its credentials, jobs and webhook subscriptions. The `accounts` tree
 //! keeps one small record per account (account → when it was first seen, and when and why it was
-//! disabled). A disabled account's tokens are refused on every request ([`is_disabled`], read by
-//! `authenticate` after the token is resolved to its account, so a cache of token → account would
-//! still ask it) and its credentials get no new token. Nothing is deleted: enabling the account
-//! lets its unexpired tokens work again. Every process reads the record from the store, so a
-//! change made by one is seen by the others at their next request.
+//! disabled). A disabled account's tokens are refused (`is_disabled`, read by `authenticate`
+//! when it resolves a token from the store; what it resolved is trusted for 2 s, see
+//! `token_cache`) and its credentials get no new token. Nothing is deleted: enabling the account
+//! lets its unexpired tokens work again. The process that disables an account forgets the tokens
+//! it trusted at once; the others see the change within those 2 s.
 //!
 //! Listing reads the credentials, the job index (`job_summaries`, keyed by account first: keys
 //! only, no job) and the webhook subscriptions once each.

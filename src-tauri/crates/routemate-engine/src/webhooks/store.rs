@@ -5,7 +5,7 @@
 //! Trees:
 //! - `webhook_subscriptions`: subscription id → [`SubRecord`] (URL, event types, sealed secret).
 //! - `webhook_unnumbered`: change id (big-endian `u64` from `Db::generate_id`) + draft index →
-//!   [`Event`] without its id: what a change's transaction writes. [`number`] moves them on.
+//!   [`Event`] without its id: what a change's transaction writes. [`super::numbering::number`] moves them on.
 //! - `webhook_events`: account `\0` event number (big-endian `u64`) → [`Event`]; an account's
 //!   events in the order they were numbered, which is the replay order.
 //! - `webhook_streams`: account `\0` subject `\0` sequence (big-endian) → event number: one job's
@@ -15,7 +15,7 @@
 //!   serialised by its revision anyway).
 //! - `webhook_acks`: subscription `\0` subject → [`Ack`]: the last sequence the subscriber
 //!   acknowledged, and since when delivery has been failing.
-//! - `webhook_log`: subscription `\0` attempt number (big-endian) → [`Attempt`], the newest
+//! - `webhook_log`: subscription `\0` attempt number (big-endian) → [`super::Attempt`], the newest
 //!   [`LOG_KEEP`] kept.
 //!
 //! The outbox holds one [`EntryKind::Webhook`] entry per (subscription, subject) with something
