@@ -187,3 +187,32 @@ pub fn job(ext: &str, n: usize) -> Value {
     serde_json::json!({"external_job_id": ext, "title": format!("Job {ext}"),
         "driver_email": "driver@example.com", "depot": {"lat": -27.5, "lng": 153.0}, "stops": stops})
 }
+
+/// Accepts connections on a free loopback port, on a runtime thread of its own (two workers),
+/// and hands each to `serve` in a task of its own; answers the address. The test servers
+/// (`receiver`, `proxy`) stand on it.
+pub fn serve_loopback<F, Fut>(serve: F) -> std::net::SocketAddr
+where
+    F: Fn(tokio::net::TcpStream) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            loop {
+                let Ok((sock, _)) = listener.accept().await else {
+                    continue;
+                };
+                tokio::spawn(serve(sock));
+            }
+        });
+    });
+    rx.recv().unwrap()
+}

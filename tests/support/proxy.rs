@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
 /// What the proxy does with the next requests.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,29 +67,13 @@ impl Proxy {
             .expect("upstream host:port");
         let state = Arc::new(State::default());
         *state.mode.lock().unwrap() = Some(Mode::Forward);
-        let (tx, rx) = std::sync::mpsc::channel();
         let st = state.clone();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-                tx.send(listener.local_addr().unwrap()).unwrap();
-                loop {
-                    let Ok((client, _)) = listener.accept().await else {
-                        continue;
-                    };
-                    let st = st.clone();
-                    tokio::spawn(async move {
-                        let _ = serve_client(client, upstream, st).await;
-                    });
-                }
-            });
+        let addr = crate::serve_loopback(move |client| {
+            let st = st.clone();
+            async move {
+                let _ = serve_client(client, upstream, st).await;
+            }
         });
-        let addr = rx.recv().unwrap();
         Proxy {
             base: format!("http://{addr}"),
             state,

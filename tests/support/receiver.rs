@@ -9,7 +9,7 @@ use serde_json::Value;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
 /// What the receiver does with the next requests.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,26 +101,8 @@ impl Receiver {
     pub fn start() -> Receiver {
         let state = Arc::new(State::default());
         *state.mode.lock().unwrap() = Some(Mode::Ok);
-        let (tx, rx) = std::sync::mpsc::channel();
         let st = state.clone();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-                tx.send(listener.local_addr().unwrap()).unwrap();
-                loop {
-                    let Ok((sock, _)) = listener.accept().await else {
-                        continue;
-                    };
-                    tokio::spawn(serve(sock, st.clone()));
-                }
-            });
-        });
-        let addr = rx.recv().unwrap();
+        let addr = crate::serve_loopback(move |sock| serve(sock, st.clone()));
         Receiver {
             url: format!("http://{addr}/hook"),
             state,
