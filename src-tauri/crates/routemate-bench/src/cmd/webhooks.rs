@@ -4,9 +4,9 @@
 //! deliverer's low CPU priority).
 //!
 //! 1. `--imports` 25-stop imports alone, their p50/p99;
-//! 2. the same number of imports beside `--changes` stop status changes (in 25-stop jobs, one
-//!    thread, as fast as the store takes them) with **no** subscriber: the imports' p99 under that
-//!    write load, the comparison for step 3;
+//! 2. imports (one every `--import-every-ms`, on another thread) beside `--changes` stop status
+//!    changes (in 25-stop jobs, one thread, as fast as the store takes them) with **no**
+//!    subscriber: the imports' p99 under that write load, the comparison for step 3;
 //! 3. fan-out: as 2, on other jobs, with `--subscribers` subscribers receiving every change:
 //!    change → receipt latency (p50/p99/max) per delivery, throughput of deliveries, and the
 //!    imports' p99 beside step 2's (goal: p99 < 200 ms; the webhooks do not slow the imports).
@@ -18,6 +18,7 @@ use routemate_engine::webhooks::{sign, EventType, NewSubscription};
 use routemate_engine::{Api, EngineConfig, DEFAULT_ACCOUNT};
 use serde_json::{json, Value};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -31,9 +32,13 @@ pub struct BenchWebhooksArgs {
     /// Subscribers each change goes to.
     #[arg(long, default_value_t = 3)]
     pub subscribers: usize,
-    /// Imports measured without webhooks, and again during the fan-out.
+    /// Imports measured alone.
     #[arg(long, default_value_t = 200)]
     pub imports: usize,
+    /// Beside the changes (with and without subscribers), a job is imported this often (ms)
+    /// until the changes are done.
+    #[arg(long, default_value_t = 10)]
+    pub import_every_ms: u64,
 }
 
 const STOPS: usize = 25;
@@ -164,22 +169,39 @@ fn changes(api: &Api, job_ids: &[String], n: usize) -> anyhow::Result<(Changed, 
     Ok((changed, started.elapsed().as_secs_f64()))
 }
 
-/// Runs `n` imports on another thread while [`changes`] runs on this one.
+/// Imports a job every `every` on another thread for as long as [`changes`] runs on this one
+/// (so the imports sample the whole fan-out, not its first second).
 fn imports_beside_changes(
     api: &Api,
     prefix: &str,
-    n: usize,
+    every: Duration,
     job_ids: &[String],
     n_changes: usize,
 ) -> anyhow::Result<(Vec<Duration>, Changed, f64)> {
+    let done = Arc::new(AtomicBool::new(false));
     let side = {
-        let (api, prefix) = (api.clone(), prefix.to_string());
-        std::thread::spawn(move || imports(&api, &prefix, n))
+        let (api, prefix, done) = (api.clone(), prefix.to_string(), done.clone());
+        std::thread::spawn(move || -> anyhow::Result<Vec<Duration>> {
+            let mut lat = Vec::new();
+            let mut next = Instant::now();
+            while !done.load(Ordering::SeqCst) {
+                let t = Instant::now();
+                let ext = format!("{prefix}-{:05}", lat.len());
+                api.import_value(DEFAULT_ACCOUNT, &job(&ext))?;
+                lat.push(t.elapsed());
+                next += every;
+                std::thread::sleep(next.saturating_duration_since(Instant::now()));
+            }
+            lat.sort();
+            Ok(lat)
+        })
     };
-    let (changed, secs) = changes(api, job_ids, n_changes)?;
+    let changed = changes(api, job_ids, n_changes);
+    done.store(true, Ordering::SeqCst);
     let side = side
         .join()
         .map_err(|_| anyhow::anyhow!("import thread panicked"))??;
+    let (changed, secs) = changed?;
     Ok((side, changed, secs))
 }
 
@@ -201,6 +223,7 @@ pub fn run(args: &BenchWebhooksArgs) -> anyhow::Result<()> {
         let out = api.import_value(DEFAULT_ACCOUNT, &job(&format!("W-{i:05}")))?;
         job_ids.push(out.job.job_id);
     }
+    let every = Duration::from_millis(args.import_every_ms.max(1));
     let alone = imports(&api, "ALONE", args.imports)?;
     println!(
         "imports alone: {} × 25 stops, p50 {:.1} ms, p99 {:.1} ms",
@@ -209,11 +232,13 @@ pub fn run(args: &BenchWebhooksArgs) -> anyhow::Result<()> {
         ms(pct(&alone, 0.99))
     );
     let (base, quiet_changed, quiet_secs) =
-        imports_beside_changes(&api, "BASE", args.imports, &quiet_jobs, args.changes)?;
+        imports_beside_changes(&api, "BASE", every, &quiet_jobs, args.changes)?;
     println!(
-        "imports beside {} stop status changes ({:.0}/s), no subscriber: p50 {:.1} ms, p99 {:.1} ms",
+        "imports beside {} stop status changes ({:.0}/s), no subscriber: {} imports, p50 {:.1} ms, \
+         p99 {:.1} ms",
         quiet_changed.len(),
         quiet_changed.len() as f64 / quiet_secs,
+        base.len(),
         ms(pct(&base, 0.5)),
         ms(pct(&base, 0.99))
     );
@@ -243,7 +268,7 @@ pub fn run(args: &BenchWebhooksArgs) -> anyhow::Result<()> {
 
     let started = Instant::now();
     let (side, changed, change_secs) =
-        imports_beside_changes(&api, "SIDE", args.imports, &job_ids, args.changes)?;
+        imports_beside_changes(&api, "SIDE", every, &job_ids, args.changes)?;
     let want = changed.len() * args.subscribers;
     let deadline = Instant::now() + Duration::from_secs(300);
     loop {
@@ -286,7 +311,7 @@ pub fn run(args: &BenchWebhooksArgs) -> anyhow::Result<()> {
     println!(
         "imports beside the changes fanned out: {} × 25 stops, p50 {:.1} ms, p99 {:.1} ms \
          (beside the same changes without subscribers: p99 {:.1} ms)",
-        args.imports,
+        side.len(),
         ms(pct(&side, 0.5)),
         ms(pct(&side, 0.99)),
         ms(pct(&base, 0.99))

@@ -98,6 +98,19 @@ impl Api {
         delivery::acknowledged(self.store(), &due.subscription, &due.subject, seq, attempt)
     }
 
+    /// [`Api::webhook_acknowledged`] for several events at once, in order (the deliverer writes
+    /// the acknowledgements that arrived meanwhile together, then flushes them with one
+    /// [`Api::flush`]).
+    pub fn webhook_acknowledged_all(
+        &self,
+        acks: &[(Due, u64, Attempt)],
+    ) -> Result<(), EngineError> {
+        for (due, seq, attempt) in acks {
+            delivery::acknowledged(self.store(), &due.subscription, &due.subject, *seq, attempt)?;
+        }
+        Ok(())
+    }
+
     /// Records that a delivery has nothing left to send up to `seq` (filtered-out types), then
     /// takes its outbox entry out unless newer events arrived meanwhile. Not flushed: losing it
     /// in a crash only makes the deliverer find nothing left to send for that entry.

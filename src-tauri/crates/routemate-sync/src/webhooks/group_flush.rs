@@ -1,34 +1,47 @@
-//! Group commit for the deliverer's acknowledgements: every delivery that finished while one
-//! flush was running shares the next one, so three subscribers at a thousand deliveries a second
-//! make a few hundred flushes, not thousands — each a disk sync the imports would queue behind.
+//! Group commit for the deliverer's acknowledgements: every acknowledgement that arrived while
+//! one write was running is recorded and flushed together in the next one (one trip to the
+//! store's thread and one disk sync for all of them), so three subscribers at a thousand
+//! deliveries a second make a few hundred writes to the store, not thousands — each a disk sync
+//! and a thread hand-off beside the imports.
 
+use routemate_engine::webhooks::{Attempt, Due};
 use routemate_engine::Api;
 use tokio::sync::{mpsc, oneshot};
 
-type Waiter = oneshot::Sender<Result<(), String>>;
+/// One acknowledged event: the delivery, the event's sequence, the attempt for the log.
+pub type Ack = (Due, u64, Attempt);
 
-/// A handle to the flushing task (cheap to clone; the task ends with the last handle).
+type Request = (Ack, oneshot::Sender<Result<(), String>>);
+
+/// A handle to the writing task (cheap to clone; the task ends with the last handle).
 #[derive(Clone)]
 pub struct GroupFlush {
-    requests: mpsc::UnboundedSender<Waiter>,
+    requests: mpsc::UnboundedSender<Request>,
 }
 
 impl GroupFlush {
     /// Starts the task on the current runtime.
     pub fn start(api: Api) -> GroupFlush {
-        let (requests, mut rx) = mpsc::unbounded_channel::<Waiter>();
+        let (requests, mut rx) = mpsc::unbounded_channel::<Request>();
         tokio::spawn(async move {
             while let Some(first) = rx.recv().await {
-                let mut waiters = vec![first];
-                while let Ok(w) = rx.try_recv() {
-                    waiters.push(w);
+                let mut batch = vec![first];
+                while let Ok(r) = rx.try_recv() {
+                    batch.push(r);
                 }
+                let (acks, waiters): (Vec<Ack>, Vec<_>) = batch.into_iter().unzip();
                 let api = api.clone();
-                let done = tokio::task::spawn_blocking(move || api.flush())
-                    .await
-                    .map_err(|e| e.to_string())
-                    .and_then(|r| r.map_err(|e| e.to_string()));
-                tracing::trace!(writes = waiters.len(), "acknowledgements flushed");
+                let n = acks.len();
+                let done = super::background::on_store_thread(move || {
+                    api.webhook_acknowledged_all(&acks)?;
+                    api.flush()
+                })
+                .await
+                .and_then(|r| r.map(|_| ()).map_err(|e| e.to_string()));
+                tracing::trace!(
+                    acknowledgements = n,
+                    "acknowledgements recorded and flushed"
+                );
                 for w in waiters {
                     let _ = w.send(done.clone());
                 }
@@ -37,12 +50,11 @@ impl GroupFlush {
         GroupFlush { requests }
     }
 
-    /// Waits until every write made before this call is durable: joins the next flush (one
-    /// started before the call may have missed the write).
-    pub async fn flush(&self) -> Result<(), String> {
+    /// Records `ack` and waits until it is durable (written by the next group, then flushed).
+    pub async fn acknowledge(&self, ack: Ack) -> Result<(), String> {
         let (tx, rx) = oneshot::channel();
         self.requests
-            .send(tx)
+            .send((ack, tx))
             .map_err(|_| "the flushing task stopped".to_string())?;
         rx.await
             .map_err(|_| "the flushing task stopped".to_string())?

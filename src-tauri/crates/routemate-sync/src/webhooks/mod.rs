@@ -2,13 +2,16 @@
 //! receiver holds up only its own deliveries, never imports (the events are already durable in
 //! the engine's outbox) nor other subscribers. A worker delivers up to [`STREAMS`] jobs at once,
 //! each job's events one at a time in sequence order, the next only after the previous was
-//! acknowledged (2xx) and that acknowledgement flushed (one flush shared by every delivery that
-//! finished meanwhile, [`group_flush`]). Any other answer, or none within the
+//! acknowledged (2xx) and that acknowledgement recorded and flushed (together with every other
+//! that arrived meanwhile, [`group_flush`]). A worker goes to the store once per pass
+//! ([`pass`]): it settles the deliveries that finished, reads its queue and the events of the
+//! jobs it starts. Any other answer, or none within the
 //! timeout, backs the job off (capped exponential with full jitter, `Retry-After` a floor) and
 //! closes the worker's gate: until a delivery succeeds again only one job is tried at a time, so
 //! a receiver coming back is not met by a burst. A job failing for `park_after` (24 h) is parked,
 //! visible in the delivery log, until retried. A public server (`allow_private` off) connects
-//! only to public addresses for subscriptions made through its API ([`resolve`]).
+//! only to public addresses for subscriptions made through its API ([`resolve`]). Where the
+//! deliverer's threads run and at what priority: [`background`].
 
 pub mod background;
 pub mod group_flush;
@@ -18,7 +21,7 @@ pub mod send;
 use group_flush::GroupFlush;
 
 use routemate_engine::webhooks::delivery::Backoff;
-use routemate_engine::webhooks::{Attempt, Due, Target};
+use routemate_engine::webhooks::{Attempt, Due, Event, Target};
 use routemate_engine::Api;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -26,8 +29,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Notify;
 
-/// Jobs delivered at once per subscription.
-pub const STREAMS: usize = 8;
+/// Jobs delivered at once per subscription (each waits for its acknowledgement's flush between
+/// events, so this bounds a subscriber's rate: 8 fell behind 1,000 changes a second).
+pub const STREAMS: usize = 16;
 /// How often the subscription list is re-read.
 const REFRESH: Duration = Duration::from_secs(1);
 /// A worker reads its queue at most this often: engine events and finished deliveries wake it
@@ -94,9 +98,8 @@ async fn blocking<T: Send + 'static>(
     f: impl FnOnce(&Api) -> Result<T, routemate_engine::EngineError> + Send + 'static,
 ) -> Result<T, String> {
     let api = api.clone();
-    tokio::task::spawn_blocking(move || f(&api))
-        .await
-        .map_err(|e| e.to_string())?
+    background::on_store_thread(move || f(&api))
+        .await?
         .map_err(|e| e.to_string())
 }
 
@@ -223,38 +226,10 @@ async fn worker(
     });
     let mut next = None;
     loop {
-        settle_finished(&s).await;
-        let limit = if s.gate_open.load(Ordering::SeqCst) {
-            STREAMS
-        } else {
-            1
-        };
-        let full = s.in_flight.lock().unwrap_or_else(|e| e.into_inner()).len() >= limit;
-        // With every slot busy there is nothing to start: a finished delivery wakes the worker.
-        let due = if full {
-            Vec::new()
-        } else {
-            let id = s.target.id.clone();
-            match blocking(&s.api, move |a| a.webhook_due(&id)).await {
-                Ok((due, n)) => {
-                    next = n;
-                    due
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "webhook queue unreadable");
-                    Vec::new()
-                }
-            }
-        };
-        {
-            let mut in_flight = s.in_flight.lock().unwrap_or_else(|e| e.into_inner());
-            for d in due {
-                if in_flight.len() >= limit {
-                    break;
-                }
-                if in_flight.insert(d.subject.clone()) {
-                    tokio::spawn(deliver(s.clone(), d));
-                }
+        match pass(&s).await {
+            Ok(n) => next = n,
+            Err(e) => {
+                tracing::warn!(error = %e, subscription = %s.target.id, "webhook queue unreadable")
             }
         }
         let wait = next
@@ -270,26 +245,94 @@ async fn worker(
     }
 }
 
-/// Settles the outbox entries of the deliveries that finished since the last call, in one
-/// transaction, and frees their jobs for the next delivery.
-async fn settle_finished(s: &Shared) {
+/// What one pass over the store found.
+struct Found {
+    /// Settling the finished deliveries failed (they are freed all the same and found again).
+    settle_error: Option<String>,
+    /// Deliveries to start, with the events each has to send.
+    start: Vec<(Due, Vec<Event>)>,
+    /// When the earliest backing-off delivery becomes due.
+    next: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// One trip to the store for the worker: settles the outbox entries of the deliveries that
+/// finished since the last pass (one transaction), reads the queue, and, for as many jobs as
+/// there are free slots, the events to send; then starts those deliveries. Answers when to
+/// look again at the latest.
+async fn pass(s: &Arc<Shared>) -> Result<Option<chrono::DateTime<chrono::Utc>>, String> {
     let finished = std::mem::take(&mut *s.finished.lock().unwrap_or_else(|e| e.into_inner()));
-    if finished.is_empty() {
-        return;
+    let limit = if s.gate_open.load(Ordering::SeqCst) {
+        STREAMS
+    } else {
+        1
+    };
+    let busy: HashSet<String> = {
+        let in_flight = s.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        let done: HashSet<&String> = finished.iter().map(|d| &d.subject).collect();
+        in_flight
+            .iter()
+            .filter(|j| !done.contains(j))
+            .cloned()
+            .collect()
+    };
+    let room = limit.saturating_sub(busy.len());
+    // With every slot busy and nothing to settle there is nothing to do: a finished delivery
+    // wakes the worker.
+    if room == 0 && finished.is_empty() {
+        return Ok(None);
     }
+    let id = s.target.id.clone();
     let done: Vec<(Due, u64)> = finished.iter().map(|d| (d.clone(), d.upto)).collect();
-    if let Err(e) = blocking(&s.api, move |a| a.webhook_done_all(&done)).await {
+    let found = blocking(&s.api, move |a| {
+        let settle_error = if done.is_empty() {
+            None
+        } else {
+            a.webhook_done_all(&done).err().map(|e| e.to_string())
+        };
+        let (due, next) = if room == 0 {
+            (Vec::new(), None)
+        } else {
+            a.webhook_due(&id)?
+        };
+        let mut start = Vec::new();
+        for d in due {
+            if start.len() == room {
+                break;
+            }
+            if !busy.contains(&d.subject) {
+                let events = a.webhook_pending(&d)?;
+                start.push((d, events));
+            }
+        }
+        Ok(Found {
+            settle_error,
+            start,
+            next,
+        })
+    })
+    .await;
+    {
+        let mut in_flight = s.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        for d in &finished {
+            in_flight.remove(&d.subject);
+        }
+    }
+    let found = found?;
+    if let Some(e) = found.settle_error {
         tracing::warn!(error = %e, subscription = %s.target.id, "webhook deliveries not settled");
     }
     let mut in_flight = s.in_flight.lock().unwrap_or_else(|e| e.into_inner());
-    for d in &finished {
-        in_flight.remove(&d.subject);
+    for (d, events) in found.start {
+        if in_flight.insert(d.subject.clone()) {
+            tokio::spawn(deliver(s.clone(), d, events));
+        }
     }
+    Ok(found.next)
 }
 
 /// Delivers one job's pending events in order; stops at the first failure.
-async fn deliver(s: Arc<Shared>, d: Due) {
-    let result = deliver_inner(&s, &d).await;
+async fn deliver(s: Arc<Shared>, d: Due, events: Vec<Event>) {
+    let result = deliver_inner(&s, &d, events).await;
     match result {
         // Settled with the others that finished meanwhile (the job stays in flight until then).
         Ok(true) => s.finished.lock().unwrap_or_else(|e| e.into_inner()).push(d),
@@ -310,22 +353,22 @@ async fn deliver(s: Arc<Shared>, d: Due) {
     s.wake.notify_one();
 }
 
-/// Answers whether everything up to `d.upto` was sent (the entry can be settled).
-async fn deliver_inner(s: &Shared, d: &Due) -> Result<bool, String> {
-    let due = d.clone();
-    let events = blocking(&s.api, move |a| a.webhook_pending(&due)).await?;
+/// Sends `events` (the job's pending ones, in order) and answers whether all were acknowledged
+/// (the entry can be settled).
+async fn deliver_inner(s: &Shared, d: &Due, events: Vec<Event>) -> Result<bool, String> {
     for e in events {
         let body = serde_json::to_vec(&e).map_err(|e| e.to_string())?;
         let out = send::post(&s.http, &s.target, &e.id, e.kind.as_str(), body).await;
-        let (due, attempt) = (d.clone(), out.attempt.clone());
         if out.attempt.ok {
             s.gate_open.store(true, Ordering::SeqCst);
-            let seq = e.sequence;
-            blocking(&s.api, move |a| a.webhook_acknowledged(&due, seq, &attempt)).await?;
-            // Durable before the job's next event goes out (or the entry is settled).
-            s.flusher.flush().await?;
+            // Recorded and durable before the job's next event goes out (or the entry is
+            // settled), together with the other acknowledgements that arrived meanwhile.
+            s.flusher
+                .acknowledge((d.clone(), e.sequence, out.attempt))
+                .await?;
         } else {
             s.gate_open.store(false, Ordering::SeqCst);
+            let (due, attempt) = (d.clone(), out.attempt.clone());
             let (retry_after, backoff) = (out.retry_after, s.options.backoff);
             let parked = blocking(&s.api, move |a| {
                 a.webhook_failed(&due, &attempt, retry_after, backoff)
