@@ -82,6 +82,18 @@ impl Api {
         delivery::due(self.store(), id, self.context().now())
     }
 
+    /// [`Api::webhook_due`] for the named jobs only (the deliverer's worker keeps its queue
+    /// between passes and asks about the jobs that changed): each job's due delivery (`None`:
+    /// nothing due), and when the next backing-off one of them is due.
+    #[allow(clippy::type_complexity)]
+    pub fn webhook_due_for(
+        &self,
+        id: &str,
+        subjects: &[String],
+    ) -> Result<(Vec<(String, Option<Due>)>, Option<DateTime<Utc>>), EngineError> {
+        delivery::due_for(self.store(), id, subjects, self.context().now())
+    }
+
     /// The events a due delivery still has to send, in order.
     pub fn webhook_pending(&self, due: &Due) -> Result<Vec<Event>, EngineError> {
         delivery::pending(self.store(), due)

@@ -21,21 +21,55 @@ pub(crate) fn due(
     let mut due = Vec::new();
     let mut next = None::<DateTime<Utc>>;
     for e in entries_of(store, id)? {
-        if e.is_due(now) {
-            due.push(Due {
-                entry_id: e.id,
-                subscription: id.to_string(),
-                subject: e.target[id.len() + 1..].to_string(),
-                upto: e.payload_ref,
-            });
-        } else if e.parked.is_none() {
-            next = match (next, e.retry.next_attempt_at) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-        }
+        sort_entry(id, e, now, &mut due, &mut next);
     }
     Ok((due, next))
+}
+
+/// [`due`] for the named jobs (subjects) only, one key lookup each: the delivery due now for
+/// each (`None`: nothing queued, parked or backing off), and the earliest time a backing-off one
+/// of them becomes due.
+pub(crate) fn due_for(
+    store: &Store,
+    id: &str,
+    subjects: &[String],
+    now: DateTime<Utc>,
+) -> Result<(Vec<(String, Option<Due>)>, Option<DateTime<Utc>>), EngineError> {
+    let mut out = Vec::with_capacity(subjects.len());
+    let mut next = None::<DateTime<Utc>>;
+    for subject in subjects {
+        let mut due = Vec::new();
+        let target = format!("{id}/{subject}");
+        if let Some(e) = outbox::find(store, outbox::EntryKind::Webhook, &target)? {
+            sort_entry(id, e, now, &mut due, &mut next);
+        }
+        out.push((subject.clone(), due.pop()));
+    }
+    Ok((out, next))
+}
+
+/// Puts `e` (an entry of subscription `id`) in `due` when it is due at `now`, else notes when it
+/// will be (unless parked) in `next`.
+fn sort_entry(
+    id: &str,
+    e: outbox::Entry,
+    now: DateTime<Utc>,
+    due: &mut Vec<Due>,
+    next: &mut Option<DateTime<Utc>>,
+) {
+    if e.is_due(now) {
+        due.push(Due {
+            entry_id: e.id,
+            subscription: id.to_string(),
+            subject: e.target[id.len() + 1..].to_string(),
+            upto: e.payload_ref,
+        });
+    } else if e.parked.is_none() {
+        *next = match (*next, e.retry.next_attempt_at) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
 }
 
 /// The events of `d.subject` subscription `d.subscription` has not acknowledged, up to `d.upto`,

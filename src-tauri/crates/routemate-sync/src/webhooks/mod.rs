@@ -15,10 +15,12 @@
 
 pub mod background;
 pub mod group_flush;
+pub mod queue;
 pub mod resolve;
 pub mod send;
 
 use group_flush::GroupFlush;
+use queue::{Changed, Queue};
 
 use routemate_engine::webhooks::delivery::Backoff;
 use routemate_engine::webhooks::{Attempt, Due, Event, Target};
@@ -34,8 +36,8 @@ use tokio::sync::Notify;
 pub const STREAMS: usize = 16;
 /// How often the subscription list is re-read.
 const REFRESH: Duration = Duration::from_secs(1);
-/// A worker reads its queue at most this often: engine events and finished deliveries wake it
-/// by the thousand a second under load, and each read decodes the subscription's whole queue.
+/// A worker goes to the store at most this often: engine events and finished deliveries wake it
+/// by the thousand a second under load.
 const SCAN_EVERY: Duration = Duration::from_millis(5);
 /// How often expired events are pruned.
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
@@ -105,11 +107,13 @@ async fn blocking<T: Send + 'static>(
 
 struct Worker {
     wake: Arc<Notify>,
+    changed: Arc<Mutex<Changed>>,
     task: tokio::task::JoinHandle<()>,
 }
 
 /// Runs the deliverer until `stop` resolves: a worker per subscription (added and removed as
-/// subscriptions are), woken by every engine event.
+/// subscriptions are), woken by every engine event, which also names the job that changed
+/// ([`queue`]).
 pub async fn run(api: Api, options: Options, stop: impl std::future::Future<Output = ()>) {
     let clients = send::client(options.timeout, true)
         .and_then(|open| Ok((open, send::client(options.timeout, false)?)));
@@ -139,6 +143,7 @@ pub async fn run(api: Api, options: Options, stop: impl std::future::Future<Outp
                 for t in targets {
                     if !workers.contains_key(&t.id) {
                         let wake = Arc::new(Notify::new());
+                        let changed = Arc::new(Mutex::new(Changed::default()));
                         let id = t.id.clone();
                         let http = if options.allow_private || t.private_ok {
                             open_http.clone()
@@ -152,8 +157,16 @@ pub async fn run(api: Api, options: Options, stop: impl std::future::Future<Outp
                             t,
                             options,
                             wake.clone(),
+                            changed.clone(),
                         ));
-                        workers.insert(id, Worker { wake, task });
+                        workers.insert(
+                            id,
+                            Worker {
+                                wake,
+                                changed,
+                                task,
+                            },
+                        );
                     }
                 }
             }
@@ -177,11 +190,19 @@ pub async fn run(api: Api, options: Options, stop: impl std::future::Future<Outp
                 }
                 _ = &mut tick => break,
                 ev = events.recv() => {
-                    if let Err(tokio::sync::broadcast::error::RecvError::Closed) = ev {
-                        tokio::time::sleep(REFRESH).await;
-                    }
+                    use tokio::sync::broadcast::error::RecvError;
                     for w in workers.values() {
+                        let mut changed = w.changed.lock().unwrap_or_else(|e| e.into_inner());
+                        match &ev {
+                            Ok(event) => changed.note(event),
+                            Err(RecvError::Lagged(_)) => changed.everything(),
+                            Err(RecvError::Closed) => {}
+                        }
+                        drop(changed);
                         w.wake.notify_one();
+                    }
+                    if let Err(RecvError::Closed) = ev {
+                        tokio::time::sleep(REFRESH).await;
                     }
                 }
             }
@@ -197,6 +218,8 @@ struct Shared {
     target: Target,
     options: Options,
     wake: Arc<Notify>,
+    /// The jobs engine events named since the last pass.
+    changed: Arc<Mutex<Changed>>,
     in_flight: Mutex<HashSet<String>>,
     /// Deliveries that sent everything, their outbox entries to settle together (their jobs stay
     /// in flight until then).
@@ -212,6 +235,7 @@ async fn worker(
     target: Target,
     options: Options,
     wake: Arc<Notify>,
+    changed: Arc<Mutex<Changed>>,
 ) {
     let s = Arc::new(Shared {
         api,
@@ -220,22 +244,17 @@ async fn worker(
         target,
         options,
         wake,
+        changed,
         in_flight: Mutex::new(HashSet::new()),
         finished: Mutex::new(Vec::new()),
         gate_open: AtomicBool::new(true),
     });
-    let mut next = None;
+    let mut queue = Queue::default();
     loop {
-        match pass(&s).await {
-            Ok(n) => next = n,
-            Err(e) => {
-                tracing::warn!(error = %e, subscription = %s.target.id, "webhook queue unreadable")
-            }
+        if let Err(e) = pass(&s, &mut queue).await {
+            tracing::warn!(error = %e, subscription = %s.target.id, "webhook queue unreadable");
         }
-        let wait = next
-            .map(|t| (t - chrono::Utc::now()).to_std().unwrap_or_default())
-            .unwrap_or(Duration::from_secs(5))
-            .min(Duration::from_secs(5));
+        let wait = queue.wait(chrono::Utc::now());
         let scanned = tokio::time::Instant::now();
         tokio::select! {
             _ = s.wake.notified() => {},
@@ -245,21 +264,14 @@ async fn worker(
     }
 }
 
-/// What one pass over the store found.
-struct Found {
-    /// Settling the finished deliveries failed (they are freed all the same and found again).
-    settle_error: Option<String>,
-    /// Deliveries to start, with the events each has to send.
-    start: Vec<(Due, Vec<Event>)>,
-    /// When the earliest backing-off delivery becomes due.
-    next: Option<chrono::DateTime<chrono::Utc>>,
-}
+/// Deliveries to start, with the events each has to send.
+type Start = Vec<(Due, Vec<Event>)>;
 
 /// One trip to the store for the worker: settles the outbox entries of the deliveries that
-/// finished since the last pass (one transaction), reads the queue, and, for as many jobs as
-/// there are free slots, the events to send; then starts those deliveries. Answers when to
-/// look again at the latest.
-async fn pass(s: &Arc<Shared>) -> Result<Option<chrono::DateTime<chrono::Utc>>, String> {
+/// finished since the last pass (one transaction), brings its [`Queue`] up to date (the jobs
+/// that changed or finished, or now and then the whole queue) and, for as many jobs as there are
+/// free slots, reads the events to send; then starts those deliveries.
+async fn pass(s: &Arc<Shared>, queue: &mut Queue) -> Result<(), String> {
     let finished = std::mem::take(&mut *s.finished.lock().unwrap_or_else(|e| e.into_inner()));
     let limit = if s.gate_open.load(Ordering::SeqCst) {
         STREAMS
@@ -276,39 +288,38 @@ async fn pass(s: &Arc<Shared>) -> Result<Option<chrono::DateTime<chrono::Utc>>, 
             .collect()
     };
     let room = limit.saturating_sub(busy.len());
-    // With every slot busy and nothing to settle there is nothing to do: a finished delivery
-    // wakes the worker.
+    // With every slot busy and nothing to settle there is nothing to do yet (what changed stays
+    // noted): a finished delivery wakes the worker.
     if room == 0 && finished.is_empty() {
-        return Ok(None);
+        return Ok(());
     }
+    let (mut look, all) = s.changed.lock().unwrap_or_else(|e| e.into_inner()).take();
+    let full = queue.needs_full_read(all, chrono::Utc::now());
+    // A finished job may have more to send (events that came while it was delivered).
+    look.extend(finished.iter().map(|d| d.subject.clone()));
+    let look: Vec<String> = look.into_iter().collect();
     let id = s.target.id.clone();
     let done: Vec<(Due, u64)> = finished.iter().map(|d| (d.clone(), d.upto)).collect();
-    let found = blocking(&s.api, move |a| {
+    let mut q = std::mem::take(queue);
+    let result = blocking(&s.api, move |a| {
         let settle_error = if done.is_empty() {
             None
         } else {
             a.webhook_done_all(&done).err().map(|e| e.to_string())
         };
-        let (due, next) = if room == 0 {
-            (Vec::new(), None)
-        } else {
-            a.webhook_due(&id)?
-        };
-        let mut start = Vec::new();
-        for d in due {
-            if start.len() == room {
-                break;
-            }
-            if !busy.contains(&d.subject) {
-                let events = a.webhook_pending(&d)?;
-                start.push((d, events));
-            }
+        if full {
+            let (due, later) = a.webhook_due(&id)?;
+            q.replace(due, later, &busy);
+        } else if !look.is_empty() {
+            let (found, later) = a.webhook_due_for(&id, &look)?;
+            q.update(found, later, &busy);
         }
-        Ok(Found {
-            settle_error,
-            start,
-            next,
-        })
+        let mut start: Start = Vec::new();
+        for d in q.take_oldest(room) {
+            let events = a.webhook_pending(&d)?;
+            start.push((d, events));
+        }
+        Ok((q, settle_error, start))
     })
     .await;
     {
@@ -317,17 +328,19 @@ async fn pass(s: &Arc<Shared>) -> Result<Option<chrono::DateTime<chrono::Utc>>, 
             in_flight.remove(&d.subject);
         }
     }
-    let found = found?;
-    if let Some(e) = found.settle_error {
+    // On an error the queue stays empty and unread: the next pass reads it whole.
+    let (q, settle_error, start) = result?;
+    *queue = q;
+    if let Some(e) = settle_error {
         tracing::warn!(error = %e, subscription = %s.target.id, "webhook deliveries not settled");
     }
     let mut in_flight = s.in_flight.lock().unwrap_or_else(|e| e.into_inner());
-    for (d, events) in found.start {
+    for (d, events) in start {
         if in_flight.insert(d.subject.clone()) {
             tokio::spawn(deliver(s.clone(), d, events));
         }
     }
-    Ok(found.next)
+    Ok(())
 }
 
 /// Delivers one job's pending events in order; stops at the first failure.
@@ -336,21 +349,25 @@ async fn deliver(s: Arc<Shared>, d: Due, events: Vec<Event>) {
     match result {
         // Settled with the others that finished meanwhile (the job stays in flight until then).
         Ok(true) => s.finished.lock().unwrap_or_else(|e| e.into_inner()).push(d),
-        Ok(false) => {
-            s.in_flight
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .remove(&d.subject);
-        }
+        // Backing off (or not recorded): freed, and looked up again so the worker knows when.
+        Ok(false) => free_and_look_again(&s, &d.subject),
         Err(e) => {
             tracing::warn!(error = %e, subscription = %s.target.id, "webhook delivery not recorded");
-            s.in_flight
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .remove(&d.subject);
+            free_and_look_again(&s, &d.subject);
         }
     }
     s.wake.notify_one();
+}
+
+fn free_and_look_again(s: &Shared, job: &str) {
+    s.in_flight
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .remove(job);
+    s.changed
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .job(job);
 }
 
 /// Sends `events` (the job's pending ones, in order) and answers whether all were acknowledged
