@@ -364,10 +364,7 @@ fn free_and_look_again(s: &Shared, job: &str) {
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .remove(job);
-    s.changed
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .job(job);
+    s.changed.lock().unwrap_or_else(|e| e.into_inner()).job(job);
 }
 
 /// Sends `events` (the job's pending ones, in order) and answers whether all were acknowledged

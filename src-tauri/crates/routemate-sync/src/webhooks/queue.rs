@@ -194,8 +194,15 @@ mod tests {
         assert!(!q.needs_full_read(false, now));
         assert!(q.needs_full_read(true, now), "changes were missed");
         assert!(q.wait(now) <= RESCAN);
-        q.update(Vec::new(), Some(now - chrono::Duration::seconds(1)), &HashSet::new());
-        assert!(q.needs_full_read(false, now), "a backing-off delivery is due");
+        q.update(
+            Vec::new(),
+            Some(now - chrono::Duration::seconds(1)),
+            &HashSet::new(),
+        );
+        assert!(
+            q.needs_full_read(false, now),
+            "a backing-off delivery is due"
+        );
         assert_eq!(q.wait(now), Duration::ZERO);
     }
 
