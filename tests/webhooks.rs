@@ -353,13 +353,14 @@ fn a_sender_killed_mid_delivery_loses_nothing() {
             seen.insert(id, g.body.clone());
         }
     }
-    // A duplicate can only be an event in flight at a kill (at most 8 jobs at once per
-    // subscriber), whose acknowledgement the sender had not recorded.
+    // A duplicate can only be an event in flight at a kill, whose acknowledgement the sender
+    // had not recorded: at most one per job (a job's next event waits for that record), and all
+    // 10 jobs can be in flight at once (a subscriber gets up to 16).
     eprintln!(
         "{} deliveries, {dups} duplicates after {kills} kills",
         got.len()
     );
-    assert!(dups <= 8 * kills, "{dups} duplicates after {kills} kills");
+    assert!(dups <= 10 * kills, "{dups} duplicates after {kills} kills");
     assert_in_order_per_job(&got, true);
     let want: std::collections::HashSet<_> = expected
         .iter()

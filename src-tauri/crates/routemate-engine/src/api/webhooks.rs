@@ -8,7 +8,7 @@ use crate::outbox;
 use crate::webhooks::delivery::{self, Backoff};
 use crate::webhooks::store;
 use crate::webhooks::{
-    Attempt, CreatedSubscription, DeliveryLog, Due, Event, EventPage, NewSubscription,
+    Attempt, CreatedSubscription, DeliveryLog, Due, DueLookup, Event, EventPage, NewSubscription,
     Subscription, Target,
 };
 use chrono::{DateTime, Utc};
@@ -85,12 +85,7 @@ impl Api {
     /// [`Api::webhook_due`] for the named jobs only (the deliverer's worker keeps its queue
     /// between passes and asks about the jobs that changed): each job's due delivery (`None`:
     /// nothing due), and when the next backing-off one of them is due.
-    #[allow(clippy::type_complexity)]
-    pub fn webhook_due_for(
-        &self,
-        id: &str,
-        subjects: &[String],
-    ) -> Result<(Vec<(String, Option<Due>)>, Option<DateTime<Utc>>), EngineError> {
+    pub fn webhook_due_for(&self, id: &str, subjects: &[String]) -> Result<DueLookup, EngineError> {
         delivery::due_for(self.store(), id, subjects, self.context().now())
     }
 

@@ -5,7 +5,7 @@
 use super::store::{
     be, entries_of, stream_prefix, tree, Ack, SubRecord, ACKS, EVENTS, LOG, STREAMS, SUBS,
 };
-use super::{Attempt, Due, Event, LOG_KEEP};
+use super::{Attempt, Due, DueLookup, Event, LOG_KEEP};
 use crate::error::EngineError;
 use crate::outbox::{self, Parked};
 use crate::store::{decode, encode, key2, Store};
@@ -34,7 +34,7 @@ pub(crate) fn due_for(
     id: &str,
     subjects: &[String],
     now: DateTime<Utc>,
-) -> Result<(Vec<(String, Option<Due>)>, Option<DateTime<Utc>>), EngineError> {
+) -> Result<DueLookup, EngineError> {
     let mut out = Vec::with_capacity(subjects.len());
     let mut next = None::<DateTime<Utc>>;
     for subject in subjects {

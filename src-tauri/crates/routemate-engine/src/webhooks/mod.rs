@@ -238,6 +238,10 @@ impl std::fmt::Debug for Target {
     }
 }
 
+/// What [`crate::Api::webhook_due_for`] answers: each named job's due delivery (`None`: nothing
+/// due), and when the earliest backing-off one of them is due.
+pub type DueLookup = (Vec<(String, Option<Due>)>, Option<DateTime<Utc>>);
+
 /// One job's (or plan's) due delivery for one subscription: an outbox entry.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Due {
