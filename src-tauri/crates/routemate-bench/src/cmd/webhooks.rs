@@ -5,8 +5,9 @@
 //!
 //! 1. `--imports` 25-stop imports alone, their p50/p99;
 //! 2. imports (one every `--import-every-ms`, on another thread) beside `--changes` stop status
-//!    changes (in 25-stop jobs, one thread, as fast as the store takes them) with **no**
-//!    subscriber: the imports' p99 under that write load, the comparison for step 3;
+//!    changes (in 25-stop jobs, one thread, as fast as the store takes them or `--change-rate` a
+//!    second) with **no** subscriber: the imports' p99 under that write load, the comparison
+//!    for step 3;
 //! 3. fan-out: as 2, on other jobs, with `--subscribers` subscribers receiving every change:
 //!    change → receipt latency (p50/p99/max) per delivery, throughput of deliveries, and the
 //!    imports' p99 beside step 2's (goal: p99 < 200 ms; the webhooks do not slow the imports).
@@ -32,6 +33,9 @@ pub struct BenchWebhooksArgs {
     /// Subscribers each change goes to.
     #[arg(long, default_value_t = 3)]
     pub subscribers: usize,
+    /// Stop status changes a second (0: as fast as the store takes them, one after another).
+    #[arg(long, default_value_t = 0.0)]
+    pub change_rate: f64,
     /// Imports measured alone.
     #[arg(long, default_value_t = 200)]
     pub imports: usize,
@@ -151,10 +155,17 @@ fn imports(api: &Api, prefix: &str, n: usize) -> anyhow::Result<Vec<Duration>> {
 type Changed = HashMap<(String, String), Instant>;
 
 /// Completes stop after stop of `job_ids` (stop 1 of every job, then stop 2, …) until `n`
-/// changes: when each one was made, and how long they all took.
-fn changes(api: &Api, job_ids: &[String], n: usize) -> anyhow::Result<(Changed, f64)> {
+/// changes, `every` apart (`None`: as fast as the store takes them): when each one was made, and
+/// how long they all took.
+fn changes(
+    api: &Api,
+    job_ids: &[String],
+    n: usize,
+    every: Option<Duration>,
+) -> anyhow::Result<(Changed, f64)> {
     let mut changed = Changed::new();
     let started = Instant::now();
+    let mut next = started;
     'outer: for s in 0..STOPS {
         for j in job_ids {
             if changed.len() == n {
@@ -164,6 +175,10 @@ fn changes(api: &Api, job_ids: &[String], n: usize) -> anyhow::Result<(Changed, 
             let t = Instant::now();
             api.set_stop_status(DEFAULT_ACCOUNT, j, &stop, StopStatus::Completed, None)?;
             changed.insert((j.clone(), stop), t);
+            if let Some(every) = every {
+                next += every;
+                std::thread::sleep(next.saturating_duration_since(Instant::now()));
+            }
         }
     }
     Ok((changed, started.elapsed().as_secs_f64()))
@@ -177,6 +192,7 @@ fn imports_beside_changes(
     every: Duration,
     job_ids: &[String],
     n_changes: usize,
+    change_every: Option<Duration>,
 ) -> anyhow::Result<(Vec<Duration>, Changed, f64)> {
     let done = Arc::new(AtomicBool::new(false));
     let side = {
@@ -196,7 +212,7 @@ fn imports_beside_changes(
             Ok(lat)
         })
     };
-    let changed = changes(api, job_ids, n_changes);
+    let changed = changes(api, job_ids, n_changes, change_every);
     done.store(true, Ordering::SeqCst);
     let side = side
         .join()
@@ -224,6 +240,8 @@ pub fn run(args: &BenchWebhooksArgs) -> anyhow::Result<()> {
         job_ids.push(out.job.job_id);
     }
     let every = Duration::from_millis(args.import_every_ms.max(1));
+    let change_every =
+        (args.change_rate > 0.0).then(|| Duration::from_secs_f64(1.0 / args.change_rate));
     let alone = imports(&api, "ALONE", args.imports)?;
     println!(
         "imports alone: {} × 25 stops, p50 {:.1} ms, p99 {:.1} ms",
@@ -232,7 +250,7 @@ pub fn run(args: &BenchWebhooksArgs) -> anyhow::Result<()> {
         ms(pct(&alone, 0.99))
     );
     let (base, quiet_changed, quiet_secs) =
-        imports_beside_changes(&api, "BASE", every, &quiet_jobs, args.changes)?;
+        imports_beside_changes(&api, "BASE", every, &quiet_jobs, args.changes, change_every)?;
     println!(
         "imports beside {} stop status changes ({:.0}/s), no subscriber: {} imports, p50 {:.1} ms, \
          p99 {:.1} ms",
@@ -268,7 +286,7 @@ pub fn run(args: &BenchWebhooksArgs) -> anyhow::Result<()> {
 
     let started = Instant::now();
     let (side, changed, change_secs) =
-        imports_beside_changes(&api, "SIDE", every, &job_ids, args.changes)?;
+        imports_beside_changes(&api, "SIDE", every, &job_ids, args.changes, change_every)?;
     let want = changed.len() * args.subscribers;
     let deadline = Instant::now() + Duration::from_secs(300);
     loop {
