@@ -6,13 +6,31 @@
 //! says the account is disabled. A token in the query string: 400 `invalid_request` (header only).
 
 use super::problem::Problem;
+use super::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use routemate_engine::Api;
 
 const CHALLENGE: &str = "Bearer realm=\"routemate\"";
 
+/// A handler argument: the account the request's bearer token belongs to. Put before the
+/// handler's other extractors, so a request without a good token is answered by [`account`]'s
+/// problem before anything else is looked at.
+pub(crate) struct Account(pub String);
+
+impl FromRequestParts<AppState> for Account {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Problem> {
+        account(&s.api, &parts.headers, &parts.uri)
+            .await
+            .map(Account)
+    }
+}
+
 /// The account the request's bearer token belongs to.
-pub(crate) async fn account(api: &Api, headers: &HeaderMap, uri: &Uri) -> Result<String, Problem> {
+async fn account(api: &Api, headers: &HeaderMap, uri: &Uri) -> Result<String, Problem> {
     if uri
         .query()
         .is_some_and(|q| q.split('&').any(|p| p.starts_with("access_token=")))

@@ -2,12 +2,13 @@
 //! GPX, CSV or XLSX as a download (`Content-Disposition: attachment`), drawn by
 //! `routemate-export` on the blocking pool.
 
+use super::bearer::Account;
 use super::problem::Problem;
 use super::responses::ReadErrors;
-use super::{bearer, blocking, AppState};
+use super::{blocking, AppState};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use routemate_engine::jobs::JobRef;
 use routemate_export::Format;
@@ -63,11 +64,10 @@ pub(crate) struct ExportFile(Vec<u8>);
     ))]
 pub(crate) async fn export(
     State(s): State<AppState>,
+    Account(account): Account,
     path: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response, Problem> {
-    let account = bearer::account(&s.api, &headers, &uri).await?;
     let Path(job_id) = path.map_err(super::jobs::bad_path)?;
     let q = super::jobs::query_map(&uri)?;
     let format = match q.get("format").map(|f| Format::parse(f)) {

@@ -1,9 +1,10 @@
 //! Job endpoints: import, status (by query or path), the account's job list, stop status.
 
+use super::bearer::Account;
 use super::openapi::{JobOrPage, JobsQuery, StopStatusRequest};
 use super::problem::Problem;
 use super::responses::{ReadErrors, WriteErrors};
-use super::{bearer, blocking, read_body, AppState};
+use super::{blocking, read_body, AppState};
 use axum::body::Body;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
@@ -50,11 +51,10 @@ use std::collections::HashMap;
     ))]
 pub(crate) async fn import(
     State(s): State<AppState>,
+    Account(account): Account,
     headers: HeaderMap,
-    uri: Uri,
     body: Body,
 ) -> Result<Response, Problem> {
-    let account = bearer::account(&s.api, &headers, &uri).await?;
     let body = json_body(&headers, body, &s.options).await?;
     let api = s.api.clone();
     let started = std::time::Instant::now();
@@ -82,10 +82,9 @@ pub(crate) async fn import(
     ))]
 pub(crate) async fn status_or_list(
     State(s): State<AppState>,
-    headers: HeaderMap,
+    Account(account): Account,
     uri: Uri,
 ) -> Result<Response, Problem> {
-    let account = bearer::account(&s.api, &headers, &uri).await?;
     let q = query_map(&uri)?;
     let job = match (q.get("job_id"), q.get("external_job_id")) {
         (Some(_), Some(_)) => {
@@ -118,11 +117,9 @@ pub(crate) async fn status_or_list(
     ))]
 pub(crate) async fn status_by_path(
     State(s): State<AppState>,
+    Account(account): Account,
     path: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    uri: Uri,
 ) -> Result<Response, Problem> {
-    let account = bearer::account(&s.api, &headers, &uri).await?;
     let Path(job_id) = path.map_err(bad_path)?;
     let api = s.api.clone();
     let view = blocking(move || api.job(&account, &JobRef::Id(job_id))).await?;
@@ -144,12 +141,11 @@ pub(crate) async fn status_by_path(
     ))]
 pub(crate) async fn stop_status(
     State(s): State<AppState>,
+    Account(account): Account,
     path: Result<Path<(String, String)>, PathRejection>,
     headers: HeaderMap,
-    uri: Uri,
     body: Body,
 ) -> Result<Response, Problem> {
-    let account = bearer::account(&s.api, &headers, &uri).await?;
     let Path((job_id, stop_id)) = path.map_err(bad_path)?;
     let body = json_body(&headers, body, &s.options).await?;
     let mut errors = Vec::new();

@@ -1,13 +1,14 @@
 //! Day plan endpoints: plan a day across drivers (one job per driver), read a plan.
 
+use super::bearer::Account;
 use super::jobs::{bad_path, json_body};
 use super::problem::Problem;
 use super::responses::{ReadErrors, WriteErrors};
-use super::{bearer, blocking, AppState};
+use super::{blocking, AppState};
 use axum::body::Body;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use routemate_core::dayplan::PlanRequest;
@@ -48,11 +49,10 @@ use routemate_engine::plan::record::PlanView;
     ))]
 pub(crate) async fn create_plan(
     State(s): State<AppState>,
+    Account(account): Account,
     headers: HeaderMap,
-    uri: Uri,
     body: Body,
 ) -> Result<Response, Problem> {
-    let account = bearer::account(&s.api, &headers, &uri).await?;
     let body = json_body(&headers, body, &s.options).await?;
     let api = s.api.clone();
     let outcome = blocking(move || api.plan_day_value(&account, &body)).await?;
@@ -77,11 +77,9 @@ pub(crate) async fn create_plan(
     ))]
 pub(crate) async fn get_plan(
     State(s): State<AppState>,
+    Account(account): Account,
     path: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    uri: Uri,
 ) -> Result<Response, Problem> {
-    let account = bearer::account(&s.api, &headers, &uri).await?;
     let Path(plan_id) = path.map_err(bad_path)?;
     let api = s.api.clone();
     let view = blocking(move || api.plan(&account, &plan_id)).await?;

@@ -2,10 +2,11 @@
 //! delete), a subscription's delivery log and the retry of its parked deliveries, and the replay
 //! of the account's events after an event id.
 
+use super::bearer::Account;
 use super::jobs::{bad_path, field_error, json_body, query_map};
 use super::problem::Problem;
 use super::responses::{ChangeErrors, ReadErrors, WriteErrors};
-use super::{bearer, blocking, AppState};
+use super::{blocking, AppState};
 use axum::body::Body;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
@@ -70,11 +71,10 @@ pub(crate) struct EventsQuery {
     ))]
 pub(crate) async fn create_webhook(
     State(s): State<AppState>,
+    Account(account): Account,
     headers: HeaderMap,
-    uri: Uri,
     body: Body,
 ) -> Result<Response, Problem> {
-    let account = bearer::account(&s.api, &headers, &uri).await?;
     let body = json_body(&headers, body, &s.options).await?;
     let new: NewSubscription = serde_json::from_value(body).map_err(|e| {
         let msg = e.to_string();
@@ -99,10 +99,8 @@ pub(crate) async fn create_webhook(
     ))]
 pub(crate) async fn list_webhooks(
     State(s): State<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
+    Account(account): Account,
 ) -> Result<Response, Problem> {
-    let account = bearer::account(&s.api, &headers, &uri).await?;
     let api = s.api.clone();
     let webhooks = blocking(move || api.webhook_list(&account)).await?;
     Ok(Json(WebhookList { webhooks }).into_response())
@@ -120,11 +118,9 @@ pub(crate) async fn list_webhooks(
     ))]
 pub(crate) async fn delete_webhook(
     State(s): State<AppState>,
+    Account(account): Account,
     path: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    uri: Uri,
 ) -> Result<Response, Problem> {
-    let account = bearer::account(&s.api, &headers, &uri).await?;
     let Path(id) = path.map_err(bad_path)?;
     let api = s.api.clone();
     let what = id.clone();
@@ -148,11 +144,9 @@ pub(crate) async fn delete_webhook(
     ))]
 pub(crate) async fn webhook_deliveries(
     State(s): State<AppState>,
+    Account(account): Account,
     path: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    uri: Uri,
 ) -> Result<Response, Problem> {
-    let account = bearer::account(&s.api, &headers, &uri).await?;
     let Path(id) = path.map_err(bad_path)?;
     let api = s.api.clone();
     let log = blocking(move || api.webhook_log(&account, &id)).await?;
@@ -171,11 +165,9 @@ pub(crate) async fn webhook_deliveries(
     ))]
 pub(crate) async fn retry_webhook(
     State(s): State<AppState>,
+    Account(account): Account,
     path: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    uri: Uri,
 ) -> Result<Response, Problem> {
-    let account = bearer::account(&s.api, &headers, &uri).await?;
     let Path(id) = path.map_err(bad_path)?;
     let api = s.api.clone();
     let retried = blocking(move || api.webhook_retry(&account, &id)).await?;
@@ -194,10 +186,9 @@ pub(crate) async fn retry_webhook(
     ))]
 pub(crate) async fn list_events(
     State(s): State<AppState>,
-    headers: HeaderMap,
+    Account(account): Account,
     uri: Uri,
 ) -> Result<Response, Problem> {
-    let account = bearer::account(&s.api, &headers, &uri).await?;
     let q = query_map(&uri)?;
     let limit = match q.get("limit") {
         None => 100,
