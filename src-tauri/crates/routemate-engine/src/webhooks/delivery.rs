@@ -81,12 +81,7 @@ pub(crate) fn pending(store: &Store, d: &Due) -> Result<Vec<Event>, EngineError>
         return Ok(Vec::new());
     };
     let rec: SubRecord = decode(&v)?;
-    let acked = tree(store, ACKS)?
-        .get(key2(&d.subscription, &d.subject))?
-        .map(|v| decode::<Ack>(&v))
-        .transpose()?
-        .unwrap_or_default()
-        .seq;
+    let acked = ack_of(store, &d.subscription, &d.subject)?.2.seq;
     let (events, streams) = (tree(store, EVENTS)?, tree(store, STREAMS)?);
     let prefix = stream_prefix(&rec.account, &d.subject);
     let mut from = prefix.clone();
@@ -112,6 +107,23 @@ pub(crate) fn pending(store: &Store, d: &Due) -> Result<Vec<Event>, EngineError>
         }
     }
     Ok(out)
+}
+
+/// Subscription `sub`'s position in `subject`'s events (nothing acknowledged when it has none),
+/// with the tree and key it is kept under.
+fn ack_of(
+    store: &Store,
+    sub: &str,
+    subject: &str,
+) -> Result<(crate::store::kv::Tree, Vec<u8>, Ack), EngineError> {
+    let acks = tree(store, ACKS)?;
+    let k = key2(sub, subject);
+    let a = acks
+        .get(&k)?
+        .map(|v| decode(&v))
+        .transpose()?
+        .unwrap_or_default();
+    Ok((acks, k, a))
 }
 
 /// The log is trimmed back to [`LOG_KEEP`] every this many attempts (not on each: a trim reads
@@ -164,13 +176,7 @@ pub(crate) fn acknowledged(
     seq: u64,
     attempt: &Attempt,
 ) -> Result<(), EngineError> {
-    let acks = tree(store, ACKS)?;
-    let k = key2(sub, subject);
-    let mut a: Ack = acks
-        .get(&k)?
-        .map(|v| decode(&v))
-        .transpose()?
-        .unwrap_or_default();
+    let (acks, k, mut a) = ack_of(store, sub, subject)?;
     a.seq = a.seq.max(seq);
     a.failing_since = None;
     acks.insert(k, encode(&a))?;
@@ -185,13 +191,7 @@ pub(crate) fn skip_to(
     subject: &str,
     seq: u64,
 ) -> Result<(), EngineError> {
-    let acks = tree(store, ACKS)?;
-    let k = key2(sub, subject);
-    let mut a: Ack = acks
-        .get(&k)?
-        .map(|v| decode(&v))
-        .transpose()?
-        .unwrap_or_default();
+    let (acks, k, mut a) = ack_of(store, sub, subject)?;
     if seq > a.seq {
         a.seq = seq;
         acks.insert(k, encode(&a))?;
@@ -219,13 +219,7 @@ pub(crate) fn failed(
     backoff: Backoff,
     now: DateTime<Utc>,
 ) -> Result<bool, EngineError> {
-    let acks = tree(store, ACKS)?;
-    let k = key2(&d.subscription, &d.subject);
-    let mut a: Ack = acks
-        .get(&k)?
-        .map(|v| decode(&v))
-        .transpose()?
-        .unwrap_or_default();
+    let (acks, k, mut a) = ack_of(store, &d.subscription, &d.subject)?;
     let since = *a.failing_since.get_or_insert(now);
     acks.insert(k, encode(&a))?;
     put_attempt(store, &d.subscription, attempt)?;
