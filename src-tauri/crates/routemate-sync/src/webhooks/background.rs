@@ -5,18 +5,20 @@
 //!   a request thread that wakes up takes the core from them at once. With `nice` alone (10 or 19)
 //!   the kernel let a deliverer thread finish its time slice first, and imports beside a fan-out
 //!   waited 1–3 ms for a core (their run-queue delay, read from `/proc/thread-self/schedstat`);
-//! - its calls into the store on threads of ordinary priority ("routemate-webhooks-store"): they
-//!   are short, and a thread that holds the store's write lock must not be the one that waits for
-//!   an idle core while an import waits for the lock.
+//! - its calls into the store on two threads of its own ("routemate-webhooks-store") at `nice`
+//!   [`NICE`], not `SCHED_IDLE`: a thread that holds the store's write lock must not be one that
+//!   waits for an idle core while an import waits for the lock (at `nice` 10 it still gets its
+//!   share of a busy machine).
 //!
-//! Where `SCHED_IDLE` is refused the threads fall back to `nice` [`NICE`]. On a machine that is
+//! Where `SCHED_IDLE` is refused the HTTP threads fall back to `nice` [`NICE`] as well. On a machine that is
 //! busy all the time deliveries wait (they are durable in the outbox) rather than the imports.
 
 use super::{run, Options};
 use routemate_engine::Api;
 use std::sync::{mpsc, Arc, Mutex, OnceLock};
 
-/// The `nice` value of the deliverer's threads where `SCHED_IDLE` is not allowed.
+/// The `nice` value of the deliverer's store threads, and of its HTTP threads where
+/// `SCHED_IDLE` is not allowed.
 pub const NICE: i32 = 10;
 
 /// How many threads make the deliverer's store calls.
@@ -79,8 +81,8 @@ pub(crate) async fn on_store_thread<T: Send + 'static>(
         .map_err(|_| "a webhook store call panicked".to_string())
 }
 
-/// Starts the deliverer on its own runtime ([`lower_priority`] threads, store calls on threads of
-/// ordinary priority); it runs until the process ends.
+/// Starts the deliverer on its own runtime ([`lower_priority`] threads, store calls on the store
+/// threads); it runs until the process ends.
 pub fn start(api: Api, options: Options) -> std::io::Result<()> {
     start_store_threads()?;
     let rt = tokio::runtime::Builder::new_multi_thread()
